@@ -1,0 +1,1 @@
+"""Pure domain: no Flask, no storage. Everything here is plain data and functions."""

@@ -1,0 +1,180 @@
+"""The schema registry: every instrument and every archived version, validation, computed fields.
+
+Messages returned here are gettext msgids with %-style params; the caller translates them.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft7Validator
+
+from .errors import Invalid, NotFound
+
+SCORE_WEIGHTS = {"-": 1, "--": 2, "+": 1, "++": 2}
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    version: int
+    schema: dict
+
+    @property
+    def title(self) -> str:
+        return self.schema["title"]
+
+
+def _strip_required(node):
+    """The draft variant of a schema: the same rules, nothing mandatory."""
+    if isinstance(node, dict):
+        return {k: _strip_required(v) for k, v in node.items() if k != "required"}
+    if isinstance(node, list):
+        return [_strip_required(v) for v in node]
+    return node
+
+
+def _walk_computed(schema: dict, path: tuple = ()):
+    """Yield (path, spec) for every property with `x-computed`."""
+    for name, prop in schema.get("properties", {}).items():
+        if "x-computed" in prop:
+            yield path + (name,), prop["x-computed"]
+        if prop.get("type") == "object":
+            yield from _walk_computed(prop, path + (name,))
+
+
+def _score_values(node, prefix_parts):
+    for part in prefix_parts:
+        if not isinstance(node, dict) or part not in node:
+            return
+        node = node[part]
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            score = cur.get("score")
+            if isinstance(score, str) and score in SCORE_WEIGHTS:
+                yield score
+            stack.extend(v for k, v in cur.items() if isinstance(v, dict))
+
+
+def compute(op: str, of: list[str], data: dict) -> int:
+    scores = [s for prefix in of for s in _score_values(data, [p for p in prefix.split("/") if p])]
+    if op == "score_minus":
+        return sum(SCORE_WEIGHTS[s] for s in scores if s.startswith("-"))
+    if op == "score_plus":
+        return sum(SCORE_WEIGHTS[s] for s in scores if s.startswith("+"))
+    if op == "score_count":
+        return len(scores)
+    raise ValueError(f"unknown computed op {op!r}")
+
+
+def _has_answer(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_answer(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_answer(v) for v in value)
+    if isinstance(value, str):
+        return value.strip() != ""
+    return value is not None and value is not False
+
+
+def _pointer(parts) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _error_entries(error) -> list[dict]:
+    """One jsonschema error as our {path, message, params} entries."""
+    path = list(error.absolute_path)
+    v = error.validator
+    if v == "required":
+        missing = [n for n in error.validator_value if not isinstance(error.instance, dict) or n not in error.instance]
+        return [{"path": _pointer(path + [n]), "message": "This field is required.", "params": {}} for n in missing]
+    if v == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        return [{"path": _pointer(path + [k]), "message": "Unknown field.", "params": {}} for k in extra]
+    messages = {
+        "enum": ("Choose one of the allowed options.", {}),
+        "const": ("Choose one of the allowed options.", {}),
+        "type": ("Wrong type: expected %(type)s.", {"type": str(error.validator_value)}),
+        "maxLength": ("Too long: at most %(limit)s characters.", {"limit": error.validator_value}),
+        "minLength": ("Too short: at least %(limit)s characters.", {"limit": error.validator_value}),
+        "maximum": ("Must be at most %(limit)s.", {"limit": error.validator_value}),
+        "minimum": ("Must be at least %(limit)s.", {"limit": error.validator_value}),
+        "maxItems": ("Too many entries: at most %(limit)s.", {"limit": error.validator_value}),
+        "minItems": ("Too few entries: at least %(limit)s.", {"limit": error.validator_value}),
+        "uniqueItems": ("An option is chosen twice.", {}),
+        "format": ("Not a valid %(format)s.", {"format": str(error.validator_value)}),
+        "pattern": ("Not in the expected form.", {}),
+    }
+    message, params = messages.get(v, ("This answer is not valid.", {}))
+    return [{"path": _pointer(path), "message": message, "params": params}]
+
+
+class FormRegistry:
+    def __init__(self, forms_dir: Path):
+        self._current: dict[str, Form] = {}
+        self._versions: dict[tuple[str, int], Form] = {}
+        self._validators: dict[tuple[str, int, str], Draft7Validator] = {}
+        files = sorted(forms_dir.glob("*.schema.json")) + sorted((forms_dir / "archive").glob("*.schema.json"))
+        for path in files:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+            Draft7Validator.check_schema(schema)
+            form = Form(schema["$id"], int(schema["version"]), schema)
+            if (form.id, form.version) in self._versions:
+                raise ValueError(f"{path}: {form.id} version {form.version} is defined twice")
+            self._versions[(form.id, form.version)] = form
+            if path.parent == forms_dir:
+                if path.name != f"{form.id}.schema.json":
+                    raise ValueError(f"{path}: $id {form.id!r} does not match the file name")
+                self._current[form.id] = form
+
+    def current(self) -> list[Form]:
+        return list(self._current.values())
+
+    def get(self, form_id: str, version: int | None = None) -> Form:
+        if version is None:
+            form = self._current.get(form_id)
+        else:
+            form = self._versions.get((form_id, version))
+        if form is None:
+            raise NotFound("Unknown form or form version.", form_id=form_id, version=version)
+        return form
+
+    def _validator(self, form: Form, status: str) -> Draft7Validator:
+        key = (form.id, form.version, status)
+        if key not in self._validators:
+            schema = form.schema if status == "final" else _strip_required(copy.deepcopy(form.schema))
+            self._validators[key] = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+        return self._validators[key]
+
+    def prepare(self, form: Form, data, status: str) -> dict:
+        """Validate `data` for `status` and return it with computed fields filled in. Raises Invalid."""
+        if not isinstance(data, dict):
+            raise Invalid("The record data must be an object.", [{"path": "", "message": "Wrong type: expected %(type)s.",
+                                                                  "params": {"type": "object"}}])
+        data = copy.deepcopy(data)
+        computed = list(_walk_computed(form.schema))
+        for path, _ in computed:  # computed fields are never trusted from the client
+            parent = data
+            for part in path[:-1]:
+                parent = parent.get(part) if isinstance(parent, dict) else None
+            if isinstance(parent, dict):
+                parent.pop(path[-1], None)
+        errors = []
+        for error in self._validator(form, status).iter_errors(data):
+            errors.extend(_error_entries(error))
+        if status == "final" and not _has_answer(data):
+            errors.append({"path": "", "message": "An empty record cannot be final.", "params": {}})
+        if errors:
+            errors.sort(key=lambda e: e["path"])
+            raise Invalid("The record does not match its form.", errors)
+        for path, spec in computed:
+            parent = data
+            for part in path[:-1]:
+                parent = parent.setdefault(part, {})
+            parent[path[-1]] = compute(spec["op"], spec["of"], data)
+        return data

@@ -1,0 +1,140 @@
+"""The domain model (ARCHITECTURE §3) as plain dataclasses."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ROLES = ("counsellor", "coordinator", "partner", "admin")
+ORG_KINDS = ("counselling", "partner")
+RECORD_STATUSES = ("draft", "final")
+
+
+@dataclass
+class Organisation:
+    id: str
+    name: str
+    country: str
+    kind: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+    org_id: str
+    role: str
+    password_hash: str
+    active: bool = True
+
+    def public(self) -> dict:
+        return {"id": self.id, "email": self.email, "org_id": self.org_id, "role": self.role}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Session:
+    id: str  # a hash of the token; the token itself is only in the cookie
+    user_id: str
+    created_at: str
+    last_seen: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Case:
+    id: str
+    org_id: str
+    client_code: str
+    country_of_origin: str
+    step: str = "NL-1"
+    counsellor_id: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+    created_by: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Revision:
+    """One saved version of a record. `rev` is "<generation>-<hash>" as in CouchDB."""
+
+    rev: str
+    base_rev: str | None
+    change_hash: str
+    form_id: str
+    form_version: int
+    status: str
+    data: dict
+    saved_by: str
+    saved_at: str
+    device_id: str | None = None
+    resolves: list[str] = field(default_factory=list)  # conflict revs this revision resolves
+    resolved_by: str | None = None  # on a conflict: the revision that resolved it
+
+    @property
+    def generation(self) -> int:
+        return int(self.rev.split("-", 1)[0])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Revision":
+        return cls(**d)
+
+
+@dataclass
+class RecordState:
+    """Everything the store keeps about one record: its history, head and open conflicts."""
+
+    id: str
+    case_id: str
+    org_id: str
+    revisions: list[Revision] = field(default_factory=list)  # accepted line, oldest first
+    conflicts: list[Revision] = field(default_factory=list)  # unresolved incoming versions
+
+    @property
+    def head(self) -> Revision:
+        return self.revisions[-1]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
+                "revisions": [r.to_dict() for r in self.revisions],
+                "conflicts": [r.to_dict() for r in self.conflicts]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RecordState":
+        return cls(id=d["id"], case_id=d["case_id"], org_id=d["org_id"],
+                   revisions=[Revision.from_dict(r) for r in d["revisions"]],
+                   conflicts=[Revision.from_dict(r) for r in d["conflicts"]])
+
+    def view(self) -> dict:
+        """The record as the API shows it."""
+        h = self.head
+        return {"id": self.id, "case_id": self.case_id, "form_id": h.form_id, "form_version": h.form_version,
+                "status": h.status, "data": h.data, "rev": h.rev, "saved_by": h.saved_by, "saved_at": h.saved_at,
+                "conflicts": [{"rev": c.rev, "base_rev": c.base_rev, "status": c.status, "data": c.data,
+                               "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at}
+                              for c in self.conflicts if c.resolved_by is None]}
+
+
+@dataclass
+class Change:
+    """One entry of the change feed. `seq` is assigned by the store, strictly increasing."""
+
+    seq: int
+    kind: str  # "case" or "record"
+    entity_id: str
+    case_id: str
+    org_id: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)

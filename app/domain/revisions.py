@@ -1,0 +1,126 @@
+"""Revision rules of the sync protocol (ARCHITECTURE §5), as one pure decision.
+
+The store loads a record's state under its lock or transaction, calls `decide`, and persists what it returns.
+Nothing here does I/O, so the rules are the same for every store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .errors import Invalid
+from .model import RecordState, Revision
+
+
+@dataclass
+class RecordChange:
+    """An incoming change to a record, already validated against its form."""
+
+    id: str
+    case_id: str
+    form_id: str
+    form_version: int
+    status: str
+    data: dict
+    base_rev: str | None
+    saved_by: str
+    saved_at: str
+    device_id: str | None = None
+    resolves: list[str] = field(default_factory=list)
+
+    def content_hash(self) -> str:
+        """Identifies the change itself: what it is based on and what it says (not who sent it when)."""
+        canonical = json.dumps({"base_rev": self.base_rev, "form_id": self.form_id, "form_version": self.form_version,
+                                "status": self.status, "data": self.data, "resolves": sorted(self.resolves)},
+                               sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class Outcome:
+    status: str  # "ok" or "conflict"
+    rev: str
+    state: RecordState  # the state after the change
+    changed: bool  # False for a replay or a change that says nothing new: nothing to persist
+    created: bool = False
+
+    @property
+    def current(self) -> Revision:
+        return self.state.head
+
+
+def _same_content(rev: Revision, change: RecordChange) -> bool:
+    return (rev.status, rev.data, rev.form_version, rev.form_id) == (
+        change.status, change.data, change.form_version, change.form_id)
+
+
+def _revision(change: RecordChange, generation: int, digest: str) -> Revision:
+    return Revision(rev=f"{generation}-{digest[:16]}", base_rev=change.base_rev, change_hash=digest,
+                    form_id=change.form_id, form_version=change.form_version, status=change.status,
+                    data=change.data, saved_by=change.saved_by, saved_at=change.saved_at,
+                    device_id=change.device_id, resolves=sorted(change.resolves))
+
+
+def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outcome:
+    """Apply `change` to `state` (None for a record the store has never seen)."""
+    digest = change.content_hash()
+    if state is None:
+        if change.base_rev is not None:
+            raise Invalid("The change is based on a revision the server does not know.",
+                          [{"path": "/base_rev", "message": "Unknown revision"}])
+        if change.resolves:
+            raise Invalid("A new record has no conflicts to resolve.",
+                          [{"path": "/resolves", "message": "Unknown revision"}])
+        rev = _revision(change, 1, digest)
+        return Outcome("ok", rev.rev, RecordState(change.id, change.case_id, org_id, [rev], []), True, True)
+
+    if change.case_id != state.case_id:
+        raise Invalid("This record belongs to another case.", [{"path": "/case_id", "message": "Wrong case"}])
+
+    # A replay of a change already taken: the same answer, nothing new.
+    for rev in state.revisions:
+        if rev.change_hash == digest:
+            return Outcome("ok", rev.rev, state, False)
+    for rev in state.conflicts:
+        if rev.change_hash == digest:
+            return Outcome("conflict", rev.rev, state, False)
+
+    head = state.head
+    known = {r.rev for r in state.revisions}
+    if change.base_rev is not None and change.base_rev not in known:
+        raise Invalid("The change is based on a revision the server does not know.",
+                      [{"path": "/base_rev", "message": "Unknown revision"}])
+    open_revs = {c.rev for c in open_conflicts(state)}
+    all_conflicts = {c.rev for c in state.conflicts}
+    unknown = set(change.resolves) - all_conflicts
+    if unknown:
+        raise Invalid("The change resolves conflicts the record does not have.",
+                      [{"path": "/resolves", "message": "Unknown revision"}])
+
+    if change.base_rev == head.rev:
+        to_resolve = set(change.resolves) & open_revs
+        if not to_resolve and _same_content(head, change):
+            return Outcome("ok", head.rev, state, False)
+        rev = _revision(change, head.generation + 1, digest)
+        conflicts = [_mark_resolved(c, rev.rev) if c.rev in to_resolve else c for c in state.conflicts]
+        return Outcome("ok", rev.rev, RecordState(state.id, state.case_id, state.org_id,
+                                                  state.revisions + [rev], conflicts), True)
+
+    # Based on an older revision: never applied over the newer one. Two devices that made the same
+    # edit do not conflict.
+    if _same_content(head, change) and not change.resolves:
+        return Outcome("ok", head.rev, state, False)
+    base_generation = int(change.base_rev.split("-", 1)[0]) if change.base_rev else 0
+    conflict = _revision(change, base_generation + 1, digest)
+    return Outcome("conflict", conflict.rev, RecordState(state.id, state.case_id, state.org_id,
+                                                         state.revisions, state.conflicts + [conflict]), True)
+
+
+def _mark_resolved(conflict: Revision, by_rev: str) -> Revision:
+    """A resolved conflict stays in history, marked with the revision that resolved it."""
+    return Revision(**{**conflict.to_dict(), "resolved_by": by_rev})
+
+
+def open_conflicts(state: RecordState) -> list[Revision]:
+    return [c for c in state.conflicts if c.resolved_by is None]

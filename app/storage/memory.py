@@ -1,0 +1,107 @@
+"""An in-memory Store: the fake for fast unit tests, and the reference for the contract tests."""
+from __future__ import annotations
+
+import copy
+import threading
+
+from ..domain.access import Scope
+from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.revisions import Outcome, RecordChange
+from .base import AlreadyExists, Decide
+
+
+class MemoryStore:
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._orgs: dict[str, Organisation] = {}
+        self._users: dict[str, User] = {}
+        self._sessions: dict[str, Session] = {}
+        self._cases: dict[str, Case] = {}
+        self._records: dict[str, RecordState] = {}
+        self._changes: list[Change] = []
+
+    # Copies in and out, so callers can never change stored state by accident (as with a real store).
+    def put_org(self, org: Organisation) -> None:
+        with self._lock:
+            self._orgs[org.id] = copy.deepcopy(org)
+
+    def get_org(self, org_id: str) -> Organisation | None:
+        return copy.deepcopy(self._orgs.get(org_id))
+
+    def list_orgs(self) -> list[Organisation]:
+        return copy.deepcopy(sorted(self._orgs.values(), key=lambda o: o.id))
+
+    def put_user(self, user: User) -> None:
+        with self._lock:
+            self._users[user.id] = copy.deepcopy(user)
+
+    def get_user(self, user_id: str) -> User | None:
+        return copy.deepcopy(self._users.get(user_id))
+
+    def find_user_by_email(self, email: str) -> User | None:
+        email = email.strip().lower()
+        return copy.deepcopy(next((u for u in self._users.values() if u.email == email), None))
+
+    def put_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions[session.id] = copy.deepcopy(session)
+
+    def get_session(self, session_id: str) -> Session | None:
+        return copy.deepcopy(self._sessions.get(session_id))
+
+    def delete_session(self, session_id: str) -> None:
+        with self._lock:
+            self._sessions.pop(session_id, None)
+
+    def _append_change(self, kind: str, entity_id: str, case_id: str, org_id: str) -> None:
+        self._changes.append(Change(len(self._changes) + 1, kind, entity_id, case_id, org_id))
+
+    def create_case(self, case: Case) -> None:
+        with self._lock:
+            if case.id in self._cases:
+                raise AlreadyExists(case.id)
+            self._cases[case.id] = copy.deepcopy(case)
+            self._append_change("case", case.id, case.id, case.org_id)
+
+    def update_case(self, case: Case) -> None:
+        with self._lock:
+            self._cases[case.id] = copy.deepcopy(case)
+            self._append_change("case", case.id, case.id, case.org_id)
+
+    def get_case(self, case_id: str) -> Case | None:
+        return copy.deepcopy(self._cases.get(case_id))
+
+    def list_cases(self, scope: Scope) -> list[Case]:
+        return copy.deepcopy(sorted((c for c in self._cases.values() if scope.sees_case(c)),
+                                    key=lambda c: c.created_at))
+
+    def get_record(self, record_id: str) -> RecordState | None:
+        return copy.deepcopy(self._records.get(record_id))
+
+    def list_records(self, case_id: str) -> list[RecordState]:
+        return copy.deepcopy([r for r in self._records.values() if r.case_id == case_id])
+
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        with self._lock:
+            outcome = decide(copy.deepcopy(self._records.get(change.id)), change, org_id)
+            if outcome.changed:
+                self._records[change.id] = copy.deepcopy(outcome.state)
+                self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
+            return outcome
+
+    def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
+        # Changes are numbered 1..n, so the slice starts at the cursor: no scan of older changes.
+        out, cursor = [], since
+        for change in self._changes[max(since, 0):]:
+            if len(out) >= limit:
+                break
+            cursor = change.seq
+            if scope.sees(change.org_id, change.case_id):
+                out.append(copy.deepcopy(change))
+        return out, cursor
+
+    def last_seq(self) -> int:
+        return len(self._changes)
+
+    def close(self) -> None:
+        pass
