@@ -25,6 +25,8 @@ def load(app, test_config: dict | None) -> None:
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_SECONDS=15 * 60,
         PDF_TIMEOUT_SECONDS=60,
+        # "wkhtmltopdf" or "weasyprint"; unset: wkhtmltopdf where installed, else WeasyPrint.
+        PDF_ENGINE=os.environ.get("SAFEFUTURE_PDF_ENGINE") or None,
     )
     if test_config:
         app.config.update(test_config)
