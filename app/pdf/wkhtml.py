@@ -28,8 +28,8 @@ PAGE_HEIGHT_MM = 297  # A4
 MAIN_MARGINS_MM = {"top": 16, "right": 16, "bottom": 20, "left": 16}
 FOOTER_BAND_MM = (PAGE_HEIGHT_MM - 15, 4)  # (top margin, bottom margin) of the footer document's pages
 
-# Never fetch or read anything, never run script. Port 0 cannot be listened on, so every request wkhtmltopdf
-# tries (it loads <img> and <iframe> URLs even with images "off" in some paths) goes to a proxy that refuses it.
+# Never fetch or read anything, never run script. wkhtmltopdf fetches <iframe> URLs (and <img> ones unless images
+# are off) even by default; port 0 cannot be listened on, so the proxy every request must go through refuses it.
 SAFE_OPTIONS = {
     "--disable-javascript": "",
     "--disable-local-file-access": "",
@@ -106,6 +106,8 @@ def _stamp_footer(pdf: bytes, footer: PageFooter, deadline: float) -> bytes:
     writer = PdfWriter(clone_from=main)
     for page, band in zip(writer.pages, overlay.pages):
         page.merge_page(band)
+        page.compress_content_streams()  # merging leaves the page's content uncompressed (10× the size)
+    writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

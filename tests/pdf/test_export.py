@@ -205,3 +205,22 @@ def test_a_record_of_an_older_form_version_prints_with_that_versions_labels(engi
     text = pdf_text(r.data)
     assert has(text, "Residence status") and not has(text, "renamed in version 2")
     assert has(text, "overzicht-1, Version 1")
+
+
+def test_a_record_with_an_unresolved_conflict_says_so(engine, counsellor):
+    case_id = counsellor.new_case()
+    record_id = str(uuid.uuid4())
+    first = counsellor.put(f"/api/v1/records/{record_id}", change(case_id, overzicht1(nl_f1="+"))).json["rev"]
+    counsellor.put(f"/api/v1/records/{record_id}", change(case_id, overzicht1(nl_f1="++"), base_rev=first))
+    conflict = counsellor.put(f"/api/v1/records/{record_id}", change(case_id, overzicht1(nl_f1="--"), base_rev=first))
+    assert conflict.status_code == 409
+    text = pdf_text(get_pdf(counsellor, f"/api/v1/records/{record_id}/pdf?lang=en").data)
+    assert has(text, "nobody has resolved yet") and has(text, "Very positive") and not has(text, "Very negative")
+
+
+def test_an_empty_case_prints_a_cover_that_says_so(engine, counsellor):
+    case_id = counsellor.new_case(code="EMPTY-1")
+    r = get_pdf(counsellor, f"/api/v1/cases/{case_id}/pdf?lang=bg")
+    assert page_count(r.data) == 1
+    text = pdf_text(r.data)
+    assert has(text, "EMPTY-1") and has(text, "Досие") and has(text, "This dossier holds no records.")
