@@ -87,13 +87,15 @@ def split_fields(lines: list[str]) -> dict[str, list[str]]:
 def _join_name(lines: list[str]) -> str:
     """A name wrapped over lines. A line starting with '(' or '/' continues the name; any other line the
     author started is a second name, joined with ' / ' as the seed does on one line (`Women@ the Well / …`)."""
-    marked = []
+    merged: list[str] = []
     for line in lines:
-        if line.strip()[:1] in ("(", "/") and marked:
-            marked[-1] = marked[-1].rstrip() + " "
-        if line.strip():
-            marked.append(line)
-    return join_wrapped(marked, hard_break=" / ", min_wrapped_length=CELL_WRAP_LENGTH)
+        if not line.strip():
+            continue
+        if line.strip()[:1] in ("(", "/") and merged:
+            merged[-1] = merged[-1].rstrip() + " " + line.strip() + line[len(line.rstrip()):]
+        else:
+            merged.append(line)
+    return join_wrapped(merged, hard_break=" / ", min_wrapped_length=CELL_WRAP_LENGTH)
 
 
 def _set_services(record: dict, fields: dict[str, list[str]]) -> None:

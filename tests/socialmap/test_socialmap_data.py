@@ -162,3 +162,16 @@ def test_every_record_is_valid_and_ids_are_unique(data):
         assert validation_errors(org) == [], org["id"]
         first, last = org["source_lines"]
         assert 4906 <= first <= last <= 8467, org["id"]  # Bijlage 11 to the end of the networks
+
+
+def test_names_wrapped_over_lines(by_id):
+    # As joined in seed-spec Appendix A: a new line the author started is a second name (' / ').
+    assert by_id["b14-it-usmi-nazionaale-settore-tratta-italian-superiors"]["name"] == (
+        "USMI Nazionaale Settore “Tratta” (Italian superiors org. Anti Trafficking desk)")
+    assert by_id["b14-at-lefo-informatie-educatie-en-steun-aan"]["name"] == (
+        "LEFÖ- Informatie, Educatie en Steun aan Vrouwelijke Migranten / "
+        "LEFÖ- Interventiecentrum voor vrouwelijke slachtoffers van mensenhandel")
+    assert by_id["b14-se-platform-civil-society-in-sweden-against"]["name"] == (
+        "Platform Civil Society in Sweden Against Trafficking. (Foundation Safer Sweden, Stiftelsen Tryggare Sverige)")
+    assert by_id["net-renate-religious-in-europe-networking-against"]["name"] == (
+        "RENATE (Religious in Europe Networking against Trafficking and Exploitation)")

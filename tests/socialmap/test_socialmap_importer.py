@@ -8,6 +8,7 @@ import pytest
 
 from socialmap import importer
 from socialmap.importer import OverrideError, apply_overrides, parse_seed
+from socialmap.search import load_organisations
 from socialmap.seedtext import SeedFormatError, read_seed
 from socialmap.services import SERVICE_KEYS
 
@@ -226,8 +227,7 @@ def test_overrides_apply_by_id_and_refuse_stale_data(records):
 
 
 def test_shipped_overrides_file_targets_shipped_ids():
-    shipped = {o["id"] for o in importer.json.loads(
-        (importer.PACKAGE_DIR / "data" / "organisations.json").read_text(encoding="utf-8"))["organisations"]}
+    shipped = {o["id"] for o in load_organisations()}
     overrides = importer.load_overrides()
     assert overrides and all(entry["reason"] and entry["id"] in shipped for entry in overrides)
 
@@ -253,6 +253,11 @@ def test_cli_reports_a_bad_seed_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "organisations.json"
     assert importer.main([str(broken), str(out)]) == 1
     assert "unknown country 'ATLANTIS'" in capsys.readouterr().err
+    assert not out.exists()
+    stale = tmp_path / "overrides.json"
+    stale.write_text('{"overrides": [{"id": "b14-xx-gone", "reason": "r", "patch": []}]}', encoding="utf-8")
+    assert importer.main([str(FIXTURE), str(out), "--overrides", str(stale)]) == 1
+    assert "unknown id 'b14-xx-gone'" in capsys.readouterr().err
     assert not out.exists()
     headless = tmp_path / "headless.txt"
     headless.write_text(text.replace("Bijlage 13\t", "Bijlage XIII\t"), encoding="utf-8")
