@@ -8,7 +8,7 @@ from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide
+from .base import AlreadyExists, Decide, StaleSequence
 
 
 class MemoryStore:
@@ -21,6 +21,7 @@ class MemoryStore:
         self._records: dict[str, RecordState] = {}
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
+        self._socialmap_edits: list[dict] = []
 
     # Copies in and out, so callers can never change stored state by accident (as with a real store).
     def put_org(self, org: Organisation) -> None:
@@ -113,6 +114,20 @@ class MemoryStore:
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])
+
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]:
+        return copy.deepcopy([e for e in self._socialmap_edits if e["seq"] > since])
+
+    def last_socialmap_edit_seq(self) -> int:
+        return self._socialmap_edits[-1]["seq"] if self._socialmap_edits else 0
+
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+        with self._lock:
+            if self.last_socialmap_edit_seq() != expected_last_seq:
+                raise StaleSequence()
+            stored = {**copy.deepcopy(edit), "seq": expected_last_seq + 1}
+            self._socialmap_edits.append(stored)
+            return copy.deepcopy(stored)
 
     def close(self) -> None:
         pass
