@@ -57,7 +57,7 @@ def _cases(key: str):
             yield pytest.param(path.stem, case, id=f"{path.stem}: {case['why']}")
 
 
-def test_every_instrument_has_examples(registry):
+def test_examples_name_known_instruments(registry):
     assert {p.stem for p in EXAMPLES} <= {f.id for f in registry.current()}, "an example names an unknown form"
 
 
