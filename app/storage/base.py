@@ -14,6 +14,10 @@ class AlreadyExists(Exception):
     """A create with an id that is taken."""
 
 
+class CorruptStore(Exception):
+    """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
+
+
 class Store(Protocol):
     # Organisations and users
     def put_org(self, org: Organisation) -> None: ...
