@@ -58,7 +58,7 @@ class AtomicJSONStorage(Storage):
         fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+                f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # C encoder; dump() is not
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self._path)

@@ -50,7 +50,8 @@ class TinyDBStore:
         self._root = Path(data_dir)
         self._cipher = cipher
         self._codec = EncryptedCodec(cipher)
-        self._root.mkdir(parents=True, exist_ok=True)
+        self._root.mkdir(mode=0o700, parents=True, exist_ok=True)  # files are 0600 too (mkstemp)
+        fsync_dir(self._root.parent)
         self._thread_lock = threading.RLock()
         # thread_local=False: one lock state for the whole process; the RLock above orders our own threads.
         self._file_lock = FileLock(self._root / "write.lock", thread_local=False)

@@ -68,6 +68,16 @@ def test_key_file_is_private_and_outside_the_store(tmp_path):
     assert not (tmp_path / "other").exists()
 
 
+def test_store_files_are_readable_by_their_owner_only(tmp_path):
+    store = open_store(tmp_path)
+    store.create_case(Case("case-1", ORG, client_code="C-17", country_of_origin="NG"))
+    store.apply_record_change(change(), ORG, decide)
+    assert stat.S_IMODE((tmp_path / "store").stat().st_mode) == 0o700
+    for path in store_files(tmp_path):
+        if path.name != "write.lock":
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
 def test_opening_with_another_key_is_refused(tmp_path):
     open_store(tmp_path).put_org(Organisation(ORG, "Alpha", "NL", "counselling"))
     with pytest.raises(CorruptStore, match="data key does not open the store"):
