@@ -21,7 +21,10 @@ class Scope:
         return self.sees(case.org_id, case.id)
 
     def may_write_case(self, case: Case) -> bool:
-        return case.org_id in self.org_ids or case.id in self.writable_case_ids
+        return self.may_write_case_ids(case.org_id, case.id)
+
+    def may_write_case_ids(self, org_id: str, case_id: str) -> bool:
+        return org_id in self.org_ids or case_id in self.writable_case_ids
 
 
 def scope_for(user: User, granted_case_ids: frozenset[str] = frozenset()) -> Scope:

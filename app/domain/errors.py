@@ -45,3 +45,8 @@ class Unauthorized(DomainError):
 
 class TooManyRequests(DomainError):
     code, status = "too_many_requests", 429
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; the web layer translates it into the user's language."""
+    return message

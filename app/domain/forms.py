@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jsonschema import Draft7Validator
 
-from .errors import Invalid, NotFound
+from .errors import N_, Invalid, NotFound
 
 SCORE_WEIGHTS = {"-": 1, "--": 2, "+": 1, "++": 2}
 
@@ -91,26 +91,26 @@ def _error_entries(error) -> list[dict]:
     v = error.validator
     if v == "required":
         missing = [n for n in error.validator_value if not isinstance(error.instance, dict) or n not in error.instance]
-        return [{"path": _pointer(path + [n]), "message": "This field is required.", "params": {}} for n in missing]
+        return [{"path": _pointer(path + [n]), "message": N_("This field is required."), "params": {}} for n in missing]
     if v == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
-        return [{"path": _pointer(path + [k]), "message": "Unknown field.", "params": {}} for k in extra]
+        return [{"path": _pointer(path + [k]), "message": N_("Unknown field."), "params": {}} for k in extra]
     messages = {
-        "enum": ("Choose one of the allowed options.", {}),
-        "const": ("Choose one of the allowed options.", {}),
-        "type": ("Wrong type: expected %(type)s.", {"type": str(error.validator_value)}),
-        "maxLength": ("Too long: at most %(limit)s characters.", {"limit": error.validator_value}),
-        "minLength": ("Too short: at least %(limit)s characters.", {"limit": error.validator_value}),
-        "maximum": ("Must be at most %(limit)s.", {"limit": error.validator_value}),
-        "minimum": ("Must be at least %(limit)s.", {"limit": error.validator_value}),
-        "maxItems": ("Too many entries: at most %(limit)s.", {"limit": error.validator_value}),
-        "minItems": ("Too few entries: at least %(limit)s.", {"limit": error.validator_value}),
-        "uniqueItems": ("An option is chosen twice.", {}),
-        "format": ("Not a valid %(format)s.", {"format": str(error.validator_value)}),
-        "pattern": ("Not in the expected form.", {}),
+        "enum": (N_("Choose one of the allowed options."), {}),
+        "const": (N_("Choose one of the allowed options."), {}),
+        "type": (N_("Wrong type: expected %(type)s."), {"type": str(error.validator_value)}),
+        "maxLength": (N_("Too long: at most %(limit)s characters."), {"limit": error.validator_value}),
+        "minLength": (N_("Too short: at least %(limit)s characters."), {"limit": error.validator_value}),
+        "maximum": (N_("Must be at most %(limit)s."), {"limit": error.validator_value}),
+        "minimum": (N_("Must be at least %(limit)s."), {"limit": error.validator_value}),
+        "maxItems": (N_("Too many entries: at most %(limit)s."), {"limit": error.validator_value}),
+        "minItems": (N_("Too few entries: at least %(limit)s."), {"limit": error.validator_value}),
+        "uniqueItems": (N_("An option is chosen twice."), {}),
+        "format": (N_("Not a valid %(format)s value."), {"format": str(error.validator_value)}),
+        "pattern": (N_("Not in the expected form."), {}),
     }
-    message, params = messages.get(v, ("This answer is not valid.", {}))
+    message, params = messages.get(v, (N_("This answer is not valid."), {}))
     return [{"path": _pointer(path), "message": message, "params": params}]
 
 
@@ -141,7 +141,7 @@ class FormRegistry:
         else:
             form = self._versions.get((form_id, version))
         if form is None:
-            raise NotFound("Unknown form or form version.", form_id=form_id, version=version)
+            raise NotFound(N_("Unknown form or form version."), form_id=form_id, version=version)
         return form
 
     def _validator(self, form: Form, status: str) -> Draft7Validator:
@@ -154,7 +154,7 @@ class FormRegistry:
     def prepare(self, form: Form, data, status: str) -> dict:
         """Validate `data` for `status` and return it with computed fields filled in. Raises Invalid."""
         if not isinstance(data, dict):
-            raise Invalid("The record data must be an object.", [{"path": "", "message": "Wrong type: expected %(type)s.",
+            raise Invalid(N_("The record data must be an object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
                                                                   "params": {"type": "object"}}])
         data = copy.deepcopy(data)
         computed = list(_walk_computed(form.schema))
@@ -168,10 +168,10 @@ class FormRegistry:
         for error in self._validator(form, status).iter_errors(data):
             errors.extend(_error_entries(error))
         if status == "final" and not _has_answer(data):
-            errors.append({"path": "", "message": "An empty record cannot be final.", "params": {}})
+            errors.append({"path": "", "message": N_("An empty record cannot be final."), "params": {}})
         if errors:
             errors.sort(key=lambda e: e["path"])
-            raise Invalid("The record does not match its form.", errors)
+            raise Invalid(N_("The record does not match its form."), errors)
         for path, spec in computed:
             parent = data
             for part in path[:-1]:

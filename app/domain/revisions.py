@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .errors import Invalid
+from .errors import N_, Invalid
 from .model import RecordState, Revision
 
 
@@ -67,16 +67,16 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     digest = change.content_hash()
     if state is None:
         if change.base_rev is not None:
-            raise Invalid("The change is based on a revision the server does not know.",
-                          [{"path": "/base_rev", "message": "Unknown revision"}])
+            raise Invalid(N_("The change is based on a revision the server does not know."),
+                          [{"path": "/base_rev", "message": N_("Unknown revision")}])
         if change.resolves:
-            raise Invalid("A new record has no conflicts to resolve.",
-                          [{"path": "/resolves", "message": "Unknown revision"}])
+            raise Invalid(N_("A new record has no conflicts to resolve."),
+                          [{"path": "/resolves", "message": N_("Unknown revision")}])
         rev = _revision(change, 1, digest)
         return Outcome("ok", rev.rev, RecordState(change.id, change.case_id, org_id, [rev], []), True, True)
 
     if change.case_id != state.case_id:
-        raise Invalid("This record belongs to another case.", [{"path": "/case_id", "message": "Wrong case"}])
+        raise Invalid(N_("This record belongs to another case."), [{"path": "/case_id", "message": N_("Wrong case")}])
 
     # A replay of a change already taken: the same answer, nothing new.
     for rev in state.revisions:
@@ -89,14 +89,14 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     head = state.head
     known = {r.rev for r in state.revisions}
     if change.base_rev is not None and change.base_rev not in known:
-        raise Invalid("The change is based on a revision the server does not know.",
-                      [{"path": "/base_rev", "message": "Unknown revision"}])
+        raise Invalid(N_("The change is based on a revision the server does not know."),
+                      [{"path": "/base_rev", "message": N_("Unknown revision")}])
     open_revs = {c.rev for c in open_conflicts(state)}
     all_conflicts = {c.rev for c in state.conflicts}
     unknown = set(change.resolves) - all_conflicts
     if unknown:
-        raise Invalid("The change resolves conflicts the record does not have.",
-                      [{"path": "/resolves", "message": "Unknown revision"}])
+        raise Invalid(N_("The change resolves conflicts the record does not have."),
+                      [{"path": "/resolves", "message": N_("Unknown revision")}])
 
     if change.base_rev == head.rev:
         to_resolve = set(change.resolves) & open_revs

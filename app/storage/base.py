@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from ..domain.access import Scope
+from ..domain.audit import AuditEvent
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 
@@ -48,5 +49,9 @@ class Store(Protocol):
     # continue from. Its cost grows with the number of changes after `since`, not with the size of the store.
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]: ...
     def last_seq(self) -> int: ...
+
+    # Audit trail, append-only. `append_audit` links the event after the last one (domain.audit.chain) atomically.
+    def append_audit(self, event: AuditEvent) -> AuditEvent: ...
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]: ...
 
     def close(self) -> None: ...

@@ -5,6 +5,7 @@ import copy
 import threading
 
 from ..domain.access import Scope
+from ..domain.audit import AuditEvent, chain
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import AlreadyExists, Decide
@@ -19,6 +20,7 @@ class MemoryStore:
         self._cases: dict[str, Case] = {}
         self._records: dict[str, RecordState] = {}
         self._changes: list[Change] = []
+        self._audit: list[AuditEvent] = []
 
     # Copies in and out, so callers can never change stored state by accident (as with a real store).
     def put_org(self, org: Organisation) -> None:
@@ -102,6 +104,15 @@ class MemoryStore:
 
     def last_seq(self) -> int:
         return len(self._changes)
+
+    def append_audit(self, event: AuditEvent) -> AuditEvent:
+        with self._lock:
+            sealed = chain(self._audit[-1] if self._audit else None, copy.deepcopy(event))
+            self._audit.append(sealed)
+            return copy.deepcopy(sealed)
+
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
+        return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])
 
     def close(self) -> None:
         pass

@@ -1,0 +1,81 @@
+"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user."""
+from __future__ import annotations
+
+import getpass
+import secrets
+import sys
+
+import click
+from flask import current_app
+
+from .domain.errors import Invalid
+from .services import accounts
+
+
+def _fail(e: Invalid) -> None:
+    click.echo(f"Error: {e.message}", err=True)
+    for err in e.errors:
+        click.echo(f"  {err['path'] or '/'}: {err['message']}", err=True)
+    sys.exit(2)
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != first:
+            click.echo("Error: the passwords differ.", err=True)
+            sys.exit(2)
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def register(app) -> None:
+    @app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True, type=int)
+    @click.option("--threads", default=8, show_default=True, type=int)
+    def serve(host: str, port: int, threads: int):
+        """Run the production WSGI server (waitress)."""
+        from waitress import serve as waitress_serve
+
+        click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
+        waitress_serve(current_app, host=host, port=port, threads=threads, ident="safefuture")
+
+    @app.cli.command("first-run")
+    def first_run():
+        """On an empty data directory: create a demo organisation and a coordinator, and print the password."""
+        c = current_app.extensions["safefuture"]
+        if c.store.list_orgs():
+            return
+        password = secrets.token_urlsafe(12)
+        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling")
+        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password)
+        click.echo("First run: created organisation 'demo' and the coordinator account")
+        click.echo(f"    e-mail:   {user.email}\n    password: {password}")
+        click.echo("Create real organisations and users with 'flask --app app create-org' and 'create-user'.")
+
+    @app.cli.command("create-org")
+    @click.argument("org_id")
+    @click.option("--name", required=True)
+    @click.option("--country", required=True, help="ISO 3166-1 alpha-2, e.g. NL")
+    @click.option("--kind", required=True, type=click.Choice(["counselling", "partner"]))
+    def create_org(org_id: str, name: str, country: str, kind: str):
+        """Create an organisation."""
+        try:
+            org = accounts.create_org(current_app.extensions["safefuture"], org_id, name, country.upper(), kind)
+        except Invalid as e:
+            _fail(e)
+        click.echo(f"Created organisation {org.id} ({org.kind}, {org.country}).")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--org", "org_id", required=True)
+    @click.option("--role", required=True, type=click.Choice(["counsellor", "coordinator", "partner", "admin"]))
+    def create_user(email: str, org_id: str, role: str):
+        """Create a user; the password is read from standard input."""
+        password = _read_password()
+        try:
+            user = accounts.create_user(current_app.extensions["safefuture"], email, org_id, role, password)
+        except Invalid as e:
+            _fail(e)
+        click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")

@@ -1,0 +1,1 @@
+"""Internationalisation: the schema extractor for Babel, and the catalogs the device downloads."""

@@ -1,0 +1,1 @@
+"""Use cases. Each takes the container (store, forms, clock) and the acting user; none touches HTTP."""

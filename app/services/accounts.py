@@ -1,0 +1,86 @@
+"""Organisations and users (the CLI and coordinators use these)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from argon2 import PasswordHasher
+
+from ..domain.errors import N_, Invalid
+from ..domain.model import ORG_KINDS, ROLES, Organisation, User
+from .container import Container
+
+_hasher = PasswordHasher()  # argon2id with the library's (OWASP-conform) defaults
+MIN_PASSWORD_LENGTH = 12
+_COMMON = {"password", "wachtwoord", "safefuture", "welcome", "qwerty", "letmein", "admin", "parola"}
+_ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except Exception:  # argon2 raises several mismatch/invalid-hash errors; all mean "no"
+        return False
+
+
+def password_problem(password: str, email: str) -> str | None:
+    """Why a password is too weak, or None. Length beats complexity rules (NIST SP 800-63B)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return N_("The password is too short: use at least 12 characters.")
+    lowered = password.lower()
+    if any(word in lowered for word in _COMMON) and len(set(lowered)) < 10:
+        return N_("The password is too easy to guess: avoid common words.")
+    if len(set(password)) < 5:
+        return N_("The password repeats too few different characters.")
+    local = email.split("@", 1)[0].lower()
+    if len(local) >= 4 and local in lowered:
+        return N_("The password must not contain the e-mail address.")
+    return None
+
+
+def create_org(c: Container, org_id: str, name: str, country: str, kind: str) -> Organisation:
+    errors = []
+    if not _ORG_ID.match(org_id or ""):
+        errors.append({"path": "/id", "message": N_("Use 2-63 lower-case letters, digits and hyphens.")})
+    if not (name or "").strip():
+        errors.append({"path": "/name", "message": N_("This field is required.")})
+    if not re.match(r"^[A-Z]{2}$", country or ""):
+        errors.append({"path": "/country", "message": N_("Use an ISO 3166-1 alpha-2 code such as NL, NG or BG.")})
+    if kind not in ORG_KINDS:
+        errors.append({"path": "/kind", "message": N_("Choose counselling or partner.")})
+    if not errors and c.store.get_org(org_id):
+        errors.append({"path": "/id", "message": N_("An organisation with this id exists already.")})
+    if errors:
+        raise Invalid(N_("The organisation cannot be created."), errors)
+    org = Organisation(org_id, name.strip(), country, kind)
+    c.store.put_org(org)
+    return org
+
+
+def create_user(c: Container, email: str, org_id: str, role: str, password: str) -> User:
+    email = (email or "").strip().lower()
+    errors = []
+    if not _EMAIL.match(email):
+        errors.append({"path": "/email", "message": N_("Not a valid e-mail address.")})
+    org = c.store.get_org(org_id)
+    if org is None:
+        errors.append({"path": "/org", "message": N_("No organisation with this id.")})
+    if role not in ROLES:
+        errors.append({"path": "/role", "message": N_("Choose counsellor, coordinator, partner or admin.")})
+    elif org is not None and (role == "partner") != (org.kind == "partner") and role != "admin":
+        errors.append({"path": "/role", "message": N_("Partner users belong to partner organisations, and only they.")})
+    if not errors and c.store.find_user_by_email(email):
+        errors.append({"path": "/email", "message": N_("A user with this e-mail address exists already.")})
+    problem = password_problem(password or "", email)
+    if problem:
+        errors.append({"path": "/password", "message": problem})
+    if errors:
+        raise Invalid(N_("The user cannot be created."), errors)
+    user = User(str(uuid.uuid4()), email, org_id, role, hash_password(password))
+    c.store.put_user(user)
+    return user

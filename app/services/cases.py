@@ -1,0 +1,81 @@
+"""Cases: create (idempotent, device-generated ids), read and list within the user's scope."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ..domain.access import Scope
+from ..domain.errors import N_, Forbidden, Invalid, NotFound
+from ..domain.model import Case, User
+from ..domain.validation import collect, country_error, string_error, uuid_error
+from ..domain.workflow import STEPS
+from ..storage.base import AlreadyExists
+from . import audit
+from .container import Container
+
+CASE_FIELDS = {"id", "client_code", "country_of_origin", "step", "counsellor_id"}
+
+
+def case_view(case: Case) -> dict:
+    return asdict(case)
+
+
+def _parse(payload) -> dict:
+    if not isinstance(payload, dict):
+        raise Invalid(N_("The case must be a JSON object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
+                                                             "params": {"type": "object"}}])
+    errors = collect(
+        uuid_error(payload.get("id"), "/id"),
+        string_error(payload.get("client_code"), "/client_code", 64),
+        country_error(payload.get("country_of_origin"), "/country_of_origin"),
+    )
+    if payload.get("step") is not None and payload.get("step") not in STEPS:
+        errors.append({"path": "/step", "message": N_("Choose one of the allowed options.")})
+    if payload.get("counsellor_id") is not None:
+        errors.extend(collect(uuid_error(payload.get("counsellor_id"), "/counsellor_id")))
+    errors.extend({"path": f"/{k}", "message": N_("Unknown field.")} for k in payload if k not in CASE_FIELDS)
+    if errors:
+        raise Invalid(N_("The case is not valid."), errors)
+    return payload
+
+
+def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, bool]:
+    """Returns (case, created). Resending the same case is harmless: the stored case comes back."""
+    if user.role not in ("counsellor", "coordinator"):
+        raise Forbidden(N_("Only counsellors and coordinators create cases."))
+    p = _parse(payload)
+    now = c.now()
+    case = Case(id=p["id"].lower(), org_id=user.org_id, client_code=p["client_code"].strip(),
+                country_of_origin=p["country_of_origin"], step=p.get("step") or "NL-1",
+                counsellor_id=p.get("counsellor_id") or user.id, created_at=now, updated_at=now, created_by=user.id)
+    try:
+        c.store.create_case(case)
+        audit.record(c, user, "create_case", case_id=case.id)
+        return case, True
+    except AlreadyExists:
+        existing = c.store.get_case(case.id)
+        if existing is None or not scope.may_write_case(existing):
+            raise Forbidden(N_("You may not write this case."))
+        return existing, False
+
+
+def get_case(c: Container, user: User, scope: Scope, case_id: str) -> Case:
+    case = c.store.get_case(case_id) if not uuid_error(case_id, "") else None
+    if case is None or not scope.sees_case(case):
+        raise NotFound(N_("No such case."))
+    audit.record(c, user, "read_case", case_id=case.id)
+    return case
+
+
+def list_cases(c: Container, scope: Scope) -> list[Case]:
+    return c.store.list_cases(scope)
+
+
+def case_records(c: Container, case: Case) -> list[dict]:
+    """A summary of the case's records (no data), for the case view."""
+    out = []
+    for state in c.store.list_records(case.id):
+        h = state.head
+        out.append({"id": state.id, "form_id": h.form_id, "form_version": h.form_version, "status": h.status,
+                    "rev": h.rev, "saved_at": h.saved_at, "conflicts": sum(1 for x in state.conflicts
+                                                                          if x.resolved_by is None)})
+    return sorted(out, key=lambda r: r["saved_at"])

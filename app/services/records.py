@@ -1,0 +1,101 @@
+"""Saving records (filled instruments) with revisions and conflicts, and reading them back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.access import Scope
+from ..domain.errors import N_, Forbidden, Invalid, NotFound
+from ..domain.model import RECORD_STATUSES, RecordState, User
+from ..domain.revisions import RecordChange, decide
+from ..domain.validation import collect, string_error, uuid_error
+from . import audit
+from .container import Container
+
+CHANGE_FIELDS = {"id", "case_id", "form_id", "form_version", "status", "data", "base_rev", "resolves", "device_id"}
+MAX_RESOLVES = 100
+
+
+@dataclass
+class SaveResult:
+    status: str  # "ok" or "conflict"
+    rev: str
+    created: bool
+    record: RecordState
+
+    def body(self) -> dict:
+        if self.status == "ok":
+            return {"id": self.record.id, "rev": self.rev, "status": "ok"}
+        return {"id": self.record.id, "rev": self.rev, "status": "conflict", "error": "conflict",
+                "message": N_("Someone changed this record in the meantime. Both versions are kept."),
+                "current": self.record.view()}
+
+
+def _parse(record_id: str, payload) -> dict:
+    if not isinstance(payload, dict):
+        raise Invalid(N_("The change must be a JSON object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
+                                                               "params": {"type": "object"}}])
+    errors = collect(uuid_error(record_id, "/id"), uuid_error(payload.get("case_id"), "/case_id"),
+                     string_error(payload.get("form_id"), "/form_id", 100),
+                     string_error(payload.get("device_id"), "/device_id", 100, required=False))
+    if "id" in payload and payload["id"] != record_id:
+        errors.append({"path": "/id", "message": N_("The id in the body differs from the id in the address.")})
+    version = payload.get("form_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        errors.append({"path": "/form_version", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "integer"}})
+    if payload.get("status") not in RECORD_STATUSES:
+        errors.append({"path": "/status", "message": N_("Choose draft or final.")})
+    if not isinstance(payload.get("data"), dict):
+        errors.append({"path": "/data", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}})
+    base = payload.get("base_rev")
+    if base is not None and (not isinstance(base, str) or len(base) > 64):
+        errors.append({"path": "/base_rev", "message": N_("Unknown revision")})
+    resolves = payload.get("resolves", [])
+    if not isinstance(resolves, list) or len(resolves) > MAX_RESOLVES or not all(
+            isinstance(r, str) and len(r) <= 64 for r in resolves):
+        errors.append({"path": "/resolves", "message": N_("Unknown revision")})
+    errors.extend({"path": f"/{k}", "message": N_("Unknown field.")} for k in payload if k not in CHANGE_FIELDS)
+    if errors:
+        raise Invalid(N_("The change is not valid."), errors)
+    return payload
+
+
+def save_record(c: Container, user: User, scope: Scope, record_id: str, payload) -> SaveResult:
+    p = _parse(record_id, payload)
+    case = c.store.get_case(p["case_id"].lower())
+    if case is None or not scope.may_write_case(case):
+        # The same answer whether the case exists elsewhere or not at all: nothing leaks.
+        raise Forbidden(N_("You may not write records in this case."))
+    try:
+        form = c.forms.get(p["form_id"], p["form_version"])
+    except NotFound:
+        raise Invalid(N_("Unknown form or form version."),
+                      [{"path": "/form_version" if any(f.id == p["form_id"] for f in c.forms.current()) else "/form_id",
+                        "message": N_("Unknown form or form version.")}])
+    try:
+        data = c.forms.prepare(form, p["data"], p["status"])
+    except Invalid as e:
+        for err in e.errors:  # paths are reported from the change's root, where the data lives under /data
+            err["path"] = "/data" + err["path"]
+        raise
+    change = RecordChange(id=record_id.lower(), case_id=case.id, form_id=form.id, form_version=form.version,
+                          status=p["status"], data=data, base_rev=p.get("base_rev"), saved_by=user.id,
+                          saved_at=c.now(), device_id=p.get("device_id"), resolves=list(p.get("resolves", [])))
+
+    def guarded(state, ch, org_id):
+        if state is not None and not scope.may_write_case_ids(state.org_id, state.case_id):
+            raise Forbidden(N_("You may not write records in this case."))
+        return decide(state, ch, org_id)
+
+    outcome = c.store.apply_record_change(change, case.org_id, guarded)
+    if outcome.changed:
+        audit.record(c, user, "write_record", case_id=case.id, record_id=change.id, device_id=change.device_id,
+                     status=outcome.status, rev=outcome.rev)
+    return SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state)
+
+
+def get_record(c: Container, user: User, scope: Scope, record_id: str) -> RecordState:
+    state = c.store.get_record(record_id.lower()) if not uuid_error(record_id, "") else None
+    if state is None or not scope.sees(state.org_id, state.case_id):
+        raise NotFound(N_("No such record."))
+    audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id)
+    return state

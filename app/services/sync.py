@@ -1,0 +1,98 @@
+"""One sync round trip (ARCHITECTURE §5): push cases and record changes, then pull the change feed."""
+from __future__ import annotations
+
+from ..domain.access import Scope
+from ..domain.errors import N_, BadRequest, DomainError, Forbidden, Invalid
+from ..domain.model import User
+from . import cases as case_service
+from . import records as record_service
+from . import audit
+from .container import Container
+
+MAX_PUSH = 500  # items per request; a device with more sends several batches
+PULL_LIMIT = 500
+
+
+def parse_cursor(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise BadRequest(N_("The cursor is not valid."), path="/since")
+
+
+def _item_result(item_id, error: DomainError) -> dict:
+    status = "forbidden" if isinstance(error, Forbidden) else "invalid"
+    return {"id": item_id, "status": status, "message": error.message,
+            "errors": getattr(error, "errors", []) or []}
+
+
+def sync(c: Container, user: User, scope: Scope, body) -> dict:
+    if not isinstance(body, dict):
+        raise Invalid(N_("The sync request must be a JSON object."),
+                      [{"path": "", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}])
+    unknown = [k for k in body if k not in ("cases", "push", "since", "limit")]
+    if unknown:
+        raise Invalid(N_("The sync request is not valid."), [{"path": f"/{k}", "message": N_("Unknown field.")} for k in unknown])
+    cases, push = body.get("cases", []), body.get("push", [])
+    for key, items in (("cases", cases), ("push", push)):
+        if not isinstance(items, list):
+            raise Invalid(N_("The sync request is not valid."),
+                          [{"path": f"/{key}", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "array"}}])
+    if len(cases) + len(push) > MAX_PUSH:
+        raise Invalid(N_("Too many changes in one request: send at most %(limit)s."),
+                      [{"path": "/push", "message": N_("Too many entries: at most %(limit)s."), "params": {"limit": MAX_PUSH}}],
+                      params={"limit": MAX_PUSH})
+    since = parse_cursor(body.get("since"))
+    limit = body.get("limit", PULL_LIMIT)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= PULL_LIMIT:
+        limit = PULL_LIMIT
+
+    case_results = []
+    for item in cases:
+        item_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            case, _ = case_service.create_case(c, user, scope, item)
+            case_results.append({"id": case.id, "status": "ok"})
+        except DomainError as e:
+            case_results.append(_item_result(item_id, e))
+
+    results = []
+    for item in push:
+        item_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            if not isinstance(item_id, str):
+                raise Invalid(N_("The change is not valid."), [{"path": "/id", "message": N_("Not a valid id: expected a UUID.")}])
+            res = record_service.save_record(c, user, scope, item_id, item)
+            entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
+            if res.status == "conflict":
+                entry["current"] = res.record.view()
+            results.append(entry)
+        except DomainError as e:
+            results.append(_item_result(item_id, e))
+
+    changes, cursor = c.store.changes_since(since, scope, limit)
+    return {"case_results": case_results, "results": results, "changes": materialise(c, user, changes),
+            "cursor": cursor, "more": cursor < c.store.last_seq()}
+
+
+def materialise(c: Container, user: User, changes) -> list[dict]:
+    """The current state of every changed case and record, once each, in feed order."""
+    latest = {}
+    for change in changes:
+        latest.pop((change.kind, change.entity_id), None)
+        latest[(change.kind, change.entity_id)] = change
+    out = []
+    for (kind, entity_id), change in latest.items():
+        if kind == "case":
+            case = c.store.get_case(entity_id)
+            if case:
+                out.append({"kind": "case", "seq": change.seq, "case": case_service.case_view(case)})
+        elif kind == "record":
+            state = c.store.get_record(entity_id)
+            if state:
+                out.append({"kind": "record", "seq": change.seq, "record": state.view()})
+                audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync")
+    return out

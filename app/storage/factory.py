@@ -1,0 +1,22 @@
+"""Choose the Store from SAFEFUTURE_STORE: `tinydb` (default), `memory` (tests), or a postgresql:// URL."""
+from __future__ import annotations
+
+from .memory import MemoryStore
+
+
+def open_store(config):
+    kind = config["STORE"]
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "tinydb":
+        from .crypto import DataCipher, load_or_create_key
+        from .tinydb_store import TinyDBStore
+
+        data_dir = config["DATA_DIR"]
+        return TinyDBStore(data_dir / "store", DataCipher(load_or_create_key(config["KEY_FILE"])))
+    if kind.startswith(("postgresql://", "postgres://")):
+        from .crypto import DataCipher, load_or_create_key
+        from .postgresql_store import PostgreSQLStore
+
+        return PostgreSQLStore(kind, DataCipher(load_or_create_key(config["KEY_FILE"])))
+    raise ValueError(f"SAFEFUTURE_STORE must be 'tinydb', 'memory' or a postgresql:// URL, not {kind!r}")

@@ -1,0 +1,68 @@
+"""The JSON API blueprint and the helpers every API route uses."""
+from __future__ import annotations
+
+import json
+import math
+from functools import wraps
+
+from flask import Blueprint, current_app, g, request
+
+from ..domain.access import Scope, scope_for
+from ..domain.errors import N_, BadRequest, Unauthorized
+from ..domain.model import User
+from ..services import auth
+from ..services.container import Container
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+SESSION_COOKIE = "sf_session"
+
+
+def container() -> Container:
+    return current_app.extensions["safefuture"]
+
+
+def read_json():
+    """The request body as JSON, or a 400 that says where it broke."""
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite_float)
+    except UnicodeDecodeError:
+        raise BadRequest(N_("The request body is not UTF-8 text."))
+    except json.JSONDecodeError as e:
+        raise BadRequest(N_("The request body is not valid JSON (line %(line)s, column %(column)s)."),
+                         params={"line": e.lineno, "column": e.colno})
+    except (RecursionError, ValueError):
+        raise BadRequest(N_("The request body is nested too deeply or holds a number out of range."))
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def current_user() -> User | None:
+    if "user" not in g:
+        g.user = auth.user_for_token(container(), request.cookies.get(SESSION_COOKIE))
+    return g.user
+
+
+def current_scope() -> Scope:
+    user = current_user()
+    grants = container().extras.get("grants")
+    granted = grants(user) if grants else frozenset()
+    return scope_for(user, granted)
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            raise Unauthorized(N_("Please log in."))
+        return view(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,63 @@
+"""Every error leaves as JSON {"error", "message", ...} in the user's language; never an HTML page or a 500
+for bad input."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from flask import jsonify, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import N_, DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: N_("The request is not valid."),
+    401: N_("Please log in."),
+    403: N_("You may not do this."),
+    404: N_("Not found."),
+    405: N_("This method is not allowed here."),
+    413: N_("The request is too large: at most 4 MB."),
+    415: N_("Send JSON."),
+    429: N_("Too many requests. Wait a little and try again."),
+}
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
+
+
+def translate(message: str, params: dict | None = None) -> str:
+    return gettext(message, **(params or {}))
+
+
+def translate_errors(errors: list[dict]) -> list[dict]:
+    return [{"path": e["path"], "message": translate(e["message"], e.get("params"))} for e in errors]
+
+
+def domain_error_body(e: DomainError) -> dict:
+    body = {"error": e.code, "message": translate(e.message, e.details.get("params"))}
+    if getattr(e, "errors", None):
+        body["errors"] = translate_errors(e.errors)
+    if "path" in e.details:
+        body["path"] = e.details["path"]
+    return body
+
+
+def init_app(app) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        return jsonify(domain_error_body(e)), e.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        status = e.code or 500
+        return jsonify({"error": HTTP_CODES.get(status, "error"),
+                        "message": translate(HTTP_MESSAGES.get(status, N_("The request failed.")))}), status
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        # A bug, not bad input: log the type and place only (no request data: it may be personal).
+        log.error("unhandled %s at %s %s\n%s", type(e).__name__, request.method, request.url_rule,
+                  "".join(traceback.format_tb(e.__traceback__)))
+        return jsonify({"error": "internal", "message": translate(N_("Something went wrong on the server."))}), 500

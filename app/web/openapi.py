@@ -1,0 +1,94 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of the API (a test checks every route is here)."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from .api import bp
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, ok: str, *errors: str, body: dict | None = None) -> dict:
+    responses = {ok: {"description": "OK"}}
+    responses.update({code: {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
+                      for code in errors})
+    op = {"summary": summary, "responses": responses}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def _id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+
+
+RECORD_CHANGE = {"type": "object", "required": ["case_id", "form_id", "form_version", "status", "data"],
+                 "properties": {"id": {"type": "string", "format": "uuid"}, "case_id": {"type": "string", "format": "uuid"},
+                                "form_id": {"type": "string"}, "form_version": {"type": "integer"},
+                                "status": {"enum": ["draft", "final"]}, "data": {"type": "object"},
+                                "base_rev": {"type": ["string", "null"]},
+                                "resolves": {"type": "array", "items": {"type": "string"}},
+                                "device_id": {"type": "string"}}}
+CASE = {"type": "object", "required": ["id", "client_code", "country_of_origin"],
+        "properties": {"id": {"type": "string", "format": "uuid"}, "client_code": {"type": "string", "maxLength": 64},
+                       "country_of_origin": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                       "step": {"type": "string"}, "counsellor_id": {"type": "string", "format": "uuid"}}}
+LANG = {"name": "lang", "in": "query", "required": True, "schema": {"enum": ["nl", "en", "bg"]}}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Safe Future API", "version": "1",
+             "description": "State-changing requests carry the header X-Requested-With: safefuture. Request bodies "
+                            "are at most 4 MB. Errors are JSON {error, message, errors?: [{path, message}]} in the "
+                            "language of Accept-Language (nl, en, bg) or X-UI-Language."},
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sf_session"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error", "message"],
+                      "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                                     "errors": {"type": "array", "items": {"type": "object", "properties": {
+                                         "path": {"type": "string"}, "message": {"type": "string"}}}}}},
+            "RecordChange": RECORD_CHANGE, "Case": CASE},
+    },
+    "security": [{"session": []}],
+    "paths": {
+        "/session": {
+            "post": {**_op("Log in", "200", "400", "401", "422", "429",
+                           body={"type": "object", "required": ["email", "password"],
+                                 "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}),
+                     "security": []},
+            "get": _op("The logged-in user", "200", "401"),
+            "delete": {**_op("Log out: the session ends on the server", "204"), "security": []},
+        },
+        "/forms": {"get": {**_op("The instruments: [{id, version, title}]", "200"), "security": []}},
+        "/forms/{form_id}": {"get": {**_op("An instrument's JSON Schema (?version=N for an older one)", "200", "404"),
+                                     "security": [],
+                                     "parameters": [{"name": "form_id", "in": "path", "required": True,
+                                                     "schema": {"type": "string"}}]}},
+        "/cases": {"post": _op("Create a case (idempotent for the same id)", "201", "400", "401", "403", "422",
+                               body={"$ref": "#/components/schemas/Case"}),
+                   "get": _op("The cases the user may see", "200", "401")},
+        "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
+                                     "parameters": [_id("case_id")]}},
+        "/records/{record_id}": {
+            "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict", "201", "400",
+                          "401", "403", "409", "413", "422", body={"$ref": "#/components/schemas/RecordChange"}),
+                    "parameters": [_id("record_id")]},
+            "get": {**_op("A record with rev, data and unresolved conflicts", "200", "401", "404"),
+                    "parameters": [_id("record_id")]},
+        },
+        "/sync": {"post": _op("Push cases and record changes, pull the change feed since a cursor", "200", "400",
+                              "401", "413", "422",
+                              body={"type": "object", "properties": {
+                                  "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
+                                  "push": {"type": "array", "items": {"$ref": "#/components/schemas/RecordChange"}},
+                                  "since": {"type": ["integer", "null"]}}})},
+        "/openapi.json": {"get": {**_op("This description", "200"), "security": []}},
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)
