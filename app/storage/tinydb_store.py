@@ -11,7 +11,8 @@ Layout of the store directory:
     index/record-case-XX.json  record id → case id, 64 shards
     index/org-<sha256(org id)>-XX.json
                                the case ids of one organisation, 16 shards
-    changes/<chunk>.json       the change feed (see change_log.py)
+    changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
+    audit/<chunk>.json         the hash-chained audit trail (ids and codes only, no case text)
 
 Writers are serialised by a threading.RLock (threads of this process) plus a file lock (other processes).
 Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
@@ -30,10 +31,12 @@ from typing import Callable, Iterator
 from filelock import FileLock
 
 from ..domain.access import Scope
+from ..domain.audit import AuditEvent, chain
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import AlreadyExists, CorruptStore, Decide
 from .change_log import ChangeLog
+from .chunked_log import ChunkedLog
 from .codec import EncryptedCodec
 from .crypto import DataCipher, DecryptionError, load_or_create_key
 from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db
@@ -43,11 +46,12 @@ KEY_CHECK = "safefuture store key check"
 RECORD_INDEX_SHARDS = 64
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
+SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit")
 
 
 class TinyDBStore:
-    def __init__(self, data_dir: Path, cipher: DataCipher):
-        self._root = Path(data_dir)
+    def __init__(self, store_dir: Path, cipher: DataCipher):
+        self._root = Path(store_dir)
         self._cipher = cipher
         self._codec = EncryptedCodec(cipher)
         self._root.mkdir(mode=0o700, parents=True, exist_ok=True)  # files are 0600 too (mkstemp)
@@ -55,10 +59,11 @@ class TinyDBStore:
         self._thread_lock = threading.RLock()
         # thread_local=False: one lock state for the whole process; the RLock above orders our own threads.
         self._file_lock = FileLock(self._root / "write.lock", thread_local=False)
-        for sub in ("cases", "index", "sessions", "changes"):
+        for sub in SUBDIRECTORIES:
             (self._root / sub).mkdir(exist_ok=True)
         fsync_dir(self._root)
         self._changes = ChangeLog(self._root / "changes")
+        self._audit = ChunkedLog(self._root / "audit")
         self._record_cases = ShardedMap(self._root / "index", "record-case", RECORD_INDEX_SHARDS)
         self._sessions = ShardedMap(self._root / "sessions", "sessions", SESSION_SHARDS)
         with self._writing():
@@ -70,7 +75,7 @@ class TinyDBStore:
 
     def _remove_temp_files(self) -> None:
         """Temporary files of writes that died before their rename; never read, safe to drop under the lock."""
-        for directory in (self._root, *(self._root / sub for sub in ("cases", "index", "sessions", "changes"))):
+        for directory in (self._root, *(self._root / sub for sub in SUBDIRECTORIES)):
             for tmp in directory.glob(TEMP_PREFIX + "*"):
                 tmp.unlink()
 
@@ -237,6 +242,19 @@ class TinyDBStore:
 
     def last_seq(self) -> int:
         return self._changes.last_seq()
+
+    # --- audit trail -------------------------------------------------------------------------------------
+
+    def append_audit(self, event: AuditEvent) -> AuditEvent:
+        with self._writing():
+            tail = self._audit.tail()
+            sealed = chain(AuditEvent(**tail[-1][1]) if tail else None, AuditEvent(**event.to_dict()))
+            self._audit.put(sealed.seq, sealed.to_dict())
+            return sealed
+
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
+        return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
+                if case_id is None or entry["case_id"] == case_id]
 
     def close(self) -> None:
         pass  # no file stays open between operations

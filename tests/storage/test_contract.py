@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from app.domain.access import Scope
+from app.domain.audit import GENESIS, AuditEvent, first_broken_link
 from app.domain.errors import Invalid
 from app.domain.model import Case, Organisation, Session, User
 from app.domain.revisions import RecordChange, decide
@@ -310,3 +311,49 @@ def test_changes_since_the_end_or_with_no_room_are_empty(store):
     assert store.changes_since(store.last_seq(), SEES_A, 10) == ([], 1)
     assert store.changes_since(99, SEES_A, 10) == ([], 99)
     assert store.changes_since(0, SEES_A, 0) == ([], 0)
+
+
+# --- audit trail -------------------------------------------------------------------------------------------
+
+def audit(action="read_case", case_id="case-1", **fields) -> AuditEvent:
+    return AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG_A, action=action,
+                      case_id=case_id, **fields)
+
+
+def test_audit_events_are_numbered_and_hash_chained(store):
+    event = audit("create_case", details={"via": "sync"})
+    first = store.append_audit(event)
+    second = store.append_audit(audit("read_record", record_id="rec-1", device_id="tablet-1"))
+    assert (first.seq, first.prev_hash) == (1, GENESIS)
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert event.seq == 0 and event.hash == ""  # the caller's event is not changed
+    events = store.audit_events()
+    assert events == [first, second]
+    assert first_broken_link(events) is None
+
+
+def test_audit_events_of_one_case(store):
+    store.append_audit(audit(case_id="case-1"))
+    store.append_audit(audit("login", case_id=None))
+    store.append_audit(audit(case_id="case-2"))
+    store.append_audit(audit("update_case", case_id="case-1"))
+    assert [(e.seq, e.action) for e in store.audit_events("case-1")] == [(1, "read_case"), (4, "update_case")]
+    assert [e.seq for e in store.audit_events()] == [1, 2, 3, 4]
+
+
+def test_concurrent_audit_appends_keep_one_unbroken_chain(store):
+    start = threading.Barrier(8)
+
+    def append(n):
+        start.wait()
+        for i in range(5):
+            store.append_audit(audit(details={"writer": n, "i": i}))
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    events = store.audit_events()
+    assert [e.seq for e in events] == list(range(1, 41))
+    assert first_broken_link(events) is None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.access import Scope
+from app.domain.audit import AuditEvent, first_broken_link
 from app.domain.model import Case, Organisation
 from app.domain.revisions import RecordChange, decide
 from app.storage.base import CorruptStore
@@ -153,3 +154,16 @@ def test_change_feed_reads_no_chunk_before_the_cursor(tmp_path):
     assert [c.entity_id for c in changes] == [f"case-{n}" for n in range(295, 300)] and cursor == 300
     with pytest.raises(CorruptStore):
         store.changes_since(0, EVERYTHING, 100)
+
+
+def test_an_audit_event_changed_on_disk_breaks_the_chain(tmp_path):
+    store = open_store(tmp_path)
+    for action in ("login", "read_case", "export_pdf"):
+        store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG,
+                                      action=action, case_id="case-1"))
+    assert first_broken_link(store.audit_events()) is None
+    [chunk] = (tmp_path / "store" / "audit").glob("*.json")
+    tables = json.loads(chunk.read_text())
+    tables["entries"]["2"]["action"] = "login"  # hide that the case was read
+    chunk.write_text(json.dumps(tables))
+    assert first_broken_link(store.audit_events()) == 2

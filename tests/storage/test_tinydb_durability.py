@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.access import Scope
+from app.domain.audit import AuditEvent, first_broken_link
 from app.domain.revisions import RecordChange, decide
 from app.storage.change_log import ChangeLog
 from app.storage.tinydb_store import TinyDBStore, open_tinydb_store
@@ -34,12 +35,14 @@ def open_store(root: Path) -> TinyDBStore:
 
 
 def write_records(store, worker: str, count: int, shared_rev: str, report) -> None:
-    """`count` new records, then one edit of the shared record from the revision everyone started from."""
-    for n in range(count):
-        outcome = store.apply_record_change(change(f"{worker}-{n}", f"case-{worker}", f"{worker} {n}"), ORG, decide)
+    """`count` new records, then one edit of the shared record from the revision everyone started from; each
+    write followed by its audit event, as the services do."""
+    changes = [change(f"{worker}-{n}", f"case-{worker}", f"{worker} {n}") for n in range(count)]
+    for ch in changes + [change("shared", "case-shared", worker, shared_rev)]:
+        outcome = store.apply_record_change(ch, ORG, decide)
+        store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id=worker, org_id=ORG,
+                                      action="write_record", case_id=ch.case_id, record_id=ch.id))
         report((outcome.state.id, outcome.rev, outcome.status))
-    outcome = store.apply_record_change(change("shared", "case-shared", worker, shared_rev), ORG, decide)
-    report((outcome.state.id, outcome.rev, outcome.status))
 
 
 def process_writer(root: Path, worker: str, count: int, shared_rev: str, acks, ready, go) -> None:
@@ -87,7 +90,7 @@ def assert_feed_complete(store, record_ids) -> None:
 
 
 @pytest.mark.slow
-def test_eight_threads_and_four_processes_writing_at_once(tmp_path):
+def test_eight_threads_and_four_processes_writing_records_and_audit_at_once(tmp_path):
     store = open_store(tmp_path)
     shared_rev = store.apply_record_change(change("shared", "case-shared", "start"), ORG, decide).rev
     count = 8
@@ -125,6 +128,8 @@ def test_eight_threads_and_four_processes_writing_at_once(tmp_path):
     assert sorted(shared) == ["conflict"] * 11 + ["ok"]
     assert_feed_complete(reopened, {record_id for record_id, _, _ in all_acks})
     assert reopened.last_seq() == 1 + len(all_acks)
+    audit = reopened.audit_events()
+    assert len(audit) == len(all_acks) and first_broken_link(audit) is None
 
 
 @pytest.mark.slow

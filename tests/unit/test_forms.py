@@ -72,7 +72,7 @@ def test_a_draft_still_checks_types_options_and_formats(registry, overzicht):
     bad = {"status": "tourist", "occasion": 5, "scored_on": "31-12-2024", "nl": {"f1": {"score": "+++"}}}
     assert errors_of(registry, overzicht, bad, "draft") == [
         ("/nl/f1/score", "Choose one of the allowed options."), ("/occasion", "Wrong type: expected %(type)s."),
-        ("/scored_on", "Not a valid %(format)s."), ("/status", "Choose one of the allowed options.")]
+        ("/scored_on", "Not a valid %(format)s value."), ("/status", "Choose one of the allowed options.")]
 
 
 def test_an_empty_record_is_never_final(registry, overzicht):
