@@ -19,6 +19,10 @@ class StaleSequence(Exception):
     """An append that expected another last sequence number: someone else appended first."""
 
 
+class CorruptStore(Exception):
+    """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
+
+
 class Store(Protocol):
     # Organisations and users
     def put_org(self, org: Organisation) -> None: ...

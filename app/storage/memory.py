@@ -43,7 +43,7 @@ class MemoryStore:
 
     def find_user_by_email(self, email: str) -> User | None:
         email = email.strip().lower()
-        return copy.deepcopy(next((u for u in self._users.values() if u.email == email), None))
+        return copy.deepcopy(next((u for u in self._users.values() if u.email.strip().lower() == email), None))
 
     def put_session(self, session: Session) -> None:
         with self._lock:
@@ -76,7 +76,7 @@ class MemoryStore:
 
     def list_cases(self, scope: Scope) -> list[Case]:
         return copy.deepcopy(sorted((c for c in self._cases.values() if scope.sees_case(c)),
-                                    key=lambda c: c.created_at))
+                                    key=lambda c: (c.created_at, c.id)))
 
     def get_record(self, record_id: str) -> RecordState | None:
         return copy.deepcopy(self._records.get(record_id))
