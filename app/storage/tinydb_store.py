@@ -13,6 +13,7 @@ Layout of the store directory:
                                the case ids of one organisation, 16 shards
     changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
     audit/<chunk>.json         the hash-chained audit trail (ids and codes only, no case text)
+    socialmap/<chunk>.json     coordinators' edits of the social map (public organisation data)
 
 Writers are serialised by a threading.RLock (threads of this process) plus a file lock (other processes).
 Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
@@ -34,7 +35,7 @@ from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import EncryptedCodec
@@ -46,7 +47,7 @@ KEY_CHECK = "safefuture store key check"
 RECORD_INDEX_SHARDS = 64
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
-SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit")
+SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap")
 
 
 class TinyDBStore:
@@ -64,6 +65,7 @@ class TinyDBStore:
         fsync_dir(self._root)
         self._changes = ChangeLog(self._root / "changes")
         self._audit = ChunkedLog(self._root / "audit")
+        self._socialmap_edits = ChunkedLog(self._root / "socialmap")
         self._record_cases = ShardedMap(self._root / "index", "record-case", RECORD_INDEX_SHARDS)
         self._sessions = ShardedMap(self._root / "sessions", "sessions", SESSION_SHARDS)
         with self._writing():
@@ -255,6 +257,23 @@ class TinyDBStore:
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
                 if case_id is None or entry["case_id"] == case_id]
+
+    # --- social-map edits ---------------------------------------------------------------------------------
+
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]:
+        return [entry for _, entry in self._socialmap_edits.entries_after(since)]
+
+    def last_socialmap_edit_seq(self) -> int:
+        tail = self._socialmap_edits.tail()
+        return tail[-1][0] if tail else 0
+
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+        with self._writing():
+            if self.last_socialmap_edit_seq() != expected_last_seq:
+                raise StaleSequence()
+            stored = {**edit, "seq": expected_last_seq + 1}
+            self._socialmap_edits.put(stored["seq"], stored)
+            return stored
 
     def close(self) -> None:
         pass  # no file stays open between operations

@@ -357,3 +357,19 @@ def test_concurrent_audit_appends_keep_one_unbroken_chain(store):
     events = store.audit_events()
     assert [e.seq for e in events] == list(range(1, 41))
     assert first_broken_link(events) is None
+
+
+# --- social-map edits ------------------------------------------------------------------------------------------
+
+def test_socialmap_edits_are_numbered_in_order_and_listed_after_a_cursor(store):
+    from app.storage.base import StaleSequence
+
+    assert store.last_socialmap_edit_seq() == 0 and store.list_socialmap_edits() == []
+    first = store.append_socialmap_edit({"id": "e1", "org_id": "cosudow", "changes": {}}, 0)
+    second = store.append_socialmap_edit({"id": "e2", "org_id": "animus", "changes": {}}, 1)
+    assert (first["seq"], second["seq"]) == (1, 2) and store.last_socialmap_edit_seq() == 2
+    assert [e["id"] for e in store.list_socialmap_edits()] == ["e1", "e2"]
+    assert [e["id"] for e in store.list_socialmap_edits(since=1)] == ["e2"]
+    with pytest.raises(StaleSequence):  # someone else appended first: nothing is written
+        store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 1)
+    assert store.last_socialmap_edit_seq() == 2
