@@ -56,6 +56,7 @@ class Store(Protocol):
 
     # Audit trail, append-only. `append_audit` links the event after the last one (domain.audit.chain) atomically.
     def append_audit(self, event: AuditEvent) -> AuditEvent: ...
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]: ...  # one write for a batch
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]: ...
 
     # Social-map edits (socialmap/edits.py), an append-only log of dicts with a `seq` the store assigns.

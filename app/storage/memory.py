@@ -107,10 +107,13 @@ class MemoryStore:
         return len(self._changes)
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._lock:
-            sealed = chain(self._audit[-1] if self._audit else None, copy.deepcopy(event))
-            self._audit.append(sealed)
-            return copy.deepcopy(sealed)
+            for event in events:
+                self._audit.append(chain(self._audit[-1] if self._audit else None, copy.deepcopy(event)))
+            return copy.deepcopy(self._audit[len(self._audit) - len(events):])
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])

@@ -248,10 +248,17 @@ class TinyDBStore:
     # --- audit trail -------------------------------------------------------------------------------------
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._writing():
             tail = self._audit.tail()
-            sealed = chain(AuditEvent(**tail[-1][1]) if tail else None, AuditEvent(**event.to_dict()))
-            self._audit.put(sealed.seq, sealed.to_dict())
+            prev = AuditEvent(**tail[-1][1]) if tail else None
+            sealed = []
+            for event in events:
+                prev = chain(prev, AuditEvent(**event.to_dict()))
+                sealed.append(prev)
+            self._audit.put_many([(e.seq, e.to_dict()) for e in sealed])
             return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:

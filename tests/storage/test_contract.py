@@ -373,3 +373,15 @@ def test_socialmap_edits_are_numbered_in_order_and_listed_after_a_cursor(store):
     with pytest.raises(StaleSequence):  # someone else appended first: nothing is written
         store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 1)
     assert store.last_socialmap_edit_seq() == 2
+
+
+def test_a_batch_of_audit_events_continues_the_chain(store):
+    from app.domain.audit import AuditEvent, first_broken_link
+
+    store.append_audit(AuditEvent(0, "2026-01-01T00:00:00Z", "u1", "org", "login"))
+    batch = [AuditEvent(0, "2026-01-01T00:00:01Z", "u1", "org", "read_record", case_id="c", record_id=f"r{i}")
+             for i in range(200)]  # crosses a chunk boundary in the TinyDB store
+    sealed = store.append_audit_many(batch)
+    assert [e.seq for e in sealed] == list(range(2, 202))
+    events = store.audit_events()
+    assert len(events) == 201 and first_broken_link(events) is None
