@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..domain.errors import N_, TooManyRequests, Unauthorized
 from ..domain.model import Session, User
 from .accounts import hash_password, verify_password
+from . import audit
 from .container import Container
 
 
@@ -73,16 +74,22 @@ def login(c: Container, email: str, password: str, client_address: str) -> tuple
     ok = verify_password(user.password_hash if user else _dummy_hash(), password or "")
     if not (user and ok and user.active):
         throttle(c).failed(*keys)
+        audit.record(c, user, "login_failed")
         raise Unauthorized(N_("Wrong e-mail address or password."))
     throttle(c).succeeded(f"email:{email}")
     token = secrets.token_urlsafe(32)
     now = c.now()
     c.store.put_session(Session(_session_id(token), user.id, now, now))
+    audit.record(c, user, "login")
     return token, user
 
 
 def logout(c: Container, token: str) -> None:
-    c.store.delete_session(_session_id(token))
+    session = c.store.get_session(_session_id(token))
+    if session is None:
+        return
+    c.store.delete_session(session.id)
+    audit.record(c, c.store.get_user(session.user_id), "logout")
 
 
 def user_for_token(c: Container, token: str | None) -> User | None:

@@ -9,6 +9,7 @@ from ..domain.model import Case, User
 from ..domain.validation import collect, country_error, string_error, uuid_error
 from ..domain.workflow import STEPS
 from ..storage.base import AlreadyExists
+from . import audit
 from .container import Container
 
 CASE_FIELDS = {"id", "client_code", "country_of_origin", "step", "counsellor_id"}
@@ -48,6 +49,7 @@ def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, 
                 counsellor_id=p.get("counsellor_id") or user.id, created_at=now, updated_at=now, created_by=user.id)
     try:
         c.store.create_case(case)
+        audit.record(c, user, "create_case", case_id=case.id)
         return case, True
     except AlreadyExists:
         existing = c.store.get_case(case.id)
@@ -56,10 +58,11 @@ def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, 
         return existing, False
 
 
-def get_case(c: Container, scope: Scope, case_id: str) -> Case:
+def get_case(c: Container, user: User, scope: Scope, case_id: str) -> Case:
     case = c.store.get_case(case_id) if not uuid_error(case_id, "") else None
     if case is None or not scope.sees_case(case):
         raise NotFound(N_("No such case."))
+    audit.record(c, user, "read_case", case_id=case.id)
     return case
 
 

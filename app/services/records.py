@@ -8,6 +8,7 @@ from ..domain.errors import N_, Forbidden, Invalid, NotFound
 from ..domain.model import RECORD_STATUSES, RecordState, User
 from ..domain.revisions import RecordChange, decide
 from ..domain.validation import collect, string_error, uuid_error
+from . import audit
 from .container import Container
 
 CHANGE_FIELDS = {"id", "case_id", "form_id", "form_version", "status", "data", "base_rev", "resolves", "device_id"}
@@ -86,11 +87,15 @@ def save_record(c: Container, user: User, scope: Scope, record_id: str, payload)
         return decide(state, ch, org_id)
 
     outcome = c.store.apply_record_change(change, case.org_id, guarded)
+    if outcome.changed:
+        audit.record(c, user, "write_record", case_id=case.id, record_id=change.id, device_id=change.device_id,
+                     status=outcome.status, rev=outcome.rev)
     return SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state)
 
 
-def get_record(c: Container, scope: Scope, record_id: str) -> RecordState:
+def get_record(c: Container, user: User, scope: Scope, record_id: str) -> RecordState:
     state = c.store.get_record(record_id.lower()) if not uuid_error(record_id, "") else None
     if state is None or not scope.sees(state.org_id, state.case_id):
         raise NotFound(N_("No such record."))
+    audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id)
     return state

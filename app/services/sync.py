@@ -6,6 +6,7 @@ from ..domain.errors import N_, BadRequest, DomainError, Forbidden, Invalid
 from ..domain.model import User
 from . import cases as case_service
 from . import records as record_service
+from . import audit
 from .container import Container
 
 MAX_PUSH = 500  # items per request; a device with more sends several batches
@@ -73,11 +74,11 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             results.append(_item_result(item_id, e))
 
     changes, cursor = c.store.changes_since(since, scope, limit)
-    return {"case_results": case_results, "results": results, "changes": materialise(c, changes),
+    return {"case_results": case_results, "results": results, "changes": materialise(c, user, changes),
             "cursor": cursor, "more": cursor < c.store.last_seq()}
 
 
-def materialise(c: Container, changes) -> list[dict]:
+def materialise(c: Container, user: User, changes) -> list[dict]:
     """The current state of every changed case and record, once each, in feed order."""
     latest = {}
     for change in changes:
@@ -93,4 +94,5 @@ def materialise(c: Container, changes) -> list[dict]:
             state = c.store.get_record(entity_id)
             if state:
                 out.append({"kind": "record", "seq": change.seq, "record": state.view()})
+                audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync")
     return out

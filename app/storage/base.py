@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from ..domain.access import Scope
+from ..domain.audit import AuditEvent
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 
@@ -12,6 +13,14 @@ Decide = Callable[[RecordState | None, RecordChange, str], Outcome]
 
 class AlreadyExists(Exception):
     """A create with an id that is taken."""
+
+
+class StaleSequence(Exception):
+    """An append that expected another last sequence number: someone else appended first."""
+
+
+class CorruptStore(Exception):
+    """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
 
 
 class Store(Protocol):
@@ -44,5 +53,15 @@ class Store(Protocol):
     # continue from. Its cost grows with the number of changes after `since`, not with the size of the store.
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]: ...
     def last_seq(self) -> int: ...
+
+    # Audit trail, append-only. `append_audit` links the event after the last one (domain.audit.chain) atomically.
+    def append_audit(self, event: AuditEvent) -> AuditEvent: ...
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]: ...
+
+    # Social-map edits (socialmap/edits.py), an append-only log of dicts with a `seq` the store assigns.
+    # `append_socialmap_edit` raises StaleSequence when the last seq is no longer `expected_last_seq`.
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]: ...
+    def last_socialmap_edit_seq(self) -> int: ...
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict: ...
 
     def close(self) -> None: ...

@@ -24,5 +24,5 @@ def list_cases():
 @bp.get("/cases/<case_id>")
 @login_required
 def get_case(case_id: str):
-    case = case_service.get_case(container(), current_scope(), case_id)
+    case = case_service.get_case(container(), current_user(), current_scope(), case_id)
     return jsonify({**case_service.case_view(case), "records": case_service.case_records(container(), case)})

@@ -22,4 +22,4 @@ def put_record(record_id: str):
 @bp.get("/records/<record_id>")
 @login_required
 def get_record(record_id: str):
-    return jsonify(record_service.get_record(container(), current_scope(), record_id).view())
+    return jsonify(record_service.get_record(container(), current_user(), current_scope(), record_id).view())

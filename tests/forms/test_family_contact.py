@@ -8,7 +8,7 @@ RISK_CHECK = {key: {"answer": "nee"} for key in (
 RISK_CHECK["family_attitude"] = {"answer": "onbekend", "explanation": "Mother may blame her; to be explored."}
 VALID = {
     "recorded_on": "2024-10-02",
-    "consent": "given",
+    "consent": "ja",
     "consent_date": "2024-09-30",
     "risk_check": RISK_CHECK,
     "talk_modes": ["family_only", "with_client"],
@@ -26,7 +26,7 @@ def test_complete_record_is_final(errors):
 
 
 def test_refused_consent_needs_no_risk_check(errors):
-    assert errors(FORM, {"recorded_on": "2024-10-02", "consent": "refused"}) == []
+    assert errors(FORM, {"recorded_on": "2024-10-02", "consent": "nee"}) == []
 
 
 @pytest.mark.parametrize("pointer", [

@@ -17,7 +17,7 @@ VALID = {
     "outcome": "referred",
     "referral_organisations": ["bg-animus-association"],
     "referral_other": "",
-    "referral_consent": "given",
+    "referral_consent": "ja",
     "contact_details_given": True,
     "notes": "Welcome home party planned.",
 }

@@ -1,0 +1,54 @@
+"""The audit trail: who did what to which case or record, when, hash-chained so tampering shows.
+
+Events hold ids and codes only (never case text, names or client codes), so reading the log leaks nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
+           "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "socialmap_edit")
+GENESIS = "0" * 64
+
+
+@dataclass
+class AuditEvent:
+    seq: int
+    at: str
+    actor_id: str | None
+    org_id: str | None
+    action: str
+    case_id: str | None = None
+    record_id: str | None = None
+    device_id: str | None = None
+    details: dict = field(default_factory=dict)
+    prev_hash: str = GENESIS
+    hash: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def computed_hash(self) -> str:
+        body = {k: v for k, v in asdict(self).items() if k != "hash"}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def chain(prev: AuditEvent | None, event: AuditEvent) -> AuditEvent:
+    """Link `event` after `prev` (None for the first) and seal it."""
+    event.seq = prev.seq + 1 if prev else 1
+    event.prev_hash = prev.hash if prev else GENESIS
+    event.hash = event.computed_hash()
+    return event
+
+
+def first_broken_link(events) -> int | None:
+    """The seq of the first event whose hash or link does not hold, or None when the chain is intact."""
+    prev_hash, expected_seq = GENESIS, 1
+    for event in events:
+        if event.seq != expected_seq or event.prev_hash != prev_hash or event.hash != event.computed_hash():
+            return event.seq if event.seq == expected_seq else expected_seq
+        prev_hash, expected_seq = event.hash, expected_seq + 1
+    return None
