@@ -71,6 +71,15 @@ SPEC = {
                    "get": _op("The cases the user may see", "200", "401")},
         "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
                                      "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/overview": {"get": {**_op("The case view: steps with their instruments (final, draft, "
+                                                     "missing), the moves possible now, the Overzicht 1 history",
+                                                     "200", "401", "404"),
+                                              "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/step": {"post": {**_op("Move the case to another step of the flowchart; 422 says why not",
+                                                 "200", "401", "403", "404", "422",
+                                                 body={"type": "object", "required": ["step"],
+                                                       "properties": {"step": {"type": "string"}}}),
+                                           "parameters": [_id("case_id")]}},
         "/records/{record_id}": {
             "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict", "201", "400",
                           "401", "403", "409", "413", "422", body={"$ref": "#/components/schemas/RecordChange"}),
