@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import secrets
 import sys
 
 import click
@@ -39,6 +40,19 @@ def register(app) -> None:
 
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
         waitress_serve(current_app, host=host, port=port, threads=threads, ident="safefuture")
+
+    @app.cli.command("first-run")
+    def first_run():
+        """On an empty data directory: create a demo organisation and a coordinator, and print the password."""
+        c = current_app.extensions["safefuture"]
+        if c.store.list_orgs():
+            return
+        password = secrets.token_urlsafe(12)
+        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling")
+        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password)
+        click.echo("First run: created organisation 'demo' and the coordinator account")
+        click.echo(f"    e-mail:   {user.email}\n    password: {password}")
+        click.echo("Create real organisations and users with 'flask --app app create-org' and 'create-user'.")
 
     @app.cli.command("create-org")
     @click.argument("org_id")

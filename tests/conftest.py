@@ -21,7 +21,7 @@ def store_kind(request):
 @pytest.fixture
 def app(tmp_path, request):
     """A fresh app on a fresh data directory. Tests that want a specific store use `store_kind`."""
-    kind = request.getfixturevalue("store_kind") if "store_kind" in request.fixturenames else "memory"
+    kind = request.getfixturevalue("store_kind") if "store_kind" in request.fixturenames else "tinydb"
     app = create_app({"TESTING": True, "DATA_DIR": tmp_path / "instance", "STORE": kind})
     yield app
     app.extensions["safefuture"].store.close()

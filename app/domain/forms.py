@@ -164,9 +164,12 @@ class FormRegistry:
                 parent = parent.get(part) if isinstance(parent, dict) else None
             if isinstance(parent, dict):
                 parent.pop(path[-1], None)
-        errors = []
+        errors, seen = [], set()
         for error in self._validator(form, status).iter_errors(data):
-            errors.extend(_error_entries(error))
+            for entry in _error_entries(error):
+                if entry["path"] not in seen:  # one message per field: the first rule it breaks
+                    seen.add(entry["path"])
+                    errors.append(entry)
         if status == "final" and not _has_answer(data):
             errors.append({"path": "", "message": N_("An empty record cannot be final."), "params": {}})
         if errors:

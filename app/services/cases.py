@@ -7,6 +7,8 @@ from ..domain.access import Scope
 from ..domain.errors import N_, Forbidden, Invalid, NotFound
 from ..domain.model import Case, User
 from ..domain.validation import collect, country_error, string_error, uuid_error
+from ..domain import workflow
+from ..domain.scores import overzicht1_history
 from ..domain.workflow import STEPS
 from ..storage.base import AlreadyExists
 from . import audit
@@ -68,6 +70,29 @@ def get_case(c: Container, user: User, scope: Scope, case_id: str) -> Case:
 
 def list_cases(c: Container, scope: Scope) -> list[Case]:
     return c.store.list_cases(scope)
+
+
+def overview(c: Container, case: Case, handed_over: bool = False) -> dict:
+    """The case view: the client's path through the steps, the moves possible now, the Overzicht 1 history."""
+    records = [state.view() for state in c.store.list_records(case.id)]
+    visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action == "update_case"]
+    return {"progress": workflow.case_progress(case.step, records, c.forms.current(), visited),
+            "moves": workflow.next_moves(case.step, records, handed_over=handed_over),
+            "overzicht1_history": overzicht1_history(records, c.forms.get("overzicht-1"))}
+
+
+def change_step(c: Container, user: User, scope: Scope, case_id: str, payload, handed_over: bool = False) -> Case:
+    """Move the case along the methodology's flowchart; refused (422 at /step, saying why) when not allowed."""
+    case = get_case(c, user, scope, case_id)
+    if not scope.may_write_case(case) or user.role == "partner" and case.step in workflow.NL_STEPS:
+        raise Forbidden(N_("You may not write this case."))
+    target = payload.get("step") if isinstance(payload, dict) else None
+    records = [state.view() for state in c.store.list_records(case.id)]
+    workflow.require_step_change(case.step, target, records, handed_over=handed_over)
+    case.step, case.updated_at = target, c.now()
+    c.store.update_case(case)
+    audit.record(c, user, "update_case", case_id=case.id, step=target)
+    return case
 
 
 def case_records(c: Container, case: Case) -> list[dict]:

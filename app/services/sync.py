@@ -84,7 +84,7 @@ def materialise(c: Container, user: User, changes) -> list[dict]:
     for change in changes:
         latest.pop((change.kind, change.entity_id), None)
         latest[(change.kind, change.entity_id)] = change
-    out = []
+    out, reads = [], []
     for (kind, entity_id), change in latest.items():
         if kind == "case":
             case = c.store.get_case(entity_id)
@@ -94,5 +94,7 @@ def materialise(c: Container, user: User, changes) -> list[dict]:
             state = c.store.get_record(entity_id)
             if state:
                 out.append({"kind": "record", "seq": change.seq, "record": state.view()})
-                audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync")
+                reads.append(audit.event(c, user, "read_record", case_id=state.case_id, record_id=state.id,
+                                         via="sync"))
+    audit.record_many(c, reads)
     return out

@@ -15,6 +15,14 @@ class AlreadyExists(Exception):
     """A create with an id that is taken."""
 
 
+class StaleSequence(Exception):
+    """An append that expected another last sequence number: someone else appended first."""
+
+
+class CorruptStore(Exception):
+    """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
+
+
 class Store(Protocol):
     # Organisations and users
     def put_org(self, org: Organisation) -> None: ...
@@ -48,6 +56,13 @@ class Store(Protocol):
 
     # Audit trail, append-only. `append_audit` links the event after the last one (domain.audit.chain) atomically.
     def append_audit(self, event: AuditEvent) -> AuditEvent: ...
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]: ...  # one write for a batch
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]: ...
+
+    # Social-map edits (socialmap/edits.py), an append-only log of dicts with a `seq` the store assigns.
+    # `append_socialmap_edit` raises StaleSequence when the last seq is no longer `expected_last_seq`.
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]: ...
+    def last_socialmap_edit_seq(self) -> int: ...
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict: ...
 
     def close(self) -> None: ...

@@ -9,11 +9,9 @@ def open_store(config):
     if kind == "memory":
         return MemoryStore()
     if kind == "tinydb":
-        from .crypto import DataCipher, load_or_create_key
-        from .tinydb_store import TinyDBStore
+        from .tinydb_store import open_tinydb_store
 
-        data_dir = config["DATA_DIR"]
-        return TinyDBStore(data_dir / "store", DataCipher(load_or_create_key(config["KEY_FILE"])))
+        return open_tinydb_store(config["DATA_DIR"] / "store", config["KEY_FILE"])
     if kind.startswith(("postgresql://", "postgres://")):
         from .crypto import DataCipher, load_or_create_key
         from .postgresql_store import PostgreSQLStore

@@ -8,7 +8,7 @@ from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide
+from .base import AlreadyExists, Decide, StaleSequence
 
 
 class MemoryStore:
@@ -21,6 +21,7 @@ class MemoryStore:
         self._records: dict[str, RecordState] = {}
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
+        self._socialmap_edits: list[dict] = []
 
     # Copies in and out, so callers can never change stored state by accident (as with a real store).
     def put_org(self, org: Organisation) -> None:
@@ -42,7 +43,7 @@ class MemoryStore:
 
     def find_user_by_email(self, email: str) -> User | None:
         email = email.strip().lower()
-        return copy.deepcopy(next((u for u in self._users.values() if u.email == email), None))
+        return copy.deepcopy(next((u for u in self._users.values() if u.email.strip().lower() == email), None))
 
     def put_session(self, session: Session) -> None:
         with self._lock:
@@ -75,7 +76,7 @@ class MemoryStore:
 
     def list_cases(self, scope: Scope) -> list[Case]:
         return copy.deepcopy(sorted((c for c in self._cases.values() if scope.sees_case(c)),
-                                    key=lambda c: c.created_at))
+                                    key=lambda c: (c.created_at, c.id)))
 
     def get_record(self, record_id: str) -> RecordState | None:
         return copy.deepcopy(self._records.get(record_id))
@@ -106,13 +107,30 @@ class MemoryStore:
         return len(self._changes)
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._lock:
-            sealed = chain(self._audit[-1] if self._audit else None, copy.deepcopy(event))
-            self._audit.append(sealed)
-            return copy.deepcopy(sealed)
+            for event in events:
+                self._audit.append(chain(self._audit[-1] if self._audit else None, copy.deepcopy(event)))
+            return copy.deepcopy(self._audit[len(self._audit) - len(events):])
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])
+
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]:
+        return copy.deepcopy([e for e in self._socialmap_edits if e["seq"] > since])
+
+    def last_socialmap_edit_seq(self) -> int:
+        return self._socialmap_edits[-1]["seq"] if self._socialmap_edits else 0
+
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+        with self._lock:
+            if self.last_socialmap_edit_seq() != expected_last_seq:
+                raise StaleSequence()
+            stored = {**copy.deepcopy(edit), "seq": expected_last_seq + 1}
+            self._socialmap_edits.append(stored)
+            return copy.deepcopy(stored)
 
     def close(self) -> None:
         pass

@@ -9,6 +9,6 @@ from .pwa import bp as pwa_bp
 def register_web(app) -> None:
     security.init_app(app)
     errors.init_app(app)
-    from . import cases, forms, records, session, sync, openapi, pdf  # noqa: F401  (routes attach to api_bp)
+    from . import cases, forms, openapi, pdf, records, session, socialmap, sync  # noqa: F401  (routes attach to api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)

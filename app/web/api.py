@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
@@ -24,12 +25,25 @@ def read_json():
     """The request body as JSON, or a 400 that says where it broke."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise BadRequest(N_("The request body is not UTF-8 text."))
     except json.JSONDecodeError as e:
         raise BadRequest(N_("The request body is not valid JSON (line %(line)s, column %(column)s)."),
                          params={"line": e.lineno, "column": e.colno})
+    except (RecursionError, ValueError):
+        raise BadRequest(N_("The request body is nested too deeply or holds a number out of range."))
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError("number out of range")
+    return value
 
 
 def current_user() -> User | None:

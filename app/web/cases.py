@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext
 
 from ..services import cases as case_service
 from .api import bp, container, current_scope, current_user, login_required, read_json
@@ -26,3 +27,29 @@ def list_cases():
 def get_case(case_id: str):
     case = case_service.get_case(container(), current_user(), current_scope(), case_id)
     return jsonify({**case_service.case_view(case), "records": case_service.case_records(container(), case)})
+
+
+@bp.get("/cases/<case_id>/overview")
+@login_required
+def case_overview(case_id: str):
+    case = case_service.get_case(container(), current_user(), current_scope(), case_id)
+    return jsonify(translated(case_service.overview(container(), case)))
+
+
+@bp.post("/cases/<case_id>/step")
+@login_required
+def change_step(case_id: str):
+    case = case_service.change_step(container(), current_user(), current_scope(), case_id, read_json())
+    return jsonify(case_service.case_view(case))
+
+
+TRANSLATED_KEYS = ("title", "label", "problem", "block_title")
+
+
+def translated(node):
+    """Step titles, instrument titles, move labels and refusals are msgids: show them in the UI language."""
+    if isinstance(node, dict):
+        return {k: gettext(v) if k in TRANSLATED_KEYS and isinstance(v, str) else translated(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [translated(v) for v in node]
+    return node

@@ -39,8 +39,8 @@ def domain_error_body(e: DomainError) -> dict:
     body = {"error": e.code, "message": translate(e.message, e.details.get("params"))}
     if getattr(e, "errors", None):
         body["errors"] = translate_errors(e.errors)
-    if "path" in e.details:
-        body["path"] = e.details["path"]
+    # Details name the field and, where it helps, the allowed values ("allowed": [...]).
+    body.update({k: v for k, v in e.details.items() if k != "params"})
     return body
 
 

@@ -85,6 +85,15 @@ SPEC = {
                    "get": _op("The cases the user may see", "200", "401")},
         "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
                                      "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/overview": {"get": {**_op("The case view: steps with their instruments (final, draft, "
+                                                     "missing), the moves possible now, the Overzicht 1 history",
+                                                     "200", "401", "404"),
+                                              "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/step": {"post": {**_op("Move the case to another step of the flowchart; 422 says why not",
+                                                 "200", "401", "403", "404", "422",
+                                                 body={"type": "object", "required": ["step"],
+                                                       "properties": {"step": {"type": "string"}}}),
+                                           "parameters": [_id("case_id")]}},
         "/records/{record_id}": {
             "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict", "201", "400",
                           "401", "403", "409", "413", "422", body={"$ref": "#/components/schemas/RecordChange"}),
@@ -104,6 +113,20 @@ SPEC = {
                                   "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
                                   "push": {"type": "array", "items": {"$ref": "#/components/schemas/RecordChange"}},
                                   "since": {"type": ["integer", "null"]}}})},
+        "/socialmap": {"get": {**_op("Search the social map (shipped data with coordinators' edits). 400 lists the "
+                                     "allowed values of an unknown country or service", "200", "400", "401"),
+                                 "parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                                                for n in ("country", "service", "q")]}},
+        "/socialmap/countries": {"get": _op("Countries in the map, named in the UI language", "200", "401")},
+        "/socialmap/organisations/{org_id}": {"get": {**_op("One organisation with its edit history", "200", "401",
+                                                               "404"),
+                                                       "parameters": [{"name": "org_id", "in": "path", "required": True,
+                                                                       "schema": {"type": "string"}}]}},
+        "/socialmap/edits": {"post": _op("A coordinator's edit (add, change, retire, restore); 409 when the old "
+                                         "values are stale", "201", "401", "403", "409", "422",
+                                         body={"type": "object", "required": ["id", "kind", "changes"]})},
+        "/socialmap/changes": {"get": {**_op("Organisations changed since a cursor, for the device", "200", "400", "401"),
+                                       "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}]}},
         "/openapi.json": {"get": {**_op("This description", "200"), "security": []}},
     },
 }

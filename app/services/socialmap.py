@@ -1,0 +1,80 @@
+"""The social map: the shipped data with coordinators' edits applied, searched and edited through the store."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import lru_cache
+
+from socialmap import edits as map_edits
+from socialmap.search import SocialMap, load_organisations, public_view
+
+from ..domain.errors import N_, Forbidden, NotFound
+from ..domain.model import User
+from ..storage.base import StaleSequence
+from . import audit
+from .container import Container
+
+EDITOR_ROLES = ("coordinator", "admin")
+
+
+class StoreEditLog:
+    """socialmap.edits.EditLog over the app's Store (which keeps edits as plain dicts)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def list_socialmap_edits(self, since: int = 0) -> list[map_edits.Edit]:
+        return [map_edits.Edit.from_dict(e) for e in self.store.list_socialmap_edits(since)]
+
+    def last_socialmap_edit_seq(self) -> int:
+        return self.store.last_socialmap_edit_seq()
+
+    def append_socialmap_edit(self, edit: map_edits.Edit, expected_last_seq: int) -> map_edits.Edit:
+        try:
+            return map_edits.Edit.from_dict(self.store.append_socialmap_edit(asdict(edit), expected_last_seq))
+        except StaleSequence:
+            raise map_edits.StaleEditLog()
+
+
+@lru_cache(maxsize=1)
+def shipped() -> tuple[dict, ...]:
+    return tuple(load_organisations())
+
+
+def current_map(c: Container) -> SocialMap:
+    """The effective map, rebuilt only when the edit log moved (searching needs its folded text index)."""
+    last = c.store.last_socialmap_edit_seq()
+    cached = c.extras.get("socialmap")
+    if cached is None or cached[0] != last:
+        effective = map_edits.apply_edits(list(shipped()), StoreEditLog(c.store).list_socialmap_edits())
+        cached = (last, SocialMap(effective.organisations))
+        c.extras["socialmap"] = cached
+    return cached[1]
+
+
+def search(c: Container, country: str | None, service: str | None, q: str | None, lang: str) -> list[dict]:
+    return [public_view(o, lang) for o in current_map(c).search(country=country, service=service, q=q)]
+
+
+def organisation(c: Container, org_id: str, lang: str) -> dict:
+    org = current_map(c).get(org_id)
+    if org is None:
+        raise NotFound(N_("No such organisation."))
+    history = map_edits.history(StoreEditLog(c.store).list_socialmap_edits(), org_id)
+    return {**public_view(org, lang), "history": [e.to_dict() for e in history]}
+
+
+def countries(c: Container, lang: str) -> list[dict]:
+    return current_map(c).country_choices(lang)
+
+
+def edit(c: Container, user: User, payload) -> dict:
+    if user.role not in EDITOR_ROLES:
+        raise Forbidden(N_("Only coordinators change the social map."))
+    proposal = map_edits.parse_edit(payload, by=user.id, at=c.now())
+    stored = map_edits.record_edit(StoreEditLog(c.store), list(shipped()), proposal)
+    audit.record(c, user, "socialmap_edit", organisation=stored.org_id, edit=stored.id)
+    return stored.to_dict()
+
+
+def changes_since(c: Container, since: int) -> dict:
+    return map_edits.changes_since(list(shipped()), StoreEditLog(c.store), since)

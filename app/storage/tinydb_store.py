@@ -1,0 +1,297 @@
+"""The embedded Store: TinyDB files in one directory, partitioned so a write never rewrites all the data.
+
+Layout of the store directory:
+
+    store.json                 format version and a value that only the right data key decrypts
+    write.lock                 the lock every writer holds (threads and processes)
+    orgs.json, users.json      small tables
+    sessions/sessions-XX.json  sessions in 16 shards
+    cases/<sha256(case id)>.json
+                               one case: its details and its records with full revision history and conflicts
+    index/record-case-XX.json  record id → case id, 64 shards
+    index/org-<sha256(org id)>-XX.json
+                               the case ids of one organisation, 16 shards
+    changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
+    audit/<chunk>.json         the hash-chained audit trail (ids and codes only, no case text)
+    socialmap/<chunk>.json     coordinators' edits of the social map (public organisation data)
+
+Writers are serialised by a threading.RLock (threads of this process) plus a file lock (other processes).
+Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
+place before what it follows *from* (an index entry before the case file, the case file before its change is
+committed), so a reader never meets a pointer to data that is not there yet.
+
+Case text is encrypted (see codec.py) with a key that lives outside this directory.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from filelock import FileLock
+
+from ..domain.access import Scope
+from ..domain.audit import AuditEvent, chain
+from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.revisions import Outcome, RecordChange
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence
+from .change_log import ChangeLog
+from .chunked_log import ChunkedLog
+from .codec import EncryptedCodec
+from .crypto import DataCipher, DecryptionError, load_or_create_key
+from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db
+
+FORMAT = 1
+KEY_CHECK = "safefuture store key check"
+RECORD_INDEX_SHARDS = 64
+ORG_INDEX_SHARDS = 16
+SESSION_SHARDS = 16
+SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap")
+
+
+class TinyDBStore:
+    def __init__(self, store_dir: Path, cipher: DataCipher):
+        self._root = Path(store_dir)
+        self._cipher = cipher
+        self._codec = EncryptedCodec(cipher)
+        self._root.mkdir(mode=0o700, parents=True, exist_ok=True)  # files are 0600 too (mkstemp)
+        fsync_dir(self._root.parent)
+        self._thread_lock = threading.RLock()
+        # thread_local=False: one lock state for the whole process; the RLock above orders our own threads.
+        self._file_lock = FileLock(self._root / "write.lock", thread_local=False)
+        for sub in SUBDIRECTORIES:
+            (self._root / sub).mkdir(exist_ok=True)
+        fsync_dir(self._root)
+        self._changes = ChangeLog(self._root / "changes")
+        self._audit = ChunkedLog(self._root / "audit")
+        self._socialmap_edits = ChunkedLog(self._root / "socialmap")
+        self._record_cases = ShardedMap(self._root / "index", "record-case", RECORD_INDEX_SHARDS)
+        self._sessions = ShardedMap(self._root / "sessions", "sessions", SESSION_SHARDS)
+        with self._writing():
+            self._remove_temp_files()
+            self._check_or_initialise()
+            self._changes.recover()
+
+    # --- opening -----------------------------------------------------------------------------------------
+
+    def _remove_temp_files(self) -> None:
+        """Temporary files of writes that died before their rename; never read, safe to drop under the lock."""
+        for directory in (self._root, *(self._root / sub for sub in SUBDIRECTORIES)):
+            for tmp in directory.glob(TEMP_PREFIX + "*"):
+                tmp.unlink()
+
+    def _check_or_initialise(self) -> None:
+        with open_db(self._root / "store.json") as db:
+            meta = db.table("meta").get(doc_id="store")
+            if meta is None:
+                if any(p.name != "store.json" for p in self._root.rglob("*.json")):
+                    raise CorruptStore(f"{self._root / 'store.json'} is missing but the store holds data. "
+                                       "Restore it from a backup; the store will not start over.")
+                db.table("meta").put("store", {"format": FORMAT,
+                                               "key_check": self._cipher.encrypt(KEY_CHECK, "store/key-check")})
+                return
+        if meta.get("format") != FORMAT:
+            raise CorruptStore(f"{self._root} has store format {meta.get('format')!r}; this version reads {FORMAT}.")
+        try:
+            matches = self._cipher.decrypt(meta["key_check"], "store/key-check") == KEY_CHECK
+        except DecryptionError:
+            matches = False
+        if not matches:
+            raise CorruptStore(f"The data key does not open the store in {self._root}: "
+                               "use the key file this store was created with.")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self._thread_lock, self._file_lock:
+            yield
+
+    def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[], None]) -> None:
+        """Write the data of a change between appending its change-feed entry as pending and committing it."""
+        seq, entry = self._changes.append_pending(kind, entity_id, case_id, org_id)
+        write()
+        self._changes.commit(seq, entry)
+
+    def _decoded(self, what: str, decode: Callable[[dict], object], doc: dict):
+        try:
+            return decode(doc)
+        except DecryptionError as exc:
+            raise CorruptStore(f"{what}: {exc}") from exc
+
+    # --- organisations, users, sessions ------------------------------------------------------------------
+
+    def put_org(self, org: Organisation) -> None:
+        with self._writing(), open_db(self._root / "orgs.json") as db:
+            db.table("orgs").put(org.id, org.to_dict())
+
+    def get_org(self, org_id: str) -> Organisation | None:
+        with open_db(self._root / "orgs.json") as db:
+            doc = db.table("orgs").get(doc_id=org_id)
+        return None if doc is None else Organisation(**doc)
+
+    def list_orgs(self) -> list[Organisation]:
+        with open_db(self._root / "orgs.json") as db:
+            docs = db.table("orgs").all()
+        return sorted((Organisation(**d) for d in docs), key=lambda o: o.id)
+
+    def put_user(self, user: User) -> None:
+        with self._writing(), open_db(self._root / "users.json") as db:
+            db.table("users").put(user.id, user.to_dict())
+
+    def get_user(self, user_id: str) -> User | None:
+        with open_db(self._root / "users.json") as db:
+            doc = db.table("users").get(doc_id=user_id)
+        return None if doc is None else User(**doc)
+
+    def find_user_by_email(self, email: str) -> User | None:
+        email = email.strip().lower()
+        with open_db(self._root / "users.json") as db:
+            docs = db.table("users").all()
+        return next((User(**d) for d in docs if d["email"].strip().lower() == email), None)
+
+    def put_session(self, session: Session) -> None:
+        with self._writing():
+            self._sessions.put(session.id, session.to_dict())
+
+    def get_session(self, session_id: str) -> Session | None:
+        doc = self._sessions.get(session_id)
+        return None if doc is None else Session(**doc)
+
+    def delete_session(self, session_id: str) -> None:
+        with self._writing():
+            self._sessions.discard(session_id)
+
+    # --- cases -------------------------------------------------------------------------------------------
+
+    def _case_path(self, case_id: str) -> Path:
+        return self._root / "cases" / f"{digest(case_id)}.json"
+
+    def _org_cases(self, org_id: str) -> ShardedMap:
+        return ShardedMap(self._root / "index", f"org-{digest(org_id)}", ORG_INDEX_SHARDS)
+
+    def _case_doc(self, case_id: str) -> dict | None:
+        with open_db(self._case_path(case_id)) as db:
+            return db.table("case").get(doc_id=case_id)
+
+    def _write_case(self, case: Case) -> None:
+        with open_db(self._case_path(case.id)) as db:
+            db.table("case").put(case.id, self._codec.case_to_doc(case))
+
+    def create_case(self, case: Case) -> None:
+        with self._writing():
+            if self._case_doc(case.id) is not None:
+                raise AlreadyExists(case.id)
+            self._org_cases(case.org_id).put(case.id, True)
+            self._announce("case", case.id, case.id, case.org_id, lambda: self._write_case(case))
+
+    def update_case(self, case: Case) -> None:
+        with self._writing():
+            old = self._case_doc(case.id)
+            old_org = None if old is None else old["org_id"]
+            if old_org != case.org_id:
+                self._org_cases(case.org_id).put(case.id, True)
+            self._announce("case", case.id, case.id, case.org_id, lambda: self._write_case(case))
+            if old_org is not None and old_org != case.org_id:
+                self._org_cases(old_org).discard(case.id)
+
+    def get_case(self, case_id: str) -> Case | None:
+        doc = self._case_doc(case_id)
+        return None if doc is None else self._decoded(f"case {case_id}", self._codec.doc_to_case, doc)
+
+    def list_cases(self, scope: Scope) -> list[Case]:
+        case_ids = set(scope.case_ids)
+        for org_id in scope.org_ids:
+            case_ids.update(self._org_cases(org_id).keys())
+        cases = (self.get_case(case_id) for case_id in case_ids)
+        # The case itself decides: an organisation index may still list a case that just moved away.
+        return sorted((c for c in cases if c is not None and scope.sees_case(c)), key=lambda c: (c.created_at, c.id))
+
+    # --- records -----------------------------------------------------------------------------------------
+
+    def get_record(self, record_id: str) -> RecordState | None:
+        case_id = self._record_cases.get(record_id)
+        if case_id is None:
+            return None
+        with open_db(self._case_path(case_id)) as db:
+            doc = db.table("records").get(doc_id=record_id)
+        return None if doc is None else self._decoded(f"record {record_id}", self._codec.doc_to_record, doc)
+
+    def list_records(self, case_id: str) -> list[RecordState]:
+        with open_db(self._case_path(case_id)) as db:
+            docs = db.table("records").all()
+        return [self._decoded(f"record {d.doc_id}", self._codec.doc_to_record, d) for d in docs]
+
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        with self._writing():
+            before = self.get_record(change.id)
+            outcome = decide(before, change, org_id)
+            if outcome.changed:
+                state = outcome.state
+                if before is None:
+                    self._record_cases.put(state.id, state.case_id)
+
+                def write() -> None:
+                    with open_db(self._case_path(state.case_id)) as db:
+                        db.table("records").put(state.id, self._codec.record_to_doc(state))
+
+                self._announce("record", state.id, state.case_id, state.org_id, write)
+            return outcome
+
+    # --- change feed -------------------------------------------------------------------------------------
+
+    def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
+        return self._changes.since(since, scope, limit)
+
+    def last_seq(self) -> int:
+        return self._changes.last_seq()
+
+    # --- audit trail -------------------------------------------------------------------------------------
+
+    def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
+        with self._writing():
+            tail = self._audit.tail()
+            prev = AuditEvent(**tail[-1][1]) if tail else None
+            sealed = []
+            for event in events:
+                prev = chain(prev, AuditEvent(**event.to_dict()))
+                sealed.append(prev)
+            self._audit.put_many([(e.seq, e.to_dict()) for e in sealed])
+            return sealed
+
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
+        return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
+                if case_id is None or entry["case_id"] == case_id]
+
+    # --- social-map edits ---------------------------------------------------------------------------------
+
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]:
+        return [entry for _, entry in self._socialmap_edits.entries_after(since)]
+
+    def last_socialmap_edit_seq(self) -> int:
+        tail = self._socialmap_edits.tail()
+        return tail[-1][0] if tail else 0
+
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+        with self._writing():
+            if self.last_socialmap_edit_seq() != expected_last_seq:
+                raise StaleSequence()
+            stored = {**edit, "seq": expected_last_seq + 1}
+            self._socialmap_edits.put(stored["seq"], stored)
+            return stored
+
+    def close(self) -> None:
+        pass  # no file stays open between operations
+
+
+def open_tinydb_store(store_dir: Path, key_file: Path) -> TinyDBStore:
+    """The store in `store_dir`, encrypted with the key in `key_file` (created on first run).
+
+    The key must live outside the store directory: a copy of the store alone must not be readable.
+    """
+    store_dir, key_file = Path(store_dir).resolve(), Path(key_file).resolve()
+    if key_file.is_relative_to(store_dir):
+        raise ValueError(f"The data key {key_file} must not be inside the store directory {store_dir}.")
+    return TinyDBStore(store_dir, DataCipher(load_or_create_key(key_file)))

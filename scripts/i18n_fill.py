@@ -1,0 +1,46 @@
+"""Developer tool: write translations from a JSON file {msgid: [nl, bg]} into a domain's catalogs.
+
+    .venv/bin/python scripts/i18n_fill.py DOMAIN translations.json
+
+Creates or updates translations/<lang>/LC_MESSAGES/<domain>.po from translations/<domain>.pot, fills nl and bg
+from the file and en with the msgid, and keeps translations the file does not mention.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fill(domain: str, source: dict[str, list[str]]) -> None:
+    with (ROOT / "translations" / f"{domain}.pot").open("rb") as f:
+        template = read_po(f)
+    for index, lang in ((None, "en"), (0, "nl"), (1, "bg")):
+        path = ROOT / "translations" / lang / "LC_MESSAGES" / f"{domain}.po"
+        if path.exists():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang, domain=domain)
+        else:
+            catalog = Catalog(locale=lang, domain=domain)
+        catalog.update(template, no_fuzzy_matching=True)
+        for message in catalog:
+            if not message.id:
+                continue
+            if index is None:
+                message.string = message.string or message.id
+            elif message.id in source:
+                message.string = source[message.id][index]
+            message.flags.discard("fuzzy")
+        catalog.obsolete.clear()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            write_po(f, catalog, width=120, omit_header=False)
+
+
+if __name__ == "__main__":
+    fill(sys.argv[1], json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))

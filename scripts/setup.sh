@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Safe Future needs, idempotently: Debian packages (as root, or through sudo) and a Python
+# virtual environment in .venv with the project's packages. Sourced by scripts/run and scripts/test.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Debian packages: Python venv, the PDF engines' needs and fonts, the browser for the browser tests,
+# PostgreSQL for the PostgreSQL store, poppler for PDF checks.
+APT_PACKAGES=(python3 python3-venv python3-dev wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
+  fonts-dejavu-core poppler-utils chromium postgresql)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  # wkhtmltopdf is gone from Debian 13: install the rest and let the PDF adapter use WeasyPrint there.
+  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; then
+    available=()
+    for p in "${missing[@]}"; do apt-cache show "$p" >/dev/null 2>&1 && available+=("$p") || echo "Not available here: $p"; done
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${available[@]}" >/dev/null
+  fi
+fi
+
+# Python packages in .venv, reinstalled only when pyproject.toml changed.
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  rm -f .venv/.installed-*; touch "$stamp"
+fi

@@ -1,0 +1,77 @@
+"""POST /sync: batched push with per-item results, and the scoped change feed."""
+import uuid
+
+from tests.conftest import change, overzicht1
+
+
+def record_change(case_id, **kw):
+    return {"id": str(uuid.uuid4()), **change(case_id, **kw)}
+
+
+def test_a_batch_pushes_cases_and_records_and_reports_each_item(counsellor):
+    case = {"id": str(uuid.uuid4()), "client_code": "NG-0042", "country_of_origin": "NG"}
+    good = record_change(case["id"])
+    bad = record_change(case["id"], data={"status": "tourist"})
+    foreign = record_change(str(uuid.uuid4()))
+    r = counsellor.post("/api/v1/sync", {"cases": [case], "push": [good, bad, foreign], "since": None})
+    assert r.status_code == 200
+    assert r.json["case_results"] == [{"id": case["id"], "status": "ok"}]
+    by_id = {x["id"]: x for x in r.json["results"]}
+    assert by_id[good["id"]]["status"] == "ok" and by_id[good["id"]]["rev"].startswith("1-")
+    assert by_id[bad["id"]]["status"] == "invalid"
+    assert by_id[bad["id"]]["errors"][0]["path"] == "/data/status"
+    assert by_id[foreign["id"]]["status"] == "forbidden"
+    kinds = [(c["kind"], (c.get("case") or c.get("record"))["id"]) for c in r.json["changes"]]
+    assert kinds == [("case", case["id"]), ("record", good["id"])]
+
+
+def test_the_feed_returns_only_what_changed_since_the_cursor(counsellor):
+    case_id = counsellor.new_case()
+    first = counsellor.post("/api/v1/sync", {"since": None}).json
+    assert first["more"] is False
+    item = record_change(case_id)
+    counsellor.post("/api/v1/sync", {"push": [item], "since": first["cursor"]})
+    again = counsellor.post("/api/v1/sync", {"since": first["cursor"]}).json
+    assert [c["record"]["id"] for c in again["changes"]] == [item["id"]]
+    assert counsellor.post("/api/v1/sync", {"since": again["cursor"]}).json["changes"] == []
+
+
+def test_the_feed_pages_with_limit_and_more(counsellor):
+    case_id = counsellor.new_case()
+    counsellor.post("/api/v1/sync", {"push": [record_change(case_id) for _ in range(5)]})
+    seen, cursor, rounds = [], None, 0
+    while True:
+        page = counsellor.post("/api/v1/sync", {"since": cursor, "limit": 2}).json
+        seen += page["changes"]
+        cursor, rounds = page["cursor"], rounds + 1
+        if not page["more"]:
+            break
+    assert len(seen) == 6 and rounds == 3  # 1 case + 5 records, 2 a page
+
+
+def test_the_feed_never_shows_another_organisations_changes(counsellor, make_user, login):
+    other = login(make_user("olga@shelter-b.nl", org="shelter-b"))
+    secret_case = counsellor.new_case(code="SECRET-CODE")
+    counsellor.post("/api/v1/sync", {"push": [record_change(secret_case, data=overzicht1(nl_f1="+"))]})
+    feed = other.post("/api/v1/sync", {"since": None})
+    assert feed.json["changes"] == [] and b"SECRET-CODE" not in feed.data and secret_case.encode() not in feed.data
+
+
+def test_a_conflict_in_a_batch_is_reported_with_the_current_version(counsellor):
+    case_id = counsellor.new_case()
+    item = record_change(case_id)
+    base = counsellor.post("/api/v1/sync", {"push": [item]}).json["results"][0]["rev"]
+    counsellor.post("/api/v1/sync", {"push": [{**item, "data": overzicht1(nl_f1="+"), "base_rev": base}]})
+    stale = {**item, "data": overzicht1(nl_f1="-"), "base_rev": base}
+    result = counsellor.post("/api/v1/sync", {"push": [stale]}).json["results"][0]
+    assert result["status"] == "conflict" and result["current"]["data"]["nl"]["f1"]["score"] == "+"
+
+
+def test_bad_sync_requests_are_4xx_and_change_nothing(counsellor):
+    for body in ([], {"since": "yesterday"}, {"push": "x"}, {"push": [1, None, "x"]}, {"extra": 1},
+                 {"since": -1}, {"push": [{}] * 501}):
+        r = counsellor.post("/api/v1/sync", body)
+        assert r.status_code in (200, 400, 422), (body, r.status_code)
+        if r.status_code == 200:
+            assert all(x["status"] == "invalid" for x in r.json["results"])
+    assert counsellor.get("/api/v1/cases").json["cases"] == []

@@ -1,0 +1,204 @@
+"""The TinyDB store under concurrent writers and crashes: every acknowledged write survives, every file stays
+valid, and nothing written goes missing from the change feed."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from app.domain.access import Scope
+from app.domain.audit import AuditEvent, first_broken_link
+from app.domain.revisions import RecordChange, decide
+from app.storage.change_log import ChangeLog
+from app.storage.tinydb_store import TinyDBStore, open_tinydb_store
+
+ORG = "org-a"
+EVERYTHING = Scope(org_ids=frozenset({ORG}))
+SPAWN = multiprocessing.get_context("spawn")
+
+
+def change(record_id: str, case_id: str, text: str, base_rev: str | None = None) -> RecordChange:
+    return RecordChange(id=record_id, case_id=case_id, form_id="overzicht-1", form_version=1, status="draft",
+                        data={"occasion": text, "status_note": text * 20}, base_rev=base_rev, saved_by="user-1",
+                        saved_at="2024-05-01T10:00:00Z")
+
+
+def open_store(root: Path) -> TinyDBStore:
+    return open_tinydb_store(root / "store", root / "keys" / "data.key")
+
+
+def write_records(store, worker: str, count: int, shared_rev: str, report) -> None:
+    """`count` new records, then one edit of the shared record from the revision everyone started from; each
+    write followed by its audit event, as the services do."""
+    changes = [change(f"{worker}-{n}", f"case-{worker}", f"{worker} {n}") for n in range(count)]
+    for ch in changes + [change("shared", "case-shared", worker, shared_rev)]:
+        outcome = store.apply_record_change(ch, ORG, decide)
+        store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id=worker, org_id=ORG,
+                                      action="write_record", case_id=ch.case_id, record_id=ch.id))
+        report((outcome.state.id, outcome.rev, outcome.status))
+
+
+def process_writer(root: Path, worker: str, count: int, shared_rev: str, acks, ready, go) -> None:
+    store = open_store(root)
+    ready.put(worker)
+    go.wait()
+    write_records(store, worker, count, shared_rev, acks.put)
+
+
+def write_until_killed(root: Path, prefix: str, conn) -> None:
+    """Create records and edit each once, reporting every acknowledged write, until killed."""
+    store = open_store(root)
+    n = 0
+    while True:
+        record_id, case_id = f"{prefix}-{n}", f"case-{n % 5}"
+        created = store.apply_record_change(change(record_id, case_id, f"{prefix} {n}"), ORG, decide)
+        conn.send((record_id, created.rev))
+        edited = store.apply_record_change(change(record_id, case_id, f"{prefix} {n} edited", created.rev), ORG, decide)
+        conn.send((record_id, edited.rev))
+        n += 1
+
+
+def assert_files_valid(store_dir: Path) -> None:
+    files = [p for p in store_dir.rglob("*") if p.is_file() and p.name != "write.lock"]
+    assert files
+    for path in files:
+        assert not path.name.startswith(".tmp-"), f"leftover temporary file {path}"
+        json.loads(path.read_bytes())
+
+
+def assert_acknowledged_writes_present(store, acks) -> None:
+    for record_id, rev, status in acks:
+        record = store.get_record(record_id)
+        assert record is not None, record_id
+        kept = record.revisions if status == "ok" else record.conflicts
+        assert rev in [r.rev for r in kept], (record_id, rev, status)
+
+
+def assert_feed_complete(store, record_ids) -> None:
+    """The feed is numbered 1..n without gaps and announces every record."""
+    changes, cursor = store.changes_since(0, EVERYTHING, 1_000_000)
+    assert [c.seq for c in changes] == list(range(1, store.last_seq() + 1))
+    assert cursor == store.last_seq()
+    assert set(record_ids) <= {c.entity_id for c in changes if c.kind == "record"}
+
+
+@pytest.mark.slow
+def test_eight_threads_and_four_processes_writing_records_and_audit_at_once(tmp_path):
+    store = open_store(tmp_path)
+    shared_rev = store.apply_record_change(change("shared", "case-shared", "start"), ORG, decide).rev
+    count = 8
+    acks, ready, go = SPAWN.Queue(), SPAWN.Queue(), SPAWN.Event()
+    processes = [SPAWN.Process(target=process_writer, args=(tmp_path, f"p{i}", count, shared_rev, acks, ready, go))
+                 for i in range(4)]
+    for p in processes:
+        p.start()
+    for _ in processes:
+        ready.get(timeout=60)
+
+    thread_acks, start = [], threading.Barrier(8)
+
+    def thread_writer(worker):
+        start.wait()
+        write_records(store, worker, count, shared_rev, thread_acks.append)
+
+    threads = [threading.Thread(target=thread_writer, args=(f"t{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    go.set()
+    process_acks = [acks.get(timeout=120) for _ in range(4 * (count + 1))]
+    for t in threads:
+        t.join()
+    for p in processes:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+
+    all_acks = thread_acks + process_acks
+    assert len(all_acks) == 12 * (count + 1)
+    assert_files_valid(tmp_path / "store")
+    reopened = open_store(tmp_path)
+    assert_acknowledged_writes_present(reopened, all_acks)
+    shared = [status for record_id, _, status in all_acks if record_id == "shared"]
+    assert sorted(shared) == ["conflict"] * 11 + ["ok"]
+    assert_feed_complete(reopened, {record_id for record_id, _, _ in all_acks})
+    assert reopened.last_seq() == 1 + len(all_acks)
+    audit = reopened.audit_events()
+    assert len(audit) == len(all_acks) and first_broken_link(audit) is None
+
+
+@pytest.mark.slow
+def test_a_process_killed_mid_write_loses_no_acknowledged_write(tmp_path):
+    open_store(tmp_path)  # create the key and store up front, as the server would
+    acked: list[tuple[str, str]] = []
+    for round_ in range(3):
+        receiver, sender = SPAWN.Pipe(duplex=False)
+        child = SPAWN.Process(target=write_until_killed, args=(tmp_path, f"round{round_}", sender))
+        child.start()
+        sender.close()
+        while len(acked) < 30 * (round_ + 1):
+            acked.append(receiver.recv())
+        time.sleep(random.uniform(0, 0.02))  # land the kill at a random point of a write
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        assert child.exitcode == -signal.SIGKILL
+        try:
+            while receiver.poll():
+                acked.append(receiver.recv())
+        except (EOFError, OSError):
+            pass  # the pipe closed with the child
+        receiver.close()
+
+    store = open_store(tmp_path)  # must open, recover, and hold every acknowledged write
+    assert_files_valid(tmp_path / "store")
+    assert_acknowledged_writes_present(store, [(record_id, rev, "ok") for record_id, rev in acked])
+    assert_feed_complete(store, {record_id for record_id, _ in acked})
+    # and it goes on working
+    assert store.apply_record_change(change("after", "case-0", "after the crash"), ORG, decide).status == "ok"
+
+
+def test_a_writer_dying_between_data_and_feed_entry_leaves_the_change_announced(tmp_path, monkeypatch):
+    store = open_store(tmp_path)
+
+    def die(self, seq, entry):
+        raise SystemExit("killed before the change was committed")
+
+    monkeypatch.setattr(ChangeLog, "commit", die)
+    with pytest.raises(SystemExit):
+        store.apply_record_change(change("rec-1", "case-1", "saved just before the crash"), ORG, decide)
+    monkeypatch.undo()
+
+    assert store.changes_since(0, EVERYTHING, 10) == ([], 0)  # readers wait at the pending change
+    reopened = open_store(tmp_path)
+    assert reopened.get_record("rec-1").head.data["occasion"] == "saved just before the crash"
+    changes, cursor = reopened.changes_since(0, EVERYTHING, 10)
+    assert [(c.seq, c.entity_id) for c in changes] == [(1, "rec-1")] and cursor == 1
+
+
+def test_a_reader_never_sees_a_change_before_its_data(tmp_path):
+    store = open_store(tmp_path)
+    stop, problems = threading.Event(), []
+
+    def reader():
+        reader_store = open_store(tmp_path)
+        while not stop.is_set():
+            changes, _ = reader_store.changes_since(0, EVERYTHING, 1000)
+            for c in changes:
+                record = reader_store.get_record(c.entity_id)
+                if record is None or c.case_id != record.case_id:
+                    problems.append(c)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for n in range(40):
+            store.apply_record_change(change(f"rec-{n}", f"case-{n % 3}", f"text {n}"), ORG, decide)
+    finally:
+        stop.set()
+        thread.join()
+    assert problems == []
