@@ -5,8 +5,10 @@ answers are kept exactly as typed.
 
 Schema conventions (forms/README.md): nested objects are sections, arrays of objects are tables (when every
 column is short) or repeated blocks, `x-enumLabels` label enum values, `x-showIf` hides what does not apply,
-`x-layout: score-matrix` marks a block of scored factors, `x-computed` fields are recomputed from the answers.
-Overzicht 1 has its own layout: both matrices in one table as on paper, with its starting position and totals.
+`x-layout: score-matrix` marks a block of scored factors and `x-layout: country-grid` a table whose rows are
+sub-objects, `x-computed` fields are recomputed from the answers, `x-socialmap` lists name social-map
+organisations. Overzicht 1 has its own layout: both matrices in one table as on paper, with its starting
+position and totals.
 """
 from __future__ import annotations
 
@@ -50,10 +52,13 @@ class Section:
 
 @dataclass
 class Table:
+    """Rows of answers under column labels; `row_labels` name the rows where the rows are fixed (a grid)."""
+
     node: ClassVar[str] = "table"
-    label: Label
+    label: Label | None
     columns: list[Label]
     rows: list[list[Answer]]
+    row_labels: list[Label] | None = None
 
 
 @dataclass
@@ -153,16 +158,20 @@ def _is_long_text(schema: dict) -> bool:
 
 
 def _is_short(schema: dict) -> bool:
-    """Fits in a table cell: a scalar that is not long text."""
+    """Fits in a table cell: a scalar that is not long text, or a list of such (options, social-map names)."""
+    if schema.get("type") == "array":
+        return _is_short(schema.get("items", {}))
     return schema.get("type") in ("string", "integer", "number", "boolean") and not _is_long_text(schema)
 
 
 class _Printout:
-    def __init__(self, schema: dict, data: dict, tr: Translate, refer: Callable[[str], dict | None]):
+    def __init__(self, schema: dict, data: dict, tr: Translate, refer: Callable[[str], dict | None],
+                 organisation: Callable[[str], str | None]):
         self.schema = schema
         self.data = data if isinstance(data, dict) else {}
         self.tr = tr
         self.refer = refer
+        self.organisation = organisation
 
     def label(self, schema: dict, fallback: str = "") -> Label:
         return self.tr(schema.get("title") or fallback)
@@ -177,10 +186,10 @@ class _Printout:
         return (str(value),)
 
     def referred_label(self, form_id: str, key) -> Label | None:
-        """The label of a field of another instrument (`x-refersTo`), e.g. "nl.f3" → block: factor."""
+        """The label of a field of another instrument (`x-refersTo`): its JSON pointer ("/nl/f3") → "block: factor"."""
         node = self.refer(form_id) if isinstance(key, str) else None
         titles = []
-        for part in key.replace("/", ".").split(".") if node else []:
+        for part in [p for p in key.split("/") if p] if node else []:
             node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
             if not isinstance(node, dict):
                 return None
@@ -216,19 +225,42 @@ class _Printout:
                     and len(items.get("properties", {})) <= MAX_TABLE_COLUMNS:
                 return self.table(items, values, label)
             return self.repeated(schema, items, values, label, level)
-        if not values:
-            return Answer(label, "choices" if "enum" in items else "list")
         if "enum" in items or items.get("x-refersTo"):
-            return Answer(label, "choices", [self.option_label(items, v) for v in values])
-        return Answer(label, "list", [str(v) for v in values if _filled(v)] or None)
+            # A checkbox list's option labels sit on the array (forms/README.md), older schemas had them on items.
+            options = {**items, "x-enumLabels": schema.get("x-enumLabels") or items.get("x-enumLabels", [])}
+            return Answer(label, "choices", [self.option_label(options, v) for v in values] or None)
+        shown_values = [v for v in values if _filled(v)]
+        if schema.get("x-socialmap"):
+            shown_values = [self.organisation(v) or v if isinstance(v, str) else v for v in shown_values]
+        return Answer(label, "list", [str(v) for v in shown_values] or None)
 
     def table(self, items: dict, values: list, label: Label) -> Table | Answer:
         columns = list(items.get("properties", {}).items())
-        rows = [[self.answer(prop, row.get(name) if isinstance(row, dict) else None, self.label(prop, name))
+        rows = [[self.node(name, prop, row.get(name) if isinstance(row, dict) else None, 0)
                  for name, prop in columns] for row in values]
         if not rows:
             return Answer(label, "list")
         return Table(label, [self.label(prop, name) for name, prop in columns], rows)
+
+    def country_grid(self, schema: dict, value, label: Label, level: int) -> Section:
+        """`x-layout: country-grid`: the sub-objects are the rows, their properties the columns (country of origin,
+        Netherlands); the object's other properties follow the grid as usual."""
+        value = value if isinstance(value, dict) else {}
+        rows = {k: p for k, p in schema.get("properties", {}).items()
+                if p.get("type") == "object" and shown(p, self.data)}
+        columns: dict[str, dict] = {}
+        for row in rows.values():
+            columns.update({k: p for k, p in row.get("properties", {}).items() if k not in columns})
+        cells = []
+        for name, row in rows.items():
+            answers = value.get(name) if isinstance(value.get(name), dict) else {}
+            cells.append([self.node(k, row.get("properties", {}).get(k, p), answers.get(k), 0)
+                          for k, p in columns.items()])
+        grid = Table(None, [self.label(p, k) for k, p in columns.items()], cells,
+                     row_labels=[self.label(row, name) for name, row in rows.items()])
+        rest = self.object_items(schema, value, level + 1, skip=tuple(rows))
+        return Section(label, [grid, *rest], self.tr(schema["description"]) if schema.get("description") else None,
+                       level)
 
     def repeated(self, schema: dict, items: dict, values: list, label: Label, level: int) -> Section | Answer:
         if not values:
@@ -247,6 +279,8 @@ class _Printout:
         if kind == "object":
             if schema.get("x-layout") == "score-matrix":
                 return self.score_matrix(schema, value, label, level)
+            if schema.get("x-layout") == "country-grid":
+                return self.country_grid(schema, value, label, level)
             description = self.tr(schema["description"]) if schema.get("description") else None
             return Section(label, self.object_items(schema, value, level + 1), description, level)
         if kind == "array":
@@ -312,9 +346,11 @@ SPECIAL_LAYOUTS = {"overzicht-1": _Printout.overzicht1}
 
 
 def build(form_id: str, schema: dict, data: dict, tr: Translate,
-          refer: Callable[[str], dict | None] = lambda form_id: None) -> list:
+          refer: Callable[[str], dict | None] = lambda form_id: None,
+          organisation: Callable[[str], str | None] = lambda org_id: None) -> list:
     """The printable items of one record: Answers, Sections, Tables and ScoreMatrices, in schema order.
-    `refer(form_id)` gives the schema of another instrument, for `x-refersTo` answers."""
-    printout = _Printout(schema, data, tr, refer)
+    `refer(form_id)` gives the schema of another instrument, for `x-refersTo` answers; `organisation(id)` the
+    name of a social-map organisation, for `x-socialmap` answers (the id is printed where it gives none)."""
+    printout = _Printout(schema, data, tr, refer, organisation)
     special = SPECIAL_LAYOUTS.get(form_id)
     return special(printout) if special else printout.object_items(schema, data, 1)

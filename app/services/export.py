@@ -19,6 +19,7 @@ from ..pdf.document import Head, Printing, RecordPage, dossier_html, record_html
 from . import audit
 from . import cases as case_service
 from . import records as record_service
+from . import socialmap
 from .container import Container
 
 MAX_DOSSIER_RECORDS = 200
@@ -71,7 +72,8 @@ def _head(c: Container, printing: Printing, case: Case) -> Head:
 def _record_page(c: Container, printing: Printing, state: RecordState) -> RecordPage:
     head = state.head
     form = c.forms.get(head.form_id, head.form_version)  # the version the record was made with
-    items = printout.build(form.id, form.schema, head.data, printing.tr, refer=lambda form_id: _current(c, form_id))
+    items = printout.build(form.id, form.schema, head.data, printing.tr, refer=lambda form_id: _current(c, form_id),
+                           organisation=lambda org_id: _organisation_name(c, org_id))
     return RecordPage(title=printing.tr(form.title),
                       description=printing.tr(form.schema["description"]) if form.schema.get("description") else None,
                       form_id=form.id, form_version=form.version, status=printing.chrome[head.status],
@@ -84,6 +86,11 @@ def _current(c: Container, form_id: str) -> dict | None:
         return c.forms.get(form_id).schema
     except NotFound:
         return None
+
+
+def _organisation_name(c: Container, org_id: str) -> str | None:
+    org = socialmap.current_map(c).get(org_id)
+    return org["name"] if org else None
 
 
 def _render(c: Container, html: str, printing: Printing, client_code: str) -> tuple[bytes, str]:

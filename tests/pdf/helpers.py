@@ -82,3 +82,36 @@ def watched_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Filler:
+    """Fills every field of a schema that always shows (no `x-showIf`) with a value of the right shape: strings
+    get unique tokens (qv1qv, qv2qv …) to look for in the PDF, options their first value, lists two entries."""
+
+    def __init__(self):
+        self.count = 0
+
+    def token(self, limit: int) -> str:
+        self.count += 1
+        text = f"qv{self.count}qv"
+        return text if len(text) <= limit else "x" * limit
+
+    def value(self, schema: dict):
+        kind = schema.get("type")
+        if "enum" in schema:
+            return schema["enum"][0]
+        if kind == "object":
+            return {name: self.value(prop) for name, prop in schema.get("properties", {}).items()
+                    if "x-showIf" not in prop and "x-computed" not in prop and not prop.get("readOnly")}
+        if kind == "array":
+            items = schema.get("items", {})
+            if "enum" in items:
+                return items["enum"][:2]
+            return [self.value(items) for _ in range(min(2, schema.get("maxItems", 2)))]
+        if kind == "boolean":
+            return True
+        if kind in ("integer", "number"):
+            return schema.get("minimum", 1)
+        if schema.get("format") == "date":
+            return "2025-01-02"
+        return self.token(schema.get("maxLength", 500))

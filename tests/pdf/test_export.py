@@ -11,7 +11,9 @@ from pathlib import Path
 
 from tests.conftest import change, overzicht1
 
-from .helpers import FIXTURES, has, page_count, pdf_text, save_artifact, squash, watched_server
+from app.domain.errors import Invalid
+
+from .helpers import Filler, has, page_count, pdf_text, save_artifact, squash, watched_server
 
 YORUBA = "Ọ̀yọ́ ẹ̀gbọ́n àárọ̀ Adéṣọlá ẹ ọ ṣ"
 CYRILLIC = "Дългове към трафикантите; семейството е заплашено."
@@ -131,6 +133,10 @@ def long_plan() -> dict:
         "made_on": "2025-05-01",
         "language": "yo",
         "consent_to_share": True,
+        "background": {"education": {"country_of_origin": "Secondary school in Benin City", "netherlands": ""},
+                       "work": {"country_of_origin": "\n".join([paragraph] * 6) + "\nEND-OF-GRID-CELL",
+                                "netherlands": "Cleaning work"},
+                       "cv_made": False},
         "housing": {"situation": "shelter", "shelter_name": "Ilé Ààbò Ẹ̀kọ́", "situation_other": "HIDDEN-BY-SHOWIF",
                     "plan": "\n\n".join(f"{n}. {paragraph}" for n in range(1, 19)) + "\nEND-OF-HOUSING-PLAN"},
         "needs": ["airport_pickup", "medical_help"],
@@ -138,7 +144,8 @@ def long_plan() -> dict:
                     for n in range(1, 9)],
         "contacts": [{"organisation": "Partner NGO Lagos", "role": f"{YORUBA}\n" + paragraph},
                      {"organisation": "Фондация Шипка", "role": CYRILLIC}],
-        "factor": "coo.f4",
+        "partners_socialmap": ["b11-ng-cosudow-nigeria-committee-for-the-support", "no-longer-on-the-map"],
+        "factor": "/coo/f4",
         "health": {"care_needed": "", "medication": {"names": ["Paracetamol"], "supply_weeks": 6}},
         "safety": "\n".join(paragraph for _ in range(10)) + "\nEND-OF-SAFETY-PLAN",
     }
@@ -155,11 +162,14 @@ def test_a_long_action_plan_wraps_across_pages(engine, counsellor):
     for phrase in ("Synthetic personal action plan (test instrument)", "Housing after return", "In a shelter",
                    "END-OF-HOUSING-PLAN", "END-OF-SAFETY-PLAN", "Pick-up at the airport",
                    "Medical help", "Yes", "Step 8: call the partner", "Contact 1", "Contact 2", "Фондация Шипка",
-                   CYRILLIC, "Paracetamol", "6", "(Perceived) possibilities in the country of origin: Housing"):
+                   CYRILLIC, "Paracetamol", "6", "(Perceived) possibilities in the country of origin: Housing",
+                   "Background: what have you done so far", "Education", "Work experience",
+                   "Secondary school in Benin City", "END-OF-GRID-CELL", "Cleaning work", "No",
+                   "COSUDOW Nigeria (Committee for the Support of Dignity of Women)", "no-longer-on-the-map"):
         assert has(text, phrase), phrase
     assert not has(text, "HIDDEN-BY-SHOWIF") and not has(text, "Where else?")
-    # Unanswered fields show as such: care needed, evaluation.
-    assert squash(text).count(squash("not filled in")) >= 2
+    # Unanswered fields show as such: the grid cell, care needed, evaluation.
+    assert squash(text).count(squash("not filled in")) >= 3
     raw = squash(pdf_text(r.data, raw=True))
     for word in [*YORUBA.split(), "Ilé", "Ààbò", "Ẹ̀kọ́"]:
         assert squash(word) in raw, word
@@ -224,3 +234,35 @@ def test_an_empty_case_prints_a_cover_that_says_so(engine, counsellor):
     assert page_count(r.data) == 1
     text = pdf_text(r.data)
     assert has(text, "EMPTY-1") and has(text, "Досие") and has(text, "This dossier holds no records.")
+
+
+def test_every_instrument_prints_every_answer(engine, counsellor, app):
+    """A dossier with one record of each current instrument, every field that always shows filled in."""
+    c = app.extensions["safefuture"]
+    case_id = counsellor.new_case(code="ALL-FORMS")
+    filler, titles, expected = Filler(), [], []
+    for form in sorted(c.forms.current(), key=lambda f: f.id):
+        data = filler.value(form.schema)
+        for _ in range(5):  # drop what a token cannot satisfy (an e-mail format, a currency pattern)
+            try:
+                c.forms.prepare(form, data, "draft")
+                break
+            except Invalid as e:
+                for error in e.errors:
+                    *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in error["path"].split("/")[1:]]
+                    node = data
+                    for part in parents:
+                        node = node[int(part)] if isinstance(node, list) else node[part]
+                    node.pop(int(last) if isinstance(node, list) else last)
+        save(counsellor, case_id, data, form_id=form.id, form_version=form.version)
+        titles.append(form.title)
+        expected.extend(re.findall(r"qv\d+qv", json.dumps(data)))
+    r = get_pdf(counsellor, f"/api/v1/cases/{case_id}/pdf?lang=en")
+    save_artifact(f"dossier-all-instruments-{engine}", r.data, pages=3)
+    text = squash(pdf_text(r.data))
+    missing_titles = [t for t in titles if squash(t) not in text]
+    assert not missing_titles
+    present = {token for token in re.findall(r"qv\d+qv", text)}
+    missing = [t for t in expected if t not in present]
+    assert len(titles) >= 8 and len(expected) > 200
+    assert not missing, f"{len(missing)} answers are missing from the PDF, e.g. {missing[:10]}"

@@ -96,11 +96,30 @@ def test_empty_answers_are_marked_empty():
 
 def test_a_reference_to_another_instrument_prints_its_label():
     refer = {"overzicht-1": OVERZICHT1}.get
-    items = printout.build("long-plan", LONG_PLAN, {"factor": "coo.f4"}, tr_en_nl, refer)
+    items = printout.build("long-plan", LONG_PLAN, {"factor": "/coo/f4"}, tr_en_nl, refer)
     assert by_label(items, "Factor this plan works on").value == (
         "(Perceived) possibilities in the country of origin: Housing", "(Beeld) land van herkomst: Wonen")
-    unknown = printout.build("long-plan", LONG_PLAN, {"factor": "coo.f99"}, tr_en, refer)
-    assert by_label(unknown, "Factor this plan works on").value == ("coo.f99",)
+    unknown = printout.build("long-plan", LONG_PLAN, {"factor": "/coo/f99"}, tr_en, refer)
+    assert by_label(unknown, "Factor this plan works on").value == ("/coo/f99",)
+
+
+def test_social_map_ids_print_as_organisation_names():
+    names = {"org-1": "Ilé Ààbò Foundation"}.get
+    items = printout.build("long-plan", LONG_PLAN, {"partners_socialmap": ["org-1", "gone"]}, tr_en,
+                           organisation=names)
+    assert by_label(items, "Partner organisations from the social map").value == ["Ilé Ààbò Foundation", "gone"]
+
+
+def test_a_country_grid_is_a_table_with_named_rows_followed_by_the_other_answers():
+    data = {"background": {"education": {"country_of_origin": "School", "netherlands": "Course"},
+                           "work": {"netherlands": "Cleaning"}, "cv_made": True}}
+    section = by_label(printout.build("long-plan", LONG_PLAN, data, tr_en), "Background: what have you done so far")
+    grid, cv = section.items
+    assert isinstance(grid, Table) and grid.label is None
+    assert [c[0] for c in grid.columns] == ["Country of origin", "Netherlands"]
+    assert [r[0] for r in grid.row_labels] == ["Education", "Work experience"]
+    assert [[a.value for a in row] for row in grid.rows] == [["School", "Course"], [None, "Cleaning"]]
+    assert grid.rows[1][0].kind == "longtext" and cv.value == ("Yes",)
 
 
 def test_a_score_matrix_in_another_instrument_gets_the_generic_layout():
