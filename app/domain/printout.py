@@ -176,6 +176,9 @@ class _Printout:
     def label(self, schema: dict, fallback: str = "") -> Label:
         return self.tr(schema.get("title") or fallback)
 
+    def description(self, schema: dict) -> Label | None:
+        return self.tr(schema["description"]) if schema.get("description") else None
+
     def option_label(self, schema: dict, value) -> Label:
         """The translated label of an enum value; a value the schema does not know is printed as it is."""
         options, labels = schema.get("enum", []), schema.get("x-enumLabels", [])
@@ -231,7 +234,7 @@ class _Printout:
             return Answer(label, "choices", [self.option_label(options, v) for v in values] or None)
         shown_values = [v for v in values if _filled(v)]
         if schema.get("x-socialmap"):
-            shown_values = [self.organisation(v) or v if isinstance(v, str) else v for v in shown_values]
+            shown_values = [(self.organisation(v) or v) if isinstance(v, str) else v for v in shown_values]
         return Answer(label, "list", [str(v) for v in shown_values] or None)
 
     def table(self, items: dict, values: list, label: Label) -> Table | Answer:
@@ -259,8 +262,7 @@ class _Printout:
         grid = Table(None, [self.label(p, k) for k, p in columns.items()], cells,
                      row_labels=[self.label(row, name) for name, row in rows.items()])
         rest = self.object_items(schema, value, level + 1, skip=tuple(rows))
-        return Section(label, [grid, *rest], self.tr(schema["description"]) if schema.get("description") else None,
-                       level)
+        return Section(label, [grid, *rest], self.description(schema), level)
 
     def repeated(self, schema: dict, items: dict, values: list, label: Label, level: int) -> Section | Answer:
         if not values:
@@ -281,8 +283,7 @@ class _Printout:
                 return self.score_matrix(schema, value, label, level)
             if schema.get("x-layout") == "country-grid":
                 return self.country_grid(schema, value, label, level)
-            description = self.tr(schema["description"]) if schema.get("description") else None
-            return Section(label, self.object_items(schema, value, level + 1), description, level)
+            return Section(label, self.object_items(schema, value, level + 1), self.description(schema), level)
         if kind == "array":
             return self.array(schema, value, label, level)
         return self.answer(schema, value, label)

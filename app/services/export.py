@@ -135,7 +135,10 @@ def export_case_pdf(c: Container, user: User, scope: Scope, case_id: str, lang, 
     case = case_service.get_case(c, user, scope, case_id)
     in_case = [r["id"] for r in case_service.case_records(c, case)]
     if chosen is None:
-        chosen = in_case[:MAX_DOSSIER_RECORDS]
+        if len(in_case) > MAX_DOSSIER_RECORDS:  # never print part of a dossier without saying so
+            raise BadRequest(N_("A dossier holds at most %(limit)s records."), params={"limit": MAX_DOSSIER_RECORDS},
+                             path="records")
+        chosen = in_case
     missing = [rid for rid in chosen if rid not in in_case]
     if missing:
         # The same answer for a record of another case, of another organisation, or of none.

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from app.services import export
 from app.web.openapi import SPEC
 from tests.conftest import change, overzicht1
 
@@ -84,3 +85,13 @@ def test_the_openapi_description_has_the_pdf_routes():
         op = SPEC["paths"][path]["get"]
         assert "application/pdf" in op["responses"]["200"]["content"]
         assert {p["name"] for p in op["parameters"]} >= {"lang", "lang2"}
+
+
+def test_a_dossier_too_large_to_print_whole_is_refused_not_cut(counsellor, record, monkeypatch):
+    case_id, first = record
+    second = str(uuid.uuid4())
+    assert counsellor.put(f"/api/v1/records/{second}", change(case_id, overzicht1())).status_code == 201
+    monkeypatch.setattr(export, "MAX_DOSSIER_RECORDS", 1)
+    for query in ("", f"&records={first},{second}"):
+        r = counsellor.get(f"/api/v1/cases/{case_id}/pdf?lang=en{query}")
+        assert r.status_code == 400 and r.get_json()["path"] == "records" and "1" in r.get_json()["message"]
