@@ -15,8 +15,14 @@ from .container import Container
 CASE_FIELDS = {"id", "client_code", "country_of_origin", "step", "counsellor_id"}
 
 
-def case_view(case: Case) -> dict:
-    return asdict(case)
+# What a partner organisation sees of a handed-over case: not the client code (a pseudonym that may still
+# identify the client) and not the Dutch organisation's staff.
+PARTNER_CASE_FIELDS = ("id", "org_id", "country_of_origin", "step")
+
+
+def case_view(case: Case, scope: Scope) -> dict:
+    full = asdict(case)
+    return full if scope.owns_case(case) else {k: full[k] for k in PARTNER_CASE_FIELDS}
 
 
 def _parse(payload) -> dict:
@@ -70,10 +76,12 @@ def list_cases(c: Container, scope: Scope) -> list[Case]:
     return c.store.list_cases(scope)
 
 
-def case_records(c: Container, case: Case) -> list[dict]:
-    """A summary of the case's records (no data), for the case view."""
+def case_records(c: Container, scope: Scope, case: Case) -> list[dict]:
+    """A summary of the case's records the user may see (no data), for the case view."""
     out = []
     for state in c.store.list_records(case.id):
+        if not scope.sees_record(state):
+            continue
         h = state.head
         out.append({"id": state.id, "form_id": h.form_id, "form_version": h.form_version, "status": h.status,
                     "rev": h.rev, "saved_at": h.saved_at, "conflicts": sum(1 for x in state.conflicts
