@@ -23,12 +23,13 @@ MAX_RECORDS = 200
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # ISO 639 code, optional subtags: nl, bg, pcm, en-NG
 
 # Monitoring (seed-spec I-18 items 7-9, I-22): safe arrival, a contact after one month, reports at 6 and 12
-# months. The anchor is the departure: recorded (`departed`), else planned (`departure_date`), else the handover.
+# months, counted from the departure: the recorded one (`departed`), else the planned one (`departure_date`).
+# Until either is known nothing is due. An item is "due" from `lead` days before its date, "overdue" after it.
 RECORDABLE_ITEMS = ("departed", "arrival_confirmed", "first_contact")
-SCHEDULE = (("arrival_confirmed", 0), ("first_contact", 1), ("report_6", 6), ("report_12", 12))  # item, months
+SCHEDULE = (("arrival_confirmed", 0, 0), ("first_contact", 1, 7), ("report_6", 6, 14),
+            ("report_12", 12, 14))  # item, months after departure, lead days
 REPORT_ITEMS = {6: "report_6", 12: "report_12"}
 MONITORING_REPORT_FORM = "monitoring-report"
-DUE_SOON_DAYS = 14  # an item is "due" this many days before its date, "overdue" after it
 
 
 @dataclass
@@ -176,36 +177,38 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def anchor(handover: Handover) -> tuple[str, str]:
-    """(source, ISO date) the schedule counts from: departed, planned, or handover."""
+def anchor(handover: Handover) -> tuple[str, str | None]:
+    """(source, ISO date) the schedule counts from: ("departed", d), ("planned", d) or ("unknown", None)."""
     if "departed" in handover.events:
         return "departed", handover.events["departed"].date
     if handover.departure_date:
         return "planned", handover.departure_date
-    return "handover", handover.created_at[:10]
+    return "unknown", None
 
 
 def schedule(handover: Handover, reports: dict[int, dict], today: str) -> list[dict]:
-    """Each monitoring item with its due date and status: done, overdue, due (within DUE_SOON_DAYS), upcoming,
-    or cancelled (not done when consent ended). `reports` maps a period (6, 12) to {record_id, date} of the final
-    monitoring report filed for it."""
-    start = date.fromisoformat(anchor(handover)[1])
+    """Each monitoring item with its due date and status: done, overdue, due, upcoming, awaiting_departure (no
+    departure date yet), or cancelled (not done when consent ended). `reports` maps a period (6, 12) to
+    {record_id, date} of the final monitoring report filed for it."""
+    start = anchor(handover)[1]
     now = date.fromisoformat(today)
     active = handover.active(today)
     done = {item: {"done_on": e.date} for item, e in handover.events.items()}
     done.update({REPORT_ITEMS[p]: {"done_on": r["date"], "record_id": r["record_id"]}
                  for p, r in reports.items() if p in REPORT_ITEMS})
     out = []
-    for item, months in SCHEDULE:
-        due = add_months(start, months)
-        entry = {"item": item, "due": due.isoformat()}
+    for item, months, lead in SCHEDULE:
+        due = add_months(date.fromisoformat(start), months) if start else None
+        entry = {"item": item, "due": due.isoformat() if due else None}
         if item in done:
             entry.update(status="done", **done[item])
         elif not active:
             entry["status"] = "cancelled"
+        elif due is None:
+            entry["status"] = "awaiting_departure"
         elif now > due:
             entry["status"] = "overdue"
-        elif now >= due - timedelta(days=DUE_SOON_DAYS):
+        elif now >= due - timedelta(days=lead):
             entry["status"] = "due"
         else:
             entry["status"] = "upcoming"

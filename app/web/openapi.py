@@ -58,9 +58,10 @@ HANDOVER = {"type": "object", "description": (
     "from_org(_name), to_org(_name), created_at, status and consent {withdrawn_at, expires}."),
     "properties": {"status": {"enum": ["active", "withdrawn", "expired"]}}}
 MONITORING = {"type": "object", "description": (
-    "{handover_id, to_org, to_org_name, status, anchor: {source: departed | planned | handover, date}, items: "
+    "{handover_id, to_org, to_org_name, status, anchor: {source: departed | planned | unknown, date}, items: "
     "[{item: arrival_confirmed | first_contact | report_6 | report_12, due, status: done | due | overdue | "
-    "upcoming | cancelled, done_on?, record_id?}]}. Due: within 14 days before the date; overdue: after it.")}
+    "upcoming | awaiting_departure | cancelled, done_on?, record_id?}]}. Dates count from the departure; an "
+    "item is due from 0 (arrival), 7 (first contact) or 14 (reports) days before its date, overdue after it.")}
 PUSH_SUBSCRIPTION = {"type": "object", "required": ["endpoint", "keys"],
                      "properties": {"endpoint": {"type": "string", "description": "https URL of a known push service"},
                                     "expirationTime": {"type": ["number", "null"]},

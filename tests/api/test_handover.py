@@ -162,7 +162,7 @@ def test_the_partner_works_in_the_case_and_its_monitoring_report_comes_back(worl
         (schedule,) = api.get(f"/api/v1/cases/{world.case_id}/monitoring").json["handovers"]
         items = {i["item"]: i for i in schedule["items"]}
         assert items["report_6"]["status"] == "done" and items["report_6"]["record_id"] == own
-        assert items["report_12"]["status"] == "upcoming"
+        assert items["report_12"]["status"] == "awaiting_departure"  # no departure date given yet
     # The partner's records are part of what it sees; the intake still is not.
     assert sorted(r["id"] for r in petya.get(f"/api/v1/cases/{world.case_id}").json["records"]) == sorted(
         [world.plan, own])
@@ -263,7 +263,7 @@ def test_monitoring_events_move_the_schedule_and_reminders_come_once(world, anna
     assert items["arrival_confirmed"]["status"] == "done" and items["first_contact"]["due"] == "2026-04-10"
     bad = petya.post(f"/api/v1/handovers/{hid}/monitoring", {"item": "report_6", "date": "2026-03-20"})
     assert bad.status_code == 422 and {e["path"] for e in bad.json["errors"]} == {"/item", "/date"}
-    clock.day = "2026-04-01"  # first contact due within 14 days
+    clock.day = "2026-04-05"  # first contact due on 04-10: a week ahead it is due
     result = runner.invoke(args=["notify-due"])
     assert result.exit_code == 0 and result.output.startswith("1 monitoring reminders")
     assert runner.invoke(args=["notify-due"]).output.startswith("0 monitoring reminders")
@@ -271,10 +271,14 @@ def test_monitoring_events_move_the_schedule_and_reminders_come_once(world, anna
         notes = [n for n in api.get("/api/v1/inbox").json["notifications"] if n["kind"] == "monitoring_due"]
         assert [(n["item"], n["handover_id"]) for n in notes] == [("first_contact", hid)]
     clock.day = "2026-09-01"  # first contact overdue (already reminded), 6-month report due on 09-10
+    # Reminders wait for a departure date: a handover without one reminds nobody.
+    other = anna.post(f"/api/v1/cases/{world.case_id}/handovers", handover_body("cosudow", [world.plan])).json
     assert runner.invoke(args=["notify-due"]).output.startswith("1 monitoring reminders")
-    (schedule,) = anna.get(f"/api/v1/cases/{world.case_id}/monitoring").json["handovers"]
+    schedule, waiting = anna.get(f"/api/v1/cases/{world.case_id}/monitoring").json["handovers"]
     assert {i["item"]: i["status"] for i in schedule["items"]} == {
         "arrival_confirmed": "done", "first_contact": "overdue", "report_6": "due", "report_12": "upcoming"}
+    assert waiting["handover_id"] == other["id"] and waiting["anchor"] == {"source": "unknown", "date": None}
+    assert {i["status"] for i in waiting["items"]} == {"awaiting_departure"}
 
 
 def test_a_conflict_is_told_to_both_authors(app, world, anna):

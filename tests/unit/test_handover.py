@@ -99,10 +99,9 @@ def by_item(items) -> dict:
     return {i["item"]: i for i in items}
 
 
-def test_the_schedule_counts_from_the_handover_then_the_planned_then_the_actual_departure():
+def test_the_schedule_waits_for_a_departure_date_then_counts_from_the_planned_then_the_actual_one():
     h = handover()
-    items = by_item(schedule(h, {}, TODAY))
-    assert [i["due"] for i in items.values()] == ["2026-03-01", "2026-04-01", "2026-09-01", "2027-03-01"]
+    assert [(i["due"], i["status"]) for i in schedule(h, {}, TODAY)] == [(None, "awaiting_departure")] * 4
     h.departure_date = "2026-05-20"
     assert by_item(schedule(h, {}, TODAY))["report_6"]["due"] == "2026-11-20"
     h.events["departed"] = MonitoringEvent("departed", "2026-05-25", "u1", "2026-05-25T08:00:00Z")
@@ -111,10 +110,13 @@ def test_the_schedule_counts_from_the_handover_then_the_planned_then_the_actual_
 
 
 def test_due_overdue_upcoming_and_done():
-    h = handover()  # anchored at 2026-03-01
+    h = handover()
+    h.departure_date = "2026-03-01"
     items = by_item(schedule(h, {}, "2026-03-20"))
     assert items["arrival_confirmed"]["status"] == "overdue"
-    assert items["first_contact"]["status"] == "due"  # due 2026-04-01, within 14 days
+    assert items["first_contact"]["status"] == "upcoming"  # due 2026-04-01: a week ahead it is "due"
+    assert by_item(schedule(h, {}, "2026-03-25"))["first_contact"]["status"] == "due"
+    assert by_item(schedule(h, {}, "2026-08-18"))["report_6"]["status"] == "due"  # two weeks ahead
     assert items["report_6"]["status"] == "upcoming"
     h.events["arrival_confirmed"] = MonitoringEvent("arrival_confirmed", "2026-03-02", "p1", "2026-03-02T10:00Z")
     reports = {6: {"record_id": R2, "date": "2026-08-30"}}
