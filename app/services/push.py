@@ -219,5 +219,7 @@ def deliver(c: Container, sub: dict) -> None:
             log.warning("web push refused with status %s", e.status_code)
     except requests.RequestException as e:
         log.warning("web push failed: %s", type(e).__name__)
+    except Exception as e:  # noqa: BLE001  (a worker thread: an error nobody logs is an error nobody sees)
+        log.error("web push failed unexpectedly: %s", type(e).__name__)
     finally:
         session.close()

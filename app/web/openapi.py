@@ -115,7 +115,8 @@ SPEC = {
         },
         "/cases/{case_id}/handovers": {
             "post": {**_op("Hand records over to a partner organisation with the client's consent (422 without)",
-                           "201", "400", "401", "403", "404", "422", body={"$ref": "#/components/schemas/HandoverRequest"}),
+                           "201", "400", "401", "403", "404", "422",
+                           body={"$ref": "#/components/schemas/HandoverRequest"}),
                      "parameters": [_id("case_id")]},
             "get": {**_op("The case's handovers the user's organisation sent or received: {handovers: [Handover]}",
                           "200", "401", "404"), "parameters": [_id("case_id")]},

@@ -7,7 +7,6 @@ import shutil
 import uuid
 from pathlib import Path
 
-import pytest
 from argon2 import PasswordHasher
 
 from app import create_app
@@ -45,11 +44,9 @@ class Clock:
         return f"{self.day}T10:{self._tick // 60 % 60:02d}:{self._tick % 60:02d}.000Z"
 
 
-@pytest.fixture
-def fast_passwords(monkeypatch):
-    """Argon2 with its cheapest parameters: these tests make many users and logins, and are not about
-    password hashing (tests/api/test_auth.py uses the real parameters)."""
-    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+# Argon2 with its cheapest parameters, for tests that make many users and logins and are not about password
+# hashing (tests/api/test_auth.py keeps the real parameters).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def make_app(tmp_path: Path, **config):

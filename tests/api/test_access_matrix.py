@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
-from argon2 import PasswordHasher
 
 from app.services import accounts
-from tests.api.partners import add_org, add_user, handover_body, make_app, new_record, report
+from tests.api.partners import FAST_HASHER, add_org, add_user, handover_body, make_app, new_record, report
 from tests.conftest import HEADERS, PASSWORD, Api, change
 
 CODE = "SECRET-CODE-7"  # the case's client code: only the owning organisation sees it
@@ -112,8 +111,7 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
-        # The cheapest argon2 parameters: the matrix logs in many users (tests/api/test_auth.py uses real ones).
-        mp.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        mp.setattr(accounts, "_hasher", FAST_HASHER)
         # Subscriptions point at a host that never resolves: no push leaves the machine.
         app = make_app(tmp_path_factory.mktemp("matrix"), PUSH_SERVICE_HOSTS=("push.invalid",))
         yield World(app)
@@ -156,9 +154,9 @@ def record_change(w: World, case_id: str, record_id: str | None, form: str = "ov
 
 
 def subscription() -> dict:
+    p256dh = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"  # a P-256 point
     return {"endpoint": f"https://push.invalid/send/{uuid.uuid4()}",
-            "keys": {"p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
-                     "auth": "tBHItJI5svbpez7KI4CCXg"}}
+            "keys": {"p256dh": p256dh, "auth": "tBHItJI5svbpez7KI4CCXg"}}
 
 
 V1 = "/api/v1"

@@ -4,8 +4,7 @@ import uuid
 
 import pytest
 
-from tests.api.partners import (Clock, add_org, add_user, consent, fast_passwords, handover_body, make_app,  # noqa: F401
-                                new_record, report)
+from tests.api.partners import Clock, add_org, add_user, consent, handover_body, make_app, new_record, report
 from tests.conftest import Api, change, overzicht1
 
 NAME = "Maria Ivanova"  # the client's name: only in a record that is never handed over
@@ -284,7 +283,8 @@ def test_monitoring_events_move_the_schedule_and_reminders_come_once(world, anna
 def test_a_conflict_is_told_to_both_authors(app, world, anna):
     colleague = Api(app, "carla@shelter-a.nl")
     base = anna.get(f"/api/v1/records/{world.plan}").json["rev"]
-    assert anna.put(f"/api/v1/records/{world.plan}", change(world.case_id, overzicht1(nl_f3="+"), base_rev=base)).status_code == 200
+    mine = anna.put(f"/api/v1/records/{world.plan}", change(world.case_id, overzicht1(nl_f3="+"), base_rev=base))
+    assert mine.status_code == 200
     r = colleague.put(f"/api/v1/records/{world.plan}", change(world.case_id, overzicht1(nl_f3="-"), base_rev=base))
     assert r.status_code == 409
     for api in (anna, colleague):

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.services import push
-from tests.api.partners import add_org, add_user, fast_passwords, handover_body, make_app, new_record, report  # noqa: F401
+from tests.api.partners import add_org, add_user, handover_body, make_app, new_record, report
 from tests.conftest import Api, change, overzicht1
 
 CONSTANT = b'{"title":"Safe Future","body":"Safe Future: something needs your attention","sync":true}'
@@ -138,7 +138,8 @@ def test_every_event_sends_the_same_constant_bytes_and_nothing_personal(app, ser
     settle(app)
     base = anna.get(f"/api/v1/records/{plan}").json["rev"]
     anna.put(f"/api/v1/records/{plan}", change(case_id, overzicht1(nl_f1="+"), base_rev=base))
-    assert carla.put(f"/api/v1/records/{plan}", change(case_id, overzicht1(nl_f1="-"), base_rev=base)).status_code == 409
+    theirs = carla.put(f"/api/v1/records/{plan}", change(case_id, overzicht1(nl_f1="-"), base_rev=base))
+    assert theirs.status_code == 409
     settle(app)  # the conflict -> carla and anna
 
     by_path = {}

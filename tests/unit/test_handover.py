@@ -144,7 +144,8 @@ def test_only_final_monitoring_reports_with_a_period_count():
 
 def test_monitoring_events_are_validated():
     assert parse_monitoring_event({"item": "arrival_confirmed", "date": "2026-03-09"}, TODAY)
-    for bad, path in (({"item": "report_6", "date": TODAY}, "/item"), ({"item": "departed", "date": "2026-03-11"}, "/date"),
+    for bad, path in (({"item": "report_6", "date": TODAY}, "/item"),
+                      ({"item": "departed", "date": "2026-03-11"}, "/date"),
                       ({"item": "departed", "date": TODAY, "x": 1}, "/x")):
         with pytest.raises(Invalid) as e:
             parse_monitoring_event(bad, TODAY)
