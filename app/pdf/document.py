@@ -22,6 +22,7 @@ from .base import ASSETS_DIR, PAGE, PAGES, PageFooter
 CHROME = {
     "confidential": N_("Confidential"),
     "client_code": N_("Client code"),
+    "case_number": N_("Case number"),
     "organisation": N_("Organisation"),
     "country": N_("Country of origin"),
     "date": N_("Date"),
@@ -51,10 +52,12 @@ PAGE_LABEL = N_("Page %(page)s of %(pages)s")
 
 @dataclass
 class Head:
-    """What heads every printout: who it belongs to (by code, never by name) and when it was made."""
+    """What heads every printout: whose case it is, by a reference that is never a name (the client code for the
+    owning organisation; the case number for a partner, who may not learn the code), and when it was made."""
 
     organisation: str
-    client_code: str
+    reference_label: Label
+    reference: str
     country: Label
     date: str
 
@@ -97,14 +100,14 @@ class Printing:
     def country(self, code: str) -> Label:
         return tuple(Locale.parse(lang).territories.get(code, code) for lang in self.langs)
 
-    def footer(self, client_code: str) -> PageFooter:
+    def footer(self, reference: str) -> PageFooter:
         def page_label(gettext) -> str:
             try:
                 return gettext(PAGE_LABEL) % {"page": PAGE, "pages": PAGES}
             except (KeyError, TypeError, ValueError):  # a translation that broke the placeholders
                 return PAGE_LABEL % {"page": PAGE, "pages": PAGES}
 
-        return PageFooter(left=f"{joined(self.chrome['confidential'])} · {client_code}",
+        return PageFooter(left=f"{joined(self.chrome['confidential'])} · {reference}",
                           page_label=joined(tuple(page_label(g) for g in self.gettexts)))
 
 

@@ -1,7 +1,7 @@
 """PDF export of one record or of a case's dossier, in the reader's language(s), audited.
 
-The client is named by the case's pseudonymous client code only (cases store no names), on the page and in
-the file name alike.
+The head, the page footers and the file name name the case by its pseudonymous client code (cases store no
+names), or by its case number for a partner organisation, which may not learn the code (services/cases.py).
 """
 from __future__ import annotations
 
@@ -63,9 +63,12 @@ def _safe_code(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "client"
 
 
-def _head(c: Container, printing: Printing, case: Case) -> Head:
+def _head(c: Container, printing: Printing, scope: Scope, case: Case) -> Head:
     org = c.store.get_org(case.org_id)
-    return Head(organisation=org.name if org else case.org_id, client_code=case.client_code,
+    owner = scope.owns_case(case)
+    return Head(organisation=org.name if org else case.org_id,
+                reference_label=printing.chrome["client_code" if owner else "case_number"],
+                reference=case.client_code if owner else case.id[:8],
                 country=printing.country(case.country_of_origin), date=printing.date(c.now()))
 
 
@@ -93,10 +96,10 @@ def _organisation_name(c: Container, org_id: str) -> str | None:
     return org["name"] if org else None
 
 
-def _render(c: Container, html: str, printing: Printing, client_code: str) -> tuple[bytes, str]:
+def _render(c: Container, html: str, printing: Printing, head: Head) -> tuple[bytes, str]:
     try:
         engine = choose_engine(c.config.get("PDF_ENGINE"))
-        return render_pdf(html, printing.footer(client_code), engine, c.config["PDF_TIMEOUT_SECONDS"]), engine
+        return render_pdf(html, printing.footer(head.reference), engine, c.config["PDF_TIMEOUT_SECONDS"]), engine
     except RenderFailed as e:
         log.warning("PDF export failed: %s", e)  # engine and cause only, never document text
         raise Unavailable(N_("The PDF could not be made. Try again later."))
@@ -108,9 +111,10 @@ def export_record_pdf(c: Container, user: User, scope: Scope, record_id: str, la
     case = c.store.get_case(state.case_id)
     printing = _printing(c, langs)
     page = _record_page(c, printing, state)
-    pdf, engine = _render(c, record_html(printing, _head(c, printing, case), page), printing, case.client_code)
+    head = _head(c, printing, scope, case)
+    pdf, engine = _render(c, record_html(printing, head, page), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, record_id=state.id, engine=engine, **_lang_details(langs))
-    name = f"{state.head.form_id}_{_safe_code(case.client_code)}_{state.id[:8]}_{'-'.join(langs)}.pdf"
+    name = f"{state.head.form_id}_{_safe_code(head.reference)}_{state.id[:8]}_{'-'.join(langs)}.pdf"
     return PdfExport(name, pdf, engine)
 
 
@@ -133,7 +137,7 @@ def export_case_pdf(c: Container, user: User, scope: Scope, case_id: str, lang, 
     langs = languages(c, lang, lang2)
     chosen = _parse_selection(selection)
     case = case_service.get_case(c, user, scope, case_id)
-    in_case = [r["id"] for r in case_service.case_records(c, case)]
+    in_case = [r["id"] for r in case_service.case_records(c, scope, case)]  # only the records the user may see
     if chosen is None:
         if len(in_case) > MAX_DOSSIER_RECORDS:  # never print part of a dossier without saying so
             raise BadRequest(N_("A dossier holds at most %(limit)s records."), params={"limit": MAX_DOSSIER_RECORDS},
@@ -146,8 +150,9 @@ def export_case_pdf(c: Container, user: User, scope: Scope, case_id: str, lang, 
     states = [record_service.get_record(c, user, scope, rid) for rid in chosen]
     printing = _printing(c, langs)
     pages = [_record_page(c, printing, s) for s in states]
-    pdf, engine = _render(c, dossier_html(printing, _head(c, printing, case), pages), printing, case.client_code)
+    head = _head(c, printing, scope, case)
+    pdf, engine = _render(c, dossier_html(printing, head, pages), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, engine=engine, record_ids=[s.id for s in states],
                  **_lang_details(langs))
-    name = f"dossier_{_safe_code(case.client_code)}_{case.id[:8]}_{'-'.join(langs)}.pdf"
+    name = f"dossier_{_safe_code(head.reference)}_{case.id[:8]}_{'-'.join(langs)}.pdf"
     return PdfExport(name, pdf, engine)
