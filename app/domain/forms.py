@@ -135,6 +135,10 @@ class FormRegistry:
     def current(self) -> list[Form]:
         return list(self._current.values())
 
+    def versions(self) -> list[Form]:
+        """Every version of every instrument, archived ones included (records keep the version they were made with)."""
+        return list(self._versions.values())
+
     def get(self, form_id: str, version: int | None = None) -> Form:
         if version is None:
             form = self._current.get(form_id)
