@@ -17,8 +17,9 @@ async function unchanged(url, revision) {
   return null;
 }
 
+// Revalidate rather than bypass the HTTP cache: what the page has just loaded comes back as 304 Not Modified.
 async function download(url, revision) {
-  const response = await fetch(url, { cache: 'no-store', credentials: 'same-origin' });
+  const response = await fetch(url, { cache: 'no-cache', credentials: 'same-origin' });
   if (!response.ok) throw new Error(`precache ${url}: ${response.status}`);
   const headers = new Headers(response.headers);
   headers.set(REVISION, revision);

@@ -44,7 +44,8 @@ def translations_for(translations_dir: Path, lang: str) -> NullTranslations:
 
 def catalog_json(translations_dir: Path, lang: str) -> dict[str, str | list[str]]:
     """{msgid: msgstr} of every domain, read from the .po files (the device's copy of the catalogs).
-    A plural message maps its singular msgid to the list of its plural forms."""
+    A plural message maps its singular msgid to the list of its plural forms. Translations equal to their msgid
+    are left out."""
     out: dict[str, str | list[str]] = {}
     for domain in domains_present(translations_dir):
         po = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
@@ -55,10 +56,11 @@ def catalog_json(translations_dir: Path, lang: str) -> dict[str, str | list[str]
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue
+            # A translation equal to its msgid is left out (English, mostly): the device shows the msgid itself.
             if isinstance(message.id, str):
-                if message.string:
+                if message.string and message.string != message.id:
                     out[message.id] = message.string
-            elif all(message.string):
+            elif all(message.string) and tuple(message.string) != tuple(message.id):
                 # A plural message: keyed by its singular msgid, every form in order; the device picks one.
                 out[message.id[0]] = list(message.string)
     return out

@@ -24,13 +24,17 @@ def _revision(data) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+# Kept for people, not loaded by the app: notes, and the licence and package.json of each vendored package.
+NOT_LOADED = ("README.md", "LICENSE", "package.json")
+
+
 def shell_files(pwa_dir: Path) -> list[tuple[str, Path]]:
     """(URL, file) for every file of the app shell. The index is served at `/`; the worker is not precached
-    (the browser fetches it itself), nor are notes for developers."""
+    (the browser fetches it itself)."""
     out = []
     for path in sorted(pwa_dir.rglob("*")):
         relative = path.relative_to(pwa_dir).as_posix()
-        if not path.is_file() or relative == SERVICE_WORKER or path.suffix == ".md" or path.name.startswith("."):
+        if not path.is_file() or relative == SERVICE_WORKER or path.name in NOT_LOADED or path.name.startswith("."):
             continue
         out.append(("/" if relative == "index.html" else "/" + relative, path))
     return out

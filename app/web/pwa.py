@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 from ..i18n.catalogs import catalog_json
 from ..services.offline_bundle import SERVICE_WORKER, precache_manifest
 from .api import container
+from .caching import revalidatable
 
 bp = Blueprint("pwa", __name__)
 mimetypes.add_type("application/manifest+json", ".webmanifest")
@@ -31,7 +32,7 @@ def service_worker():
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    return revalidatable(response)
 
 
 @bp.get("/i18n/<lang>.json")
@@ -40,7 +41,7 @@ def catalog(lang: str):
         abort(404)
     response = jsonify(catalog_json(current_app.config["TRANSLATIONS_DIR"], lang))
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    return revalidatable(response)
 
 
 @bp.get("/<path:filename>")

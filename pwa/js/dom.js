@@ -40,10 +40,16 @@ export function announce(text) {
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
+// Short messages at the bottom of the screen. At most two at a time, the newest last, so they never pile up
+// over the form and a new confirmation is never kept waiting behind an old one.
+const TOAST_MS = 4000;
+const TOASTS_SHOWN = 2;
+
 export function toast(text, kind = 'info') {
   const box = document.getElementById('toasts');
   if (!box) return;
   const item = h('p', { class: `toast toast-${kind}` }, text);
   box.append(item);
-  setTimeout(() => item.remove(), 6000);
+  while (box.children.length > TOASTS_SHOWN) box.firstElementChild.remove();
+  setTimeout(() => item.remove(), TOAST_MS);
 }

@@ -409,10 +409,14 @@ class Renderer {
       const rows = getAt(this.data, pointer) || [];
       rows.forEach((_, i) => {
         const rowPointer = child(pointer, i);
-        const rowEl = h('fieldset', { class: 'group row', 'data-pointer': rowPointer },
-          h('legend', {}, `${rowName} ${i + 1}`));
-        if (mainType(itemNode) === 'object') this.properties(itemNode, rowPointer, rowEl);
-        else rowEl.append(this.render(itemNode, rowPointer, { key: `${rowName} ${i + 1}` }));
+        // A row of several answers is a fieldset named by its legend; a single answer is named by its label.
+        let rowEl;
+        if (mainType(itemNode) === 'object') {
+          rowEl = h('fieldset', { class: 'group row', 'data-pointer': rowPointer }, h('legend', {}, `${rowName} ${i + 1}`));
+          this.properties(itemNode, rowPointer, rowEl);
+        } else {
+          rowEl = h('div', { class: 'row single' }, this.render(itemNode, rowPointer, { key: `${rowName} ${i + 1}` }));
+        }
         const remove = h('button', { type: 'button', class: 'secondary remove-row' },
           t('Remove: %(row)s', { row: `${rowName} ${i + 1}` }));
         remove.addEventListener('click', () => {

@@ -13,10 +13,6 @@ export function child(pointer, key) {
   return pointer + join([key]);
 }
 
-export function parent(pointer) {
-  return join(parse(pointer).slice(0, -1));
-}
-
 export function getAt(data, pointer) {
   let node = data;
   for (const part of parse(pointer)) {

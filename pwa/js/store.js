@@ -133,10 +133,6 @@ export class DeviceStore {
     return this.openRows('outbox', await this.db.getAllFromIndex('outbox', 'order'));
   }
 
-  async countOutbox() {
-    return this.db.count('outbox');
-  }
-
   async putOutbox(entry) {
     if (entry.order === undefined) entry.order = nextOrder();
     await this.db.put('outbox', await this.sealRow('outbox', entry.key, entry, { order: entry.order }));

@@ -174,7 +174,3 @@ export function syncNow(store, progress = () => {}) {
   }
   return running;
 }
-
-export function isSyncing() {
-  return running !== null;
-}

@@ -224,13 +224,17 @@ class FieldApp:
 
     # Evidence for people
     def screenshot(self, name: str, widths=(360, 1280)):
-        """The current screen at each width, from the top of the page."""
+        """The whole screen at each width, as on a device tall enough to show all of it (so bars that stick to
+        the top or bottom of the window sit where they belong), without passing messages (toasts)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         before = self.page.viewport_size
+        self.page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
         for width in widths:
-            self.page.set_viewport_size({"width": width, "height": PHONE["height"] if width < 600 else DESKTOP["height"]})
-            self.page.evaluate("window.scrollTo(0, 0)")
-            self.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True, animations="disabled")
+            base = PHONE["height"] if width < 600 else DESKTOP["height"]
+            self.page.set_viewport_size({"width": width, "height": base})
+            height = max(base, self.page.evaluate("document.documentElement.scrollHeight"))
+            self.page.set_viewport_size({"width": width, "height": height})
+            self.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), animations="disabled")
         self.page.set_viewport_size(before)
 
 

@@ -55,6 +55,7 @@ def test_offline_fill_finalise_lock_unlock_and_sync(device, api_as):
     expect(summary).to_contain_text("Residence status: This field is required.")
     expect(page.locator('[data-pointer="/status"] .field-error')).to_have_text("This field is required.")
     expect(page.locator('[data-pointer="/status"]')).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#announcer")).to_have_text("Not finalised: 2 answers to check.")  # for screen readers
     app.screenshot("06-form-errors")
 
     page.get_by_label("B8/3", exact=True).check()

@@ -30,7 +30,7 @@ export async function render(app) {
   });
   return h('div', { class: 'panel' },
     h('h1', {}, t('Settings')),
-    h('section', { class: 'group' }, h('h2', {}, t('Language')), languagePicker(app, 'settings-language')),
+    h('section', { class: 'group' }, languagePicker(app, 'settings-language')),
     h('section', { class: 'group' }, h('h2', {}, t('This device')),
       h('dl', { class: 'facts' },
         h('dt', {}, t('Works without a connection')),

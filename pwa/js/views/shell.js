@@ -33,7 +33,7 @@ export function renderTopbar(app) {
   parts = { update, network, unsent, last, syncButton, login, nav, outboxCount };
   bar.replaceChildren(
     h('div', { class: 'bar' }, brand, lock),
-    h('div', { class: 'status', role: 'status' }, network, unsent, last, syncButton),
+    h('div', { class: 'status' }, h('div', { class: 'status-text', role: 'status' }, network, unsent, last), syncButton),
     login, update, nav,
   );
   updateStatus(app);
@@ -60,8 +60,9 @@ export function updateStatus(app) {
     : t('Not synced yet');
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
-  parts.outboxCount.textContent = total ? ` (${total})` : '';
-  const section = (location.hash.split('/')[1] || '').replace(/s$/, '').replace('record', 'case');
+  parts.outboxCount.textContent = total ? String(total) : '';
+  const first = location.hash.split('/')[1] || '';
+  const section = ['cases', 'case', 'record'].includes(first) ? 'case' : first;
   for (const link of parts.nav.querySelectorAll('a')) {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
