@@ -14,34 +14,40 @@ async function entryFor(store, kind, id) {
 
 // Save a record on the device and queue its change. `resolves` lists the conflict revisions this version
 // settles; they stay with the entry until it is sent, however often the user saves again.
-export async function saveRecord(store, record, { resolves = [] } = {}) {
-  const { previous, entry } = await entryFor(store, 'record', record.id);
-  const pendingResolves = new Set([...(previous ? previous.change.resolves || [] : []), ...resolves]);
-  entry.change = {
-    id: record.id, case_id: record.case_id, form_id: record.form_id, form_version: record.form_version,
-    status: record.status, data: record.data, base_rev: record.rev || null,
-    device_id: await store.getMeta('device_id'),
-  };
-  if (pendingResolves.size) entry.change.resolves = [...pendingResolves];
-  entry.label = { case_id: record.case_id, form_id: record.form_id };
-  await store.putRecordAndOutbox(record, entry);
-  return entry;
+export function saveRecord(store, record, { resolves = [] } = {}) {
+  return store.exclusive(async () => {
+    const { previous, entry } = await entryFor(store, 'record', record.id);
+    const pendingResolves = new Set([...(previous ? previous.change.resolves || [] : []), ...resolves]);
+    entry.change = {
+      id: record.id, case_id: record.case_id, form_id: record.form_id, form_version: record.form_version,
+      status: record.status, data: record.data, base_rev: record.rev || null,
+      device_id: await store.getMeta('device_id'),
+    };
+    if (pendingResolves.size) entry.change.resolves = [...pendingResolves];
+    entry.label = { case_id: record.case_id, form_id: record.form_id };
+    await store.putRecordAndOutbox(record, entry);
+    return entry;
+  });
 }
 
-export async function saveCase(store, value) {
-  const { entry } = await entryFor(store, 'case', value.id);
-  entry.change = { id: value.id, client_code: value.client_code, country_of_origin: value.country_of_origin };
-  entry.label = { case_id: value.id };
-  await store.putCaseAndOutbox(value, entry);
-  return entry;
+export function saveCase(store, value) {
+  return store.exclusive(async () => {
+    const { entry } = await entryFor(store, 'case', value.id);
+    entry.change = { id: value.id, client_code: value.client_code, country_of_origin: value.country_of_origin };
+    entry.label = { case_id: value.id };
+    await store.putCaseAndOutbox(value, entry);
+    return entry;
+  });
 }
 
 // Send a rejected entry again, unchanged (for example after a coordinator fixed the user's rights).
-export async function retry(store, key) {
-  const entry = await store.getOutbox(key);
-  if (!entry) return;
-  Object.assign(entry, { state: 'pending', error: null, version: entry.version + 1 });
-  await store.putOutbox(entry);
+export function retry(store, key) {
+  return store.exclusive(async () => {
+    const entry = await store.getOutbox(key);
+    if (!entry) return;
+    Object.assign(entry, { state: 'pending', error: null, version: entry.version + 1 });
+    await store.putOutbox(entry);
+  });
 }
 
 export async function summary(store) {

@@ -68,6 +68,17 @@ export class DeviceStore {
     this.db = db;
     this.key = key;
     this.account = account;
+    this.queue = Promise.resolve();
+  }
+
+  // Work that reads the outbox or a record and then writes it runs one at a time — in this tab and in every
+  // other tab of the same account (Web Locks) — so a save and a sync never overwrite each other's writes.
+  // Not re-entrant: `fn` must not call exclusive() itself.
+  exclusive(fn) {
+    if (navigator.locks) return navigator.locks.request(`safefuture-write-${this.account.user_id}`, fn);
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   static async open(account, key, onBlocking) {

@@ -51,10 +51,13 @@ class Run {
     if (entry) await this.store.putOutbox({ ...entry, state: 'rejected', error });
   }
 
+  // The result handlers and applyChanges read and then write the outbox and records: each runs inside
+  // store.exclusive(), so a save made meanwhile is never overwritten.
   async caseResult(sent, result) {
     if (result.status !== 'ok') return this.reject(sent, { message: result.message, errors: result.errors || [] });
     this.tally.sent += 1;
     if (await this.unchanged(sent)) await this.store.deleteOutbox(sent.key);
+    return undefined;
   }
 
   async recordResult(sent, result) {
@@ -90,11 +93,13 @@ class Run {
       if (change.kind === 'case') {
         await this.store.putCase(change.case);
       } else if (change.kind === 'record') {
-        const pending = await this.store.getOutbox(outboxKey('record', change.record.id));
-        const local = await this.store.getRecord(change.record.id);
-        // A local change not sent yet stays as typed; it learns only of the server's open conflicts.
-        if (pending && local) await this.store.putRecord({ ...local, conflicts: change.record.conflicts || [] });
-        else await this.store.putRecord(fromServer(change.record));
+        await this.store.exclusive(async () => {
+          const pending = await this.store.getOutbox(outboxKey('record', change.record.id));
+          const local = await this.store.getRecord(change.record.id);
+          // A local change not sent yet stays as typed; it learns only of the server's open conflicts.
+          if (pending && local) await this.store.putRecord({ ...local, conflicts: change.record.conflicts || [] });
+          else await this.store.putRecord(fromServer(change.record));
+        });
       }
     }
   }
@@ -122,12 +127,17 @@ class Run {
         return first && second;
       }
       // The request as a whole was refused: every change in it stays, with the reason.
-      for (const entry of batch) await this.reject(entry, { message: error.message, errors: error.body.errors || [] });
+      const reason = { message: error.message, errors: error.body.errors || [] };
+      for (const entry of batch) await this.store.exclusive(() => this.reject(entry, reason));
       return true;
     }
     const byKey = new Map(batch.map((e) => [e.key, e]));
-    for (const result of response.case_results) await this.caseResult(byKey.get(outboxKey('case', result.id)), result);
-    for (const result of response.results) await this.recordResult(byKey.get(outboxKey('record', result.id)), result);
+    for (const result of response.case_results) {
+      await this.store.exclusive(() => this.caseResult(byKey.get(outboxKey('case', result.id)), result));
+    }
+    for (const result of response.results) {
+      await this.store.exclusive(() => this.recordResult(byKey.get(outboxKey('record', result.id)), result));
+    }
     return response.more;
   }
 
@@ -157,12 +167,19 @@ class Run {
 
 let running = null;
 
+// One sync per account at a time, across tabs too; a tab that finds another tab syncing leaves it to that one.
+function oneAtATime(store, work) {
+  if (!navigator.locks) return work();
+  return navigator.locks.request(`safefuture-sync-${store.account.user_id}`, { ifAvailable: true },
+    (lock) => (lock ? work() : { status: 'ok', sent: 0, conflicts: 0, rejected: 0 }));
+}
+
 // Returns {status: 'ok' | 'offline' | 'login' | 'error', sent, conflicts, rejected, message?}.
 export function syncNow(store, progress = () => {}) {
   if (!running) {
     running = (async () => {
       try {
-        return await new Run(store, progress).run(store.account.user_id);
+        return await oneAtATime(store, () => new Run(store, progress).run(store.account.user_id));
       } catch (error) {
         if (error instanceof Unreachable) return { status: 'offline' };
         if (error instanceof ApiError && error.status === 401) return { status: 'login' };
