@@ -61,6 +61,7 @@ export function displayValue(node, value) {
     const found = optionLabels(n).find((o) => o.value === v);
     return found ? found.text : String(v);
   };
+  if (node.enum && node['x-widget'] === 'score') return `${SCORE_SYMBOLS[value] || value} ${labelOf(node, value)}`;
   if (node.enum) return labelOf(node, value);
   if (Array.isArray(value)) {
     if (node.items && node.items.enum) return value.map((v) => labelOf(node.items, v)).join(', ');

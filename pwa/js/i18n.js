@@ -61,6 +61,15 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
+// Today's times as a time only ("14:02"), older ones with their date: short enough for the top bar.
+export function formatWhen(iso) {
+  if (!iso) return '';
+  const when = new Date(iso);
+  const today = new Date().toDateString() === when.toDateString();
+  return new Intl.DateTimeFormat(current, today ? { timeStyle: 'short' } : { dateStyle: 'short', timeStyle: 'short' })
+    .format(when);
+}
+
 export function formatDate(isoDate) {
   if (!isoDate) return '';
   const [y, m, d] = isoDate.split('-').map(Number);

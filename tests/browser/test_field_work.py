@@ -91,8 +91,13 @@ def test_offline_fill_finalise_lock_unlock_and_sync(device, api_as):
     expect(page.locator("#record-list .badge.final")).to_be_visible()
     app.screenshot("04-case")
 
-    # The connection returns: the app syncs by itself.
+    # The connection returns: the app syncs by itself, and shows how far it got.
+    held = []
+    page.route("**/api/v1/sync", lambda route: held.append(route))
     page.context.set_offline(False)
+    expect(app.unsent()).to_have_text("Sending 0 of 2")
+    held[0].continue_()
+    page.unroute("**/api/v1/sync")
     app.expect_all_sent()
     expect(page.locator("#last-sync")).to_contain_text("Last sync:")
     page.get_by_role("link", name="Cases", exact=True).click()

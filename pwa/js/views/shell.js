@@ -1,6 +1,6 @@
 // The bar above every screen: where am I, what has not been sent, sync and lock.
 import { h } from '../dom.js';
-import { t, tn, formatDateTime } from '../i18n.js';
+import { t, tn, formatWhen } from '../i18n.js';
 
 let parts = null;
 
@@ -56,7 +56,7 @@ export function updateStatus(app) {
     parts.unsent.textContent = t('All changes sent');
   }
   parts.unsent.classList.toggle('pending', total > 0);
-  parts.last.textContent = app.lastSync ? t('Last sync: %(time)s', { time: formatDateTime(app.lastSync) })
+  parts.last.textContent = app.lastSync ? t('Last sync: %(time)s', { time: formatWhen(app.lastSync) })
     : t('Not synced yet');
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
