@@ -27,8 +27,8 @@ UNNAMED = """() => [...document.querySelectorAll('#main input, #main select, #ma
     : !(el.labels && el.labels.length && el.labels[0].textContent.trim()))
   .map((el) => el.outerHTML.slice(0, 120))"""
 
-TOO_SMALL = """() => [...document.querySelectorAll(
-    '#main button, #main select, #main textarea, #main label.option, #main input:not([type=radio]):not([type=checkbox])')]
+TOO_SMALL = """() => [...document.querySelectorAll(['#main button', '#main select', '#main textarea',
+    '#main label.option', '#main input:not([type=radio]):not([type=checkbox])'].join(', '))]
   .filter((el) => el.offsetParent !== null)
   .map((el) => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
   .filter(([, r]) => r.height < 44 || r.width < 44)
