@@ -1,6 +1,6 @@
 // Handing a case over to a partner organisation abroad (online only: consent and handover are recorded on the
 // server at once), the case's handovers with a withdrawal, and the monitoring schedule after return.
-import { h, toast, announce } from '../dom.js';
+import { h, toast, announce, uid } from '../dom.js';
 import { t, countryName, formatDate, formatDateTime, language } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { schemaOf, shortTitle } from '../forms.js';
@@ -45,7 +45,8 @@ function offlineNote() {
 
 // Record departure, confirmed arrival or the first contact, with its date.
 function recordItem(app, handoverId, item, redraw) {
-  const date = h('input', { type: 'date', value: today(), max: today(), 'aria-label': t('Date: %(item)s', { item: itemName(item) }) });
+  const id = uid('monitoring-date');
+  const date = h('input', { type: 'date', id, value: today(), max: today() });
   const button = h('button', { type: 'button', class: 'secondary', 'data-item': item }, t('Record'));
   const error = errorBox();
   button.addEventListener('click', async () => {
@@ -60,7 +61,8 @@ function recordItem(app, handoverId, item, redraw) {
       busy(button, false);
     }
   });
-  return h('div', { class: 'record-item' }, date, button, error);
+  return h('div', { class: 'record-item' }, h('label', { for: id, class: 'record-item-label' }, t('Date: %(item)s', { item: itemName(item) })),
+    date, button, error);
 }
 
 function monitoringBlock(app, value, m, redraw) {

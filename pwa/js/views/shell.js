@@ -27,7 +27,8 @@ export function renderTopbar(app) {
     h('a', { href: '#/login', class: 'button' }, t('Log in')));
   const outboxCount = h('span', { class: 'count' });
   const unreadCount = h('span', { class: 'count', id: 'unread-count' });
-  const inbox = h('a', { href: '#/inbox', class: 'inbox-link', id: 'inbox-link', 'data-section': 'inbox' }, t('Inbox'), unreadCount);
+  const inbox = h('a', { href: '#/inbox', class: 'inbox-link', id: 'inbox-link', 'data-section': 'inbox' },
+    h('img', { src: '/icons/inbox.svg', alt: '', width: '24', height: '24' }), h('span', { class: 'inbox-text' }, t('Inbox')), unreadCount);
   const nav = h('nav', { 'aria-label': t('Main') },
     h('a', { href: '#/cases', 'data-section': 'case' }, t('Cases')),
     h('a', { href: '#/map', 'data-section': 'map' }, t('Map')),
