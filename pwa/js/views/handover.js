@@ -116,6 +116,7 @@ export function partnerSection(app, value) {
 
 function handoverItem(app, item, redraw) {
   const consent = item.consent || {};
+  const who = consent.given_by === 'client' ? t('client') : t('legal representative');
   const withdraw = h('button', { type: 'button', class: 'danger withdraw' }, t('Withdraw consent'));
   withdraw.addEventListener('click', async () => {
     if (withdraw.dataset.confirm !== 'yes') {
@@ -138,7 +139,7 @@ function handoverItem(app, item, redraw) {
     h('div', { class: 'title-row' }, h('span', { class: 'card-title' }, item.to_org_name || item.to_org), statusBadge(item.status)),
     h('p', { class: 'card-meta' }, t('Handed over %(time)s', { time: formatDateTime(item.created_at) })),
     consent.given_by ? h('p', {}, t('Consent of the %(who)s on %(date)s, explained in %(language)s.', {
-      who: consent.given_by === 'client' ? t('client') : t('legal representative'), date: formatDate(consent.date),
+      who, date: formatDate(consent.date),
       language: languageName(consent.language) }), consent.expires ? ` ${t('Valid until %(date)s.', { date: formatDate(consent.expires) })}` : '') : null,
     consent.withdrawn_at ? h('p', {}, t('Withdrawn %(time)s', { time: formatDateTime(consent.withdrawn_at) })) : null,
     consent.purpose ? h('p', { class: 'value' }, consent.purpose) : null,
