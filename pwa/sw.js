@@ -77,3 +77,35 @@ self.addEventListener('sync', (event) => {
     pages.forEach((page) => page.postMessage({ type: 'sync' }));
   }));
 });
+
+// Web push: the payload says nothing (services/push.py). Show the generic text the page left in the UI language
+// (js/push.js) and let open pages sync, which brings the details over the session.
+async function notificationText() {
+  const kept = await (await caches.open('safefuture-prefs')).match('/sf-notification.json');
+  const fallback = { lang: 'en', title: 'Safe Future', body: 'Something needs your attention. Open the app to see it.' };
+  return kept ? { ...fallback, ...(await kept.json()) } : fallback;
+}
+
+self.addEventListener('push', (event) => {
+  event.waitUntil((async () => {
+    const pages = await self.clients.matchAll({ type: 'window' });
+    pages.forEach((page) => page.postMessage({ type: 'sync' }));
+    const text = await notificationText();
+    await self.registration.showNotification(text.title, { body: text.body, lang: text.lang, tag: 'safefuture',
+      renotify: true, icon: '/icons/icon-192.png' });
+  })());
+});
+
+// A tap on the notification opens the inbox: in an open page of the app, else in a new one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil((async () => {
+    const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: false });
+    if (pages.length) {
+      pages[0].postMessage({ type: 'inbox' });
+      await pages[0].focus();
+    } else {
+      await self.clients.openWindow('/#/inbox');
+    }
+  })());
+});

@@ -14,6 +14,10 @@ import * as recordView from './views/record.js';
 import * as conflictView from './views/conflict.js';
 import * as outboxView from './views/outbox.js';
 import * as settingsView from './views/settings.js';
+import * as mapView from './views/socialmap.js';
+import * as handoverView from './views/handover.js';
+import * as inboxView from './views/inbox.js';
+import { storeWorkerText } from './push.js';
 
 const LOCK_AFTER_MS = 5 * 60 * 1000;
 const SYNC_EVERY_MS = 5 * 60 * 1000;
@@ -22,12 +26,18 @@ const ROUTES = [
   [/^#\/cases\/new$/, () => casesView.renderNew(app)],
   [/^#\/cases$/, () => casesView.render(app)],
   [/^#\/case\/([\w-]+)\/new\/([\w-]+)$/, ([caseId, formId]) => recordView.render(app, { caseId, formId })],
+  [/^#\/case\/([\w-]+)\/handover$/, ([caseId]) => handoverView.render(app, caseId)],
   [/^#\/case\/([\w-]+)$/, ([caseId]) => caseView.render(app, caseId)],
   [/^#\/record\/([\w-]+)\/edit$/, ([recordId]) => recordView.render(app, { recordId, edit: true })],
   [/^#\/record\/([\w-]+)\/conflict$/, ([recordId]) => conflictView.render(app, recordId)],
   [/^#\/record\/([\w-]+)$/, ([recordId]) => recordView.render(app, { recordId })],
   [/^#\/outbox$/, () => outboxView.render(app)],
   [/^#\/settings$/, () => settingsView.render(app)],
+  [/^#\/map$/, () => mapView.render(app)],
+  [/^#\/map\/new$/, () => mapView.renderEdit(app, null)],
+  [/^#\/map\/([\w-]+)\/edit$/, ([orgId]) => mapView.renderEdit(app, orgId)],
+  [/^#\/map\/([\w-]+)$/, ([orgId]) => mapView.renderOrganisation(app, orgId)],
+  [/^#\/inbox$/, () => inboxView.render(app)],
 ];
 
 export const app = {
@@ -39,6 +49,7 @@ export const app = {
   progress: null, // {phase, done, total} while a sync runs
   outbox: { total: 0, rejected: 0 },
   lastSync: null,
+  unread: 0, // notifications in the inbox not read yet
   pendingLogin: null, // {user, password} between login and choosing a device passphrase
   updateReady: null, // a waiting service worker
   leaveHook: null, // the open form's "save what was typed"
@@ -115,6 +126,8 @@ export const app = {
     if (store !== app.store) return result; // locked meanwhile
     app.loginNeeded = result.status === 'login';
     if (result.status === 'ok') {
+      const unread = await inboxView.unreadCount();
+      if (unread !== null) app.unread = unread;
       if (result.conflicts) toast(t('Someone else changed a record you changed: choose what to keep.'), 'warn');
       if (result.rejected) toast(t('The server did not accept a change. See the outbox.'), 'warn');
     } else if (result.status === 'error') {
@@ -203,7 +216,7 @@ async function requestBackgroundSync() {
 
 // Views that only show what is stored are redrawn after a sync; views with inputs are left alone.
 async function refreshView() {
-  if (/^#\/(cases|case\/[\w-]+|outbox|settings)$/.test(location.hash)) await route();
+  if (/^#\/(cases|case\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/.test(location.hash)) await route();
 }
 
 async function gate() {
@@ -286,6 +299,7 @@ async function registerServiceWorker() {
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data && event.data.type === 'sync') app.sync();
+    if (event.data && event.data.type === 'inbox' && app.store) app.go('#/inbox');
   });
   window.addEventListener('online', () => registration.update().catch(() => {}));
   setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
@@ -297,6 +311,7 @@ async function start() {
   } catch {
     // No catalog yet (a first visit that lost its connection): English msgids serve.
   }
+  storeWorkerText().catch(() => {});
   renderTopbar(app);
   window.addEventListener('hashchange', route);
   window.addEventListener('online', () => {

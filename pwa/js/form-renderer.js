@@ -2,9 +2,10 @@
 // hints (forms/README.md) — text, long text, dates, single and multiple choice, the score matrix with live
 // totals, repeating rows, conditional parts, help on demand — or, read-only, the filled answers.
 import { h, uid } from './dom.js';
-import { t, tn, formatDate } from './i18n.js';
+import { t, tn, formatDate, countryName } from './i18n.js';
 import { child, getAt, setAt, parse, join, schemaAt } from './pointer.js';
 import { fillComputed } from './computed.js';
+import { searchMap, contactBlock, organisationMeta } from './socialmap.js';
 
 const SCORE_SYMBOLS = { '--': '−−', '-': '−', '+': '+', '++': '++' };
 const RADIO_LIMIT = 6; // more options than this become a drop-down list
@@ -73,9 +74,14 @@ export function displayValue(node, value) {
   return String(value);
 }
 
+const PICKER_RESULTS = 8;
+
 class Renderer {
-  constructor(schema, data, { readOnly = false, onChange = () => {} }) {
+  // `socialmap`: {organisations, country} for `x-socialmap` pickers: the device's map (or null when it has none
+  // yet) and the case's country of origin, which the picker offers first.
+  constructor(schema, data, { readOnly = false, onChange = () => {}, socialmap = null }) {
     this.schema = schema;
+    this.socialmap = socialmap;
     this.data = structuredClone(data || {});
     this.readOnly = readOnly;
     this.onChange = onChange;
@@ -149,6 +155,7 @@ class Renderer {
 
   render(node, pointer, opts = {}) {
     if (node['x-computed']) return this.computed(node, pointer, opts);
+    if (node['x-socialmap']) return this.organisations(node, pointer, opts);
     const type = mainType(node);
     if (type === 'object') return this.object(node, pointer, opts);
     if (this.readOnly || node.readOnly) return this.readValue(node, pointer, opts);
@@ -364,6 +371,78 @@ class Renderer {
       options.querySelector('input').focus();
     });
     wrapper.append(options, clear);
+    return wrapper;
+  }
+
+  // `x-socialmap`: organisation ids picked from the social map. The chosen ones are shown with their contacts
+  // (in the read-only view too); the picker searches the device's map, the case's country of origin first.
+  organisations(node, pointer, opts) {
+    const { wrapper, id, described } = this.frame(node, pointer, { ...opts, group: true });
+    wrapper.classList.add('socialmap-field');
+    const known = new Map(((this.socialmap && this.socialmap.organisations) || []).map((o) => [o.id, o]));
+    const chosen = h('ul', { class: 'picked' });
+    const drawChosen = () => {
+      const ids = getAt(this.data, pointer) || [];
+      chosen.replaceChildren(...ids.map((orgId) => {
+        const org = known.get(orgId);
+        const remove = this.readOnly || node.readOnly ? null : h('button', { type: 'button', class: 'secondary remove-org' },
+          t('Remove: %(row)s', { row: org ? org.name : orgId }));
+        remove?.addEventListener('click', () => {
+          const next = (getAt(this.data, pointer) || []).filter((x) => x !== orgId);
+          this.changed(pointer, next.length ? next : undefined);
+          drawChosen();
+          drawResults();
+        });
+        return h('li', { class: 'picked-org', 'data-org': orgId },
+          h('p', { class: 'card-title' }, org ? org.name : t('An organisation no longer on the map')),
+          org ? [h('p', { class: 'card-meta' }, organisationMeta(org)), contactBlock(org)] : null, remove);
+      }));
+      if (!ids.length && (this.readOnly || node.readOnly)) chosen.append(h('li', { class: 'value empty' }, t('No answer')));
+    };
+    let drawResults = () => {};
+    wrapper.append(chosen);
+    if (!this.readOnly && !node.readOnly) {
+      if (!this.socialmap || !this.socialmap.organisations) {
+        wrapper.append(h('p', { class: 'notice' }, t('The social map is not on this device yet. It comes with the next sync.')));
+      } else {
+        const { country } = this.socialmap;
+        const search = h('input', { id, type: 'search', autocomplete: 'off', placeholder: t('Search the map') });
+        this.describe(search, described);
+        const onlyCountry = h('input', { type: 'checkbox', id: `${id}-country`, checked: Boolean(country) });
+        const results = h('ul', { class: 'picker-results', 'aria-live': 'polite' });
+        drawResults = () => {
+          const ids = new Set(getAt(this.data, pointer) || []);
+          const found = searchMap(this.socialmap.organisations,
+            { country: onlyCountry.checked ? country : '', q: search.value }).filter((o) => !ids.has(o.id));
+          results.replaceChildren(...found.slice(0, PICKER_RESULTS).map((org) => {
+            const add = h('button', { type: 'button', class: 'secondary add-org' }, t('Add'),
+              h('span', { class: 'sr-only' }, `: ${org.name}`));
+            add.addEventListener('click', () => {
+              this.changed(pointer, [...(getAt(this.data, pointer) || []), org.id]);
+              drawChosen();
+              drawResults();
+              search.focus();
+            });
+            return h('li', {}, h('span', {}, h('span', { class: 'card-title' }, org.name),
+              h('span', { class: 'card-meta' }, organisationMeta(org))), add);
+          }));
+          if (found.length > PICKER_RESULTS) {
+            results.append(h('li', { class: 'hint' }, tn('%(count)s more: search to narrow down.', '%(count)s more: search to narrow down.',
+              found.length - PICKER_RESULTS)));
+          }
+          if (!found.length) results.append(h('li', { class: 'empty' }, t('No organisation matches.')));
+        };
+        search.addEventListener('input', drawResults);
+        onlyCountry.addEventListener('change', drawResults);
+        wrapper.append(h('div', { class: 'picker' },
+          h('label', { class: 'sr-only', for: id }, t('Search the map')), search,
+          country ? h('label', { class: 'check', for: `${id}-country` }, onlyCountry,
+            t('Only organisations for %(country)s', { country: countryName(country) })) : null,
+          results));
+        drawResults();
+      }
+    }
+    drawChosen();
     return wrapper;
   }
 

@@ -118,6 +118,17 @@ export class DeviceStore {
     await this.db.put('cases', await this.sealRow('cases', value.id, value));
   }
 
+  // A partner organisation's access to a case ended: the case and its records leave the device together (the
+  // outbox keeps what was typed and not sent, so the user still sees it).
+  async dropCase(id, marker) {
+    const caseRow = marker ? await this.sealRow('cases', id, marker) : null;
+    const tx = this.db.transaction(['cases', 'records'], 'readwrite');
+    const records = tx.objectStore('records');
+    const keys = await records.index('case_id').getAllKeys(id);
+    await Promise.all([...keys.map((key) => records.delete(key)),
+      caseRow ? tx.objectStore('cases').put(caseRow) : tx.objectStore('cases').delete(id), tx.done]);
+  }
+
   // Records
   async getRecord(id) {
     return this.openRow('records', await this.db.get('records', id));

@@ -3,6 +3,7 @@
 // worker: only the page holds the key to the outbox. One run at a time.
 import { api, ApiError, Unreachable } from './api.js';
 import { outboxKey } from './outbox.js';
+import { catchUpMap } from './socialmap.js';
 
 const BATCH_ITEMS = 100;
 const BATCH_BYTES = 1.5 * 1024 * 1024; // the server takes at most 4 MB per request
@@ -88,26 +89,53 @@ class Run {
     }
   }
 
-  async applyChanges(changes) {
+  applyRecord(view) {
+    return this.store.exclusive(async () => {
+      const pending = await this.store.getOutbox(outboxKey('record', view.id));
+      const local = await this.store.getRecord(view.id);
+      // A local change not sent yet stays as typed; it learns only of the server's open conflicts.
+      if (pending && local) await this.store.putRecord({ ...local, conflicts: view.conflicts || [] });
+      else await this.store.putRecord(fromServer(view));
+    });
+  }
+
+  async applyChanges(changes, granted) {
     for (const change of changes) {
       if (change.kind === 'case') {
         await this.store.putCase(change.case);
       } else if (change.kind === 'record') {
-        await this.store.exclusive(async () => {
-          const pending = await this.store.getOutbox(outboxKey('record', change.record.id));
-          const local = await this.store.getRecord(change.record.id);
-          // A local change not sent yet stays as typed; it learns only of the server's open conflicts.
-          if (pending && local) await this.store.putRecord({ ...local, conflicts: change.record.conflicts || [] });
-          else await this.store.putRecord(fromServer(change.record));
-        });
+        await this.applyRecord(change.record);
+      } else if (change.kind === 'handover' && this.store.account.role === 'partner') {
+        await this.applyHandover(change, granted);
       }
+    }
+  }
+
+  // A partner device keeps a handed-over case while the consent holds. When it ends (withdrawn, expired) the
+  // case and its records leave the device; a marker without case data says that it ended and why.
+  async applyHandover({ handover, case: value, records }, granted) {
+    if (value) {
+      await this.store.putCase({ ...value, handover: { id: handover.id, from_org_name: handover.from_org_name } });
+      for (const record of records || []) await this.applyRecord(record);
+    } else if (!granted.has(handover.case_id)) {
+      await this.store.dropCase(handover.case_id, { id: handover.case_id, ended: handover.status,
+        ended_on: handover.consent.withdrawn_at || handover.consent.expires, from_org_name: handover.from_org_name });
+    }
+  }
+
+  // Every answer names the cases the partner organisation may see now: any other case on the device goes.
+  async dropUngranted(granted) {
+    for (const value of await this.store.listCases()) {
+      if (!value.ended && !granted.has(value.id)) await this.store.dropCase(value.id, { id: value.id, ended: 'ended' });
     }
   }
 
   async post(body) {
     const cursor = await this.store.getMeta('cursor');
     const response = await api('POST', '/sync', { ...body, since: cursor ?? null });
-    await this.applyChanges(response.changes);
+    const granted = new Set(response.granted_case_ids || []);
+    await this.applyChanges(response.changes, granted);
+    if (this.store.account.role === 'partner') await this.dropUngranted(granted);
     await this.store.setMeta('cursor', response.cursor);
     return response;
   }
@@ -160,6 +188,8 @@ class Run {
       this.progress({ phase: 'receiving' });
       ({ more } = await this.post({}));
     }
+    this.progress({ phase: 'receiving' });
+    await catchUpMap(this.store);
     await this.store.setMeta('last_sync', new Date().toISOString());
     return { status: 'ok', ...this.tally };
   }

@@ -31,11 +31,13 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artifacts") / "screenshots"
 
 # One organisation per test module keeps their case lists apart.
-ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update"]
+ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
-    "lock": ["lou"], "update": ["gil"],
+    "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
 }
+ROLES = {"petar": "partner", "cora": "coordinator"}  # everyone else is a counsellor
+PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 
 
 def email(name: str) -> str:
@@ -59,8 +61,9 @@ class Server:
         self.config = {
             "port": self.port, "data_dir": str(workdir / "data"), "store": STORE,
             "pwa_dir": str(pwa_dir) if pwa_dir else None, "forms_dir": str(forms_dir) if forms_dir else None,
-            "orgs": [{"id": o, "name": o.title(), "country": "NL", "kind": "counselling"} for o in orgs],
-            "users": [{"email": email(n), "org": o, "role": "counsellor", "password": PASSWORD}
+            "orgs": [{"id": o, "name": o.title(), "country": PARTNER_ORGS.get(o, "NL"),
+                      "kind": "partner" if o in PARTNER_ORGS else "counselling"} for o in orgs],
+            "users": [{"email": email(n), "org": o, "role": ROLES.get(n, "counsellor"), "password": PASSWORD}
                       for o in orgs for n in USERS[o]],
         }
         self.process = None

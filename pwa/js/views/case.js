@@ -3,7 +3,8 @@ import { h } from '../dom.js';
 import { t, countryName, formatDateTime } from '../i18n.js';
 import { outboxKey } from '../outbox.js';
 import { currentForms, currentSchema, schemaOf, shortTitle } from '../forms.js';
-import { badge } from './common.js';
+import { badge, caseLabel } from './common.js';
+import { partnerSection } from './handover.js';
 
 export function openConflicts(record, entry) {
   const resolving = new Set((entry && entry.change.resolves) || []);
@@ -21,7 +22,7 @@ export function recordBadges(record, entry) {
 
 export async function render(app, caseId) {
   const value = await app.store.getCase(caseId);
-  if (!value) {
+  if (!value || value.ended) {
     return h('div', { class: 'panel' }, h('h1', {}, t('Case not found on this device.')),
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
   }
@@ -45,9 +46,10 @@ export async function render(app, caseId) {
   const others = forms.map((f, i) => [f, schemas[i]]).filter(([f]) => !(f.steps || []).includes(value.step));
   return h('div', { class: 'panel' },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),
-    h('h1', {}, t('Case %(code)s', { code: value.client_code })),
+    h('h1', {}, caseLabel(value)),
     h('p', { class: 'card-meta' }, `${countryName(value.country_of_origin)} · ${t('Step %(step)s', { step: value.step })}`,
       byKey.has(outboxKey('case', caseId)) ? [' ', badge('pending', t('Not sent yet'))] : null),
+    partnerSection(app, value),
     h('h2', {}, t('Records')),
     records.length ? h('ul', { class: 'cards', id: 'record-list' }, recordItems) : h('p', { class: 'empty' }, t('No records yet.')),
     h('h2', {}, t('Fill in an instrument')),

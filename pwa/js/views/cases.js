@@ -1,9 +1,9 @@
 // The cases on this device, and a new case.
 import { h } from '../dom.js';
-import { t, tn, countryName } from '../i18n.js';
+import { t, tn, countryName, formatDate } from '../i18n.js';
 import { outboxKey } from '../outbox.js';
 import { COUNTRY_CODES } from '../countries.js';
-import { errorBox, showError, badge } from './common.js';
+import { errorBox, showError, badge, caseLabel } from './common.js';
 
 const CREATES_CASES = ['counsellor', 'coordinator'];
 let query = '';
@@ -18,13 +18,15 @@ export async function render(app) {
   const list = h('ul', { class: 'cards', id: 'case-list' });
   const draw = () => {
     const q = query.trim().toLowerCase();
-    list.replaceChildren(...cases.filter((c) => !q || c.client_code.toLowerCase().includes(q)).map((c) => {
+    list.replaceChildren(...cases.filter((c) => !q || (c.client_code || c.id).toLowerCase().includes(q)).map((c) => {
+      if (c.ended) return endedCase(c);
       const own = perCase.get(c.id) || [];
       const conflicts = own.filter((r) => (r.conflicts || []).length).length;
       return h('li', {}, h('a', { class: 'card', href: `#/case/${c.id}` },
-        h('span', { class: 'card-title' }, c.client_code),
+        h('span', { class: 'card-title' }, c.client_code || caseLabel(c)),
         h('span', { class: 'card-meta' }, `${countryName(c.country_of_origin)} · ${t('Step %(step)s', { step: c.step })} · `
           + tn('%(count)s record', '%(count)s records', own.length)),
+        c.handover ? h('span', { class: 'card-meta' }, t('Handed over by %(org)s', { org: c.handover.from_org_name })) : null,
         h('span', { class: 'badges' },
           pending.has(outboxKey('case', c.id)) ? badge('pending', t('Not sent yet')) : null,
           conflicts ? badge('conflict', t('Conflict')) : null)));
@@ -39,6 +41,17 @@ export async function render(app) {
       CREATES_CASES.includes(app.store.account.role) ? h('a', { class: 'button primary', href: '#/cases/new' }, t('New case')) : null),
     cases.length > 5 ? h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'case-search' }, t('Find a client code')), search) : null,
     list);
+}
+
+// A case whose handover ended: its data left the device; what is left says so.
+function endedCase(c) {
+  const why = { withdrawn: t('Consent withdrawn'), expired: t('Consent expired') }[c.ended] || t('Access ended');
+  return h('li', {}, h('div', { class: 'card ended', 'data-case': c.id },
+    h('span', { class: 'card-title' }, caseLabel(c)),
+    h('span', { class: 'badges' }, badge('rejected', why)),
+    h('span', { class: 'card-meta' }, c.from_org_name ? t('Handed over by %(org)s', { org: c.from_org_name }) : '',
+      c.ended_on ? ` · ${formatDate(c.ended_on.slice(0, 10))}` : ''),
+    h('span', { class: 'card-meta' }, t('The case and its records were removed from this device.'))));
 }
 
 export async function renderNew(app) {

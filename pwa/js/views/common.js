@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import { t, LANGUAGES, language, loadLanguage } from '../i18n.js';
 import { renderTopbar } from './shell.js';
+import { storeWorkerText } from '../push.js';
 
 export function languagePicker(app, id = 'language') {
   const select = h('select', { id },
@@ -9,6 +10,7 @@ export function languagePicker(app, id = 'language') {
   select.addEventListener('change', async () => {
     await app.leave();
     await loadLanguage(select.value);
+    storeWorkerText().catch(() => {});
     renderTopbar(app);
     app.go(location.hash || '#/');
     // The view is drawn anew in the new language; keep the keyboard where it was.
@@ -38,4 +40,11 @@ export function busy(button, isBusy, text) {
 
 export function badge(kind, text) {
   return h('span', { class: `badge ${kind}` }, text);
+}
+
+// How a case is named on screen: by its client code; a partner organisation, which may not learn the code,
+// sees the case number (the start of its id, as on the PDF).
+export function caseLabel(value) {
+  return value.client_code ? t('Case %(code)s', { code: value.client_code })
+    : t('Case number %(number)s', { number: value.id.slice(0, 8) });
 }

@@ -2,23 +2,26 @@
 import { h } from '../dom.js';
 import { t, tn, formatDateTime } from '../i18n.js';
 import { schemaOf, shortTitle } from '../forms.js';
-import { placeName } from '../form-renderer.js';
-import { badge } from './common.js';
+import { placeName, renderForm } from '../form-renderer.js';
+import { badge, caseLabel } from './common.js';
 
 async function describe(app, entry) {
   const caseValue = await app.store.getCase(entry.label.case_id);
   const code = caseValue ? caseValue.client_code : '?';
   if (entry.kind === 'case') return { title: t('New case %(code)s', { code }), href: `#/case/${entry.id}`, schema: null };
+  const caseName = caseValue ? caseLabel(caseValue) : t('Case %(code)s', { code });
   let schema = null;
   try { schema = await schemaOf(entry.change.form_id, entry.change.form_version); } catch { /* not on this device */ }
-  return { title: `${schema ? shortTitle(schema) : entry.change.form_id} · ${t('Case %(code)s', { code })}`,
-    href: `#/record/${entry.id}/edit`, schema };
+  // A partner's change in a case whose handover ended: the record left the device, the typed answers did not.
+  const gone = caseValue && caseValue.ended;
+  return { title: `${schema ? shortTitle(schema) : entry.change.form_id} · ${caseName}`,
+    href: gone ? null : `#/record/${entry.id}/edit`, schema, gone };
 }
 
 export async function render(app) {
   const entries = await app.store.listOutbox();
   const items = await Promise.all(entries.map(async (entry) => {
-    const { title, href, schema } = await describe(app, entry);
+    const { title, href, schema, gone } = await describe(app, entry);
     const rejected = entry.state === 'rejected';
     const details = rejected ? h('div', { class: 'reason' },
       h('p', {}, entry.error.message),
@@ -35,7 +38,10 @@ export async function render(app) {
         rejected ? badge('rejected', t('Refused by the server')) : badge('pending', t('Waiting to be sent'))),
       h('p', { class: 'card-meta' }, t('Saved %(time)s', { time: formatDateTime(entry.queued_at) })),
       details,
-      h('div', { class: 'actions' }, h('a', { class: 'button', href }, rejected ? t('Open and fix') : t('Open')), resend));
+      gone ? [h('p', { class: 'notice' }, t('Access to this case ended; what you typed is kept here.')),
+        schema ? h('details', { class: 'about' }, h('summary', {}, t('Show what you typed')),
+          renderForm(schema, entry.change.data, { readOnly: true }).element) : null] : null,
+      h('div', { class: 'actions' }, href ? h('a', { class: 'button', href }, rejected ? t('Open and fix') : t('Open')) : null, resend));
   }));
   return h('div', { class: 'panel' },
     h('h1', {}, t('Outbox')),

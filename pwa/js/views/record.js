@@ -8,6 +8,8 @@ import { prepare } from '../schema-validate.js';
 import { renderForm } from '../form-renderer.js';
 import { sameJSON } from '../json.js';
 import { recordBadges, openConflicts } from './case.js';
+import { caseLabel } from './common.js';
+import { deviceMap } from '../socialmap.js';
 
 // The server reports paths from the change's root, where the answers live under /data.
 function answerErrors(errors) {
@@ -36,7 +38,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
 
   const badges = h('span', { class: 'badges' }, recordBadges(record, entry));
   const meta = h('p', { class: 'card-meta' },
-    caseValue ? t('Case %(code)s', { code: caseValue.client_code }) : '',
+    caseValue ? caseLabel(caseValue) : '',
     ` · ${t('Version %(version)s of the instrument', { version: record.form_version })}`,
     record.saved_at ? ` · ${t('Saved %(time)s', { time: formatDateTime(record.saved_at) })}` : '');
   const banners = h('div', { class: 'banners' });
@@ -51,7 +53,9 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('p', {}, t('Fix the answers marked below and save again: the change is sent anew.'))));
   }
 
-  const form = renderForm(schema, record.data, { readOnly, onChange: () => { dirty = true; } });
+  const map = await deviceMap(app.store);
+  const form = renderForm(schema, record.data, { readOnly, onChange: () => { dirty = true; },
+    socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
 
   async function save(status, { quiet = false } = {}) {
@@ -106,7 +110,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('button', { type: 'button', class: 'primary', id: 'finalise', onclick: () => save('final') }, t('Finalise')));
 
   return h('div', { class: 'panel record' },
-    h('p', {}, h('a', { href: `#/case/${record.case_id}` }, `← ${caseValue ? t('Case %(code)s', { code: caseValue.client_code }) : t('Cases')}`)),
+    h('p', {}, h('a', { href: `#/case/${record.case_id}` }, `← ${caseValue ? caseLabel(caseValue) : t('Cases')}`)),
     h('div', { class: 'title-row' }, h('h1', {}, formTitle(schema)), badges),
     meta,
     schema.description ? h('details', { class: 'about' }, h('summary', {}, t('About this instrument')), h('p', {}, t(schema.description))) : null,

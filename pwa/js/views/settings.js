@@ -1,7 +1,44 @@
 // Settings: language, this device's storage, the account, lock and log out.
 import { h } from '../dom.js';
 import { t, tn, formatDateTime } from '../i18n.js';
-import { languagePicker, errorBox, showError } from './common.js';
+import { languagePicker, errorBox, showError, busy } from './common.js';
+import { pushState, enablePush, disablePush } from '../push.js';
+import { ApiError, Unreachable } from '../api.js';
+
+// Web push where the browser has it; the inbox serves everyone (and iOS outside an installed app).
+async function notificationsSection() {
+  const state = h('p', { id: 'push-state' });
+  const button = h('button', { type: 'button', class: 'secondary', id: 'push-toggle' });
+  const error = errorBox();
+  const draw = (current) => {
+    state.textContent = {
+      unsupported: t('This browser cannot show notifications (on an iPhone or iPad: add the app to the home screen first). New events appear in the inbox.'),
+      denied: t('Notifications are blocked in the browser\'s settings. New events appear in the inbox.'),
+      on: t('Notifications are on for this device. They never show names or case details.'),
+      off: t('Notifications are off. New events appear in the inbox.'),
+    }[current];
+    button.hidden = current === 'unsupported' || current === 'denied';
+    button.textContent = current === 'on' ? t('Turn notifications off') : t('Allow notifications');
+    button.dataset.state = current;
+  };
+  button.addEventListener('click', async () => {
+    showError(error, '');
+    busy(button, true, t('Please wait…'));
+    try {
+      if (button.dataset.state === 'on') await disablePush();
+      else await enablePush();
+    } catch (e) {
+      showError(error, e instanceof Unreachable ? t('You are offline.') : e instanceof ApiError ? e.message
+        : t('The browser could not set up notifications.'));
+    } finally {
+      busy(button, false);
+    }
+    draw(await pushState());
+  });
+  draw(await pushState());
+  return h('section', { class: 'group', id: 'notifications' }, h('h2', {}, t('Notifications')), state,
+    h('div', { class: 'actions' }, button), error);
+}
 
 async function storageFacts() {
   const facts = { persisted: null, usage: null, quota: null };
@@ -31,6 +68,7 @@ export async function render(app) {
   return h('div', { class: 'panel' },
     h('h1', {}, t('Settings')),
     h('section', { class: 'group' }, languagePicker(app, 'settings-language')),
+    await notificationsSection(),
     h('section', { class: 'group' }, h('h2', {}, t('This device')),
       h('dl', { class: 'facts' },
         h('dt', {}, t('Works without a connection')),

@@ -26,13 +26,17 @@ export function renderTopbar(app) {
     h('span', {}, t('Your session on the server has ended: log in again to send your changes. Nothing is lost.')),
     h('a', { href: '#/login', class: 'button' }, t('Log in')));
   const outboxCount = h('span', { class: 'count' });
+  const unreadCount = h('span', { class: 'count', id: 'unread-count' });
+  const inbox = h('a', { href: '#/inbox', class: 'inbox-link', id: 'inbox-link', 'data-section': 'inbox' },
+    h('img', { src: '/icons/inbox.svg', alt: '', width: '24', height: '24' }), h('span', { class: 'inbox-text' }, t('Inbox')), unreadCount);
   const nav = h('nav', { 'aria-label': t('Main') },
     h('a', { href: '#/cases', 'data-section': 'case' }, t('Cases')),
+    h('a', { href: '#/map', 'data-section': 'map' }, t('Map')),
     h('a', { href: '#/outbox', 'data-section': 'outbox' }, t('Outbox'), outboxCount),
     h('a', { href: '#/settings', 'data-section': 'settings' }, t('Settings')));
-  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount };
+  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, inbox };
   bar.replaceChildren(
-    h('div', { class: 'bar' }, brand, lock),
+    h('div', { class: 'bar' }, brand, h('div', { class: 'bar-tools' }, inbox, lock)),
     h('div', { class: 'status' }, h('div', { class: 'status-text', role: 'status' }, network, unsent, last), syncButton),
     login, update, nav,
   );
@@ -61,9 +65,11 @@ export function updateStatus(app) {
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
   parts.outboxCount.textContent = total ? String(total) : '';
+  parts.unreadCount.textContent = app.unread ? String(app.unread) : '';
+  parts.inbox.setAttribute('aria-label', app.unread ? tn('Inbox: %(count)s unread', 'Inbox: %(count)s unread', app.unread) : t('Inbox'));
   const first = location.hash.split('/')[1] || '';
   const section = ['cases', 'case', 'record'].includes(first) ? 'case' : first;
-  for (const link of parts.nav.querySelectorAll('a')) {
+  for (const link of [...parts.nav.querySelectorAll('a'), parts.inbox]) {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }

@@ -1,0 +1,164 @@
+"""A handover round trip in two browser contexts: a counsellor working in Dutch hands records over (refused
+without consent, in the UI and by the server), a partner working in Bulgarian gets the case by sync, records the
+arrival and files a monitoring report that comes back to the counsellor's inbox and schedule; then consent is
+withdrawn, a push (delivered through the DevTools protocol) makes the partner's device sync, and the case leaves
+it. Selectors are ids and data attributes: the screens are in Dutch and Bulgarian."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PASSPHRASE, PASSWORD, PHONE, FieldApp, email
+
+pytestmark = pytest.mark.browser
+
+DEPARTED = (dt.date.today() - dt.timedelta(days=70)).isoformat()  # arrival and first contact are overdue
+
+
+def device_in(browser, server, locale):
+    context = browser.new_context(base_url=server.url, viewport=PHONE, locale=locale)
+    return context, FieldApp(context.new_page())
+
+
+def first_login(app, who):
+    page = app.page
+    page.goto("/")
+    page.locator("#email").fill(email(who))
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.locator("#passphrase").fill(PASSPHRASE)
+    page.locator("#passphrase-repeat").fill(PASSPHRASE)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#sync-button")).to_be_visible()
+    app.wait_until_offline_ready()
+
+
+def sync_and_wait(app):
+    """Sync now, and wait until the device has sent everything and the sync run has ended."""
+    page = app.page
+    expect(page.locator("#sync-button")).to_be_enabled(timeout=15000)
+    page.locator("#sync-button").click()
+    expect(page.locator("#unsent.pending")).to_have_count(0, timeout=15000)
+    expect(page.locator("#sync-button")).to_be_enabled(timeout=15000)
+
+
+def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browser, server):
+    nl_context, nina = device_in(browser, server, "nl-NL")
+    bg_context, petar = device_in(browser, server, "bg-BG")
+    try:
+        # The counsellor (Dutch) makes a case with a record and syncs it.
+        first_login(nina, "nina")
+        page = nina.page
+        expect(page.locator("html")).to_have_attribute("lang", "nl")
+        page.locator('a[href="#/cases/new"]').click()
+        page.locator("#client-code").fill("BG-2024-17")
+        page.locator("#country").select_option("BG")
+        page.locator("form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"#/case/[0-9a-f-]{36}$"))
+        case_id = page.evaluate("location.hash").split("/")[2]
+        page.locator("a.instrument").first.click()
+        page.locator("#save-draft").click()
+        expect(page.locator("#unsent.pending")).to_have_count(1)
+        sync_and_wait(nina)
+
+        # Handing over without consent is refused by the app itself.
+        page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}/handover")
+        page.locator("#handover-org").select_option(label="Bgpartner · Bulgarije")
+        page.locator('[data-path="/record_ids"] input[type=checkbox]').first.check()
+        page.locator("#hand-over").click()
+        expect(page.locator("#handover-form .form-error")).to_be_visible()
+        expect(page.locator('[data-path="/consent/given_by"] .field-error')).to_be_visible()
+        expect(page.locator("#handover-list .handover")).to_have_count(0)
+        nina.screenshot("partners/01-handover-refused")
+
+        # The server's refusal (consent expiring before it was given) is shown at the field it names.
+        page.locator('input[name=given_by][value=client]').check()
+        page.locator("#consent-purpose").fill("Opvang en begeleiding na terugkeer")
+        page.locator("#consent-language").select_option("bg")
+        page.locator("#consent-expires").fill("2001-01-01")
+        page.locator("#handover-departure").fill(DEPARTED)
+        page.locator("#hand-over").click()
+        expect(page.locator('[data-path="/consent/expires"] .field-error')).to_be_visible()
+        expect(page.locator("#handover-list .handover")).to_have_count(0)
+
+        page.locator("#consent-expires").fill("")
+        page.locator("#hand-over").click()
+        expect(page.locator("#handover-list .handover")).to_have_count(1)
+        expect(page.locator("#handover-list .handover .badge.final")).to_be_visible()
+        nina.screenshot("partners/02-handover-made")
+
+        # The partner (Bulgarian) gets exactly that case, named by its number, in Bulgarian.
+        first_login(petar, "petar")
+        bg = petar.page
+        expect(bg.locator("html")).to_have_attribute("lang", "bg")
+        cards = bg.locator("#case-list a.card")
+        expect(cards).to_have_count(1)
+        expect(cards).not_to_contain_text("BG-2024-17")
+        petar.screenshot("partners/03-partner-cases")
+        cards.click()
+        expect(bg.locator("#record-list a")).to_have_count(1)
+        overdue = bg.locator(".monitoring-item.status-overdue")
+        expect(overdue).to_have_count(2)  # arrival confirmed, contact after a month
+        petar.screenshot("partners/04-partner-monitoring")
+        bg.locator('.monitoring-item button[data-item="arrival_confirmed"]').click()
+        expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
+
+        # The partner files the six-month report.
+        bg.locator(f'a[href="#/case/{case_id}/new/monitoring-report"]').first.click()
+        bg.locator('[data-pointer="/period"] input[type=radio]').first.check()
+        bg.locator('[data-pointer="/reported_on"] input').fill(dt.date.today().isoformat())
+        bg.locator('[data-pointer="/wellbeing"] textarea').fill("Живее при сестра си, чувства се в безопасност.")
+        bg.locator('[data-pointer="/reintegration_result"] textarea').fill("Започна курс за шивачки.")
+        bg.locator("#finalise").click()
+        expect(bg.locator(".record .badge.final")).to_be_visible()
+        sync_and_wait(petar)
+
+        # Back at the Dutch organisation: the report is in the inbox and done in the schedule.
+        sync_and_wait(nina)
+        expect(page.locator("#unread-count")).not_to_have_text("")
+        page.locator("#inbox-link").click()
+        report_note = page.locator('#inbox-list .inbox-entry.unread[data-kind="monitoring_report"]')
+        expect(report_note).to_have_count(1)
+        nina.screenshot("partners/05-inbox")
+        report_note.locator("button.mark-read").click()
+        expect(page.locator('#inbox-list .inbox-entry.unread[data-kind="monitoring_report"]')).to_have_count(0)
+        page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
+        expect(page.locator('.monitoring-item.status-done[data-item="report_6"]')).to_be_visible()
+        expect(page.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
+        nina.screenshot("partners/06-case-monitoring")
+
+        # Consent withdrawn: a push makes the partner's open app sync, and the case leaves the device.
+        page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}/handover")
+        page.locator("#handover-list button.withdraw").click()
+        page.locator("#handover-list button.withdraw").click()  # confirmed
+        expect(page.locator("#handover-list .handover .badge.rejected")).to_be_visible()
+
+        bg.evaluate("location.hash = '#/cases'")
+        bg_context.grant_permissions(["notifications"])
+        cdp = bg_context.new_cdp_session(bg)
+        registrations = []
+        cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+        cdp.send("ServiceWorker.enable")
+        deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+        while not registrations and dt.datetime.now() < deadline:
+            bg.wait_for_timeout(100)
+        cdp.send("ServiceWorker.deliverPushMessage", {"origin": server.url, "registrationId":
+                                                      registrations[0]["registrationId"], "data": ""})
+        ended = bg.locator("#case-list .card.ended")
+        expect(ended).to_have_count(1, timeout=15000)
+        expect(bg.locator("#case-list a.card")).to_have_count(0)
+        notes = bg.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+                            ".then((ns) => ns.map((n) => ({title: n.title, body: n.body, lang: n.lang})))")
+        assert len(notes) == 1 and notes[0]["lang"] == "bg", notes
+        assert "BG-2024-17" not in notes[0]["body"] and "Something needs" not in notes[0]["body"]  # generic, in Bulgarian
+        petar.screenshot("partners/07-partner-withdrawn")
+        bg.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
+        expect(bg.locator("#record-list")).to_have_count(0)
+        nina.assert_no_policy_violations()
+        petar.assert_no_policy_violations()
+    finally:
+        nl_context.close()
+        bg_context.close()

@@ -1,0 +1,90 @@
+"""The social map on the device: a coordinator's correction reaches a second device by sync; that device browses
+and searches the map offline (country, service, free text ignoring case and accents) and picks organisations
+for a client's plan, whose contacts then show in the form and the read-only view."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import PHONE, FieldApp
+
+pytestmark = pytest.mark.browser
+
+ORG = "b14-al-different-equal"  # “Different & Equal”, Albania, with a contact person
+NEW_PHONE = "+355 4 222 99 99"
+
+
+def test_coordinator_edit_reaches_a_second_device_which_searches_offline(browser, server, device):
+    mia, page = device, device.page
+    mia.first_login("mia")
+    mia.expect_synced()
+
+    # The coordinator corrects the phone number, online, on another device.
+    context = browser.new_context(base_url=server.url, viewport=PHONE)
+    try:
+        cora = FieldApp(context.new_page())
+        cora.first_login("cora")
+        cora.expect_synced()
+        cora.page.get_by_role("link", name="Map", exact=True).click()
+        cora.page.locator(f'#map-list a[href="#/map/{ORG}"]').click()
+        expect(cora.page.get_by_role("heading", name="“Different & Equal”")).to_be_visible()
+        cora.page.get_by_role("link", name="Correct this entry").click()
+        cora.page.get_by_label("Phone numbers").fill(NEW_PHONE)
+        cora.page.get_by_label("Why (optional)").fill("New office number")
+        cora.screenshot("socialmap/03-edit")
+        cora.page.get_by_role("button", name="Save the correction").click()
+        expect(cora.page.locator('a[href="tel:+35542229999"]')).to_be_visible()
+        expect(cora.page.locator("#map-history")).to_contain_text("New office number")
+        cora.assert_no_policy_violations()
+    finally:
+        context.close()
+
+    # The second device gets the change with its next sync (the open page is redrawn after it), then works
+    # offline.
+    page.get_by_role("link", name="Map", exact=True).click()
+    page.locator(f'#map-list a[href="#/map/{ORG}"]').click()
+    expect(page.locator('a[href="tel:+35542229999"]')).to_have_count(0)
+    mia.sync_now()
+    expect(page.locator('a[href="tel:+35542229999"]')).to_be_visible()
+    page.context.set_offline(True)
+    assert mia.network_is_cut()
+    page.get_by_role("link", name="Map", exact=True).click()
+    expect(page.get_by_role("heading", name="Social map")).to_be_visible()
+    total = int(page.locator("#map-count").inner_text().split()[0])
+    assert total > 100
+    page.get_by_label("Country").select_option("AL")
+    albania = int(page.locator("#map-count").inner_text().split()[0])
+    assert 0 < albania < total
+    page.get_by_label("Service").select_option("shelter")
+    expect(page.locator("#map-list")).to_contain_text("Different & Equal")
+    mia.screenshot("socialmap/01-browse")
+    page.get_by_label("Country").select_option("")
+    page.get_by_label("Service").select_option("")
+    page.get_by_label("Search the map").fill("DIFFÉRENT équal")  # case and accents do not matter
+    expect(page.locator("#map-list > li")).to_have_count(1)
+    page.locator(f'#map-list a[href="#/map/{ORG}"]').click()
+    expect(page.locator('a[href="tel:+35542229999"]')).to_be_visible()  # the correction, offline
+    expect(page.locator('a[href^="mailto:"]').first).to_be_visible()
+    expect(page.locator('a[href^="http"]').first).to_be_visible()
+    expect(page.locator(".contacts")).to_contain_text("Contact person: Mariana Meshi")
+    mia.screenshot("socialmap/02-organisation")
+
+    # Picking organisations for an Albanian client's plan, offline: the picker offers Albania's first.
+    page.get_by_role("link", name="Cases", exact=True).click()
+    mia.new_case("AL-0077", country="AL")
+    mia.start_instrument("Setting goals")
+    field = page.locator('[data-pointer="/organisations"]')
+    expect(field.locator(".picker-results")).to_contain_text("Different & Equal")
+    field.get_by_placeholder("Search the map").fill("different")
+    field.locator(".picker-results button.add-org").first.click()
+    expect(field.locator(".picked-org")).to_contain_text("Different & Equal")
+    expect(field.locator('.picked-org a[href="tel:+35542229999"]')).to_be_visible()
+    mia.screenshot("socialmap/04-picker")
+    page.locator('[data-pointer="/drawn_up_on"] input').fill("2026-03-02")
+    page.get_by_role("button", name="Add: Long-term goal").click()
+    page.locator('[data-pointer="/long_term_goals/0/goal"] textarea').fill("A safe home near her sister")
+    page.locator("#finalise").click()
+    picked = page.locator('.read-only [data-pointer="/organisations"] .picked-org')
+    expect(picked).to_contain_text("Different & Equal")
+    expect(picked.locator('a[href="tel:+35542229999"]')).to_be_visible()
+    mia.screenshot("socialmap/05-read-only")
