@@ -74,7 +74,8 @@ export function displayValue(node, value) {
 }
 
 class Renderer {
-  constructor(schema, data, { readOnly = false, onChange = () => {} }) {
+  constructor(schema, data, { readOnly = false, references = {}, onChange = () => {} }) {
+    this.references = references;
     this.schema = schema;
     this.data = structuredClone(data || {});
     this.readOnly = readOnly;
@@ -325,7 +326,7 @@ class Renderer {
     const value = getAt(this.data, pointer);
     const control = h('select', { id },
       h('option', { value: '' }, t('(no answer)')),
-      optionLabels(node).map((o, i) => h('option', { value: String(i) }, o.text)));
+      optionLabels(node).map((o, i) => h('option', { value: String(i) }, this.withReference(node, o))));
     control.value = node.enum.indexOf(value) >= 0 ? String(node.enum.indexOf(value)) : '';
     this.describe(control, described);
     control.addEventListener('change', () => {
@@ -333,6 +334,21 @@ class Renderer {
     });
     wrapper.append(control);
     return wrapper;
+  }
+
+  // An option naming a place in another instrument (`x-refersTo`) shows that instrument's latest answer there:
+  // Overzicht 2's factor list shows each factor's current score from the latest Overzicht 1.
+  withReference(node, option) {
+    const referred = this.references[node['x-refersTo']];
+    if (!referred || typeof option.value !== 'string' || !option.value.startsWith('/')) return option.text;
+    let place = schemaAt(referred.schema, option.value);
+    let value = getAt(referred.data, option.value);
+    if (place && place.properties && place.properties.score) {
+      place = place.properties.score;
+      value = value && value.score;
+    }
+    const text = displayValue(place, value);
+    return text ? t('%(option)s (now: %(answer)s)', { option: option.text, answer: text }) : option.text;
   }
 
   // Single choice as radio buttons; the score widget is the same with symbols (−− − + ++) as large buttons.
