@@ -31,10 +31,10 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artifacts") / "screenshots"
 
 # One organisation per test module keeps their case lists apart.
-ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update"]
+ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "casework", "forms"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
-    "lock": ["lou"], "update": ["gil"],
+    "lock": ["lou"], "update": ["gil"], "casework": ["cas"], "forms": ["fay"],
 }
 
 

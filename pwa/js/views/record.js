@@ -141,5 +141,5 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     readOnly ? null : h('p', { class: 'hint' }, t('Answers marked * are needed to finalise. A draft can be saved at any time.')),
     form.element,
     actions,
-    isNew ? null : pdfPanel(`/records/${record.id}/pdf`, { pending: Boolean(entry) }) : null);
+    isNew ? null : pdfPanel(`/records/${record.id}/pdf`, { pending: Boolean(entry) }));
 }
