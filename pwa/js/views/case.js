@@ -1,6 +1,6 @@
 // One case: the client's path through the methodology (worked out on the device, so it works offline), the
 // moves to another step (online: the server decides), Overzicht 1 over time, the records and a PDF.
-import { h, toast } from '../dom.js';
+import { h, append, toast } from '../dom.js';
 import { t, countryName, formatDateTime } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { outboxKey } from '../outbox.js';
@@ -98,7 +98,8 @@ function drawMoves(app, caseValue, box, overview, { fresh }) {
   const error = errorBox();
   const moves = overview ? overview.moves : [];
   const online = fresh && navigator.onLine;
-  box.replaceChildren(
+  box.replaceChildren();
+  append(box, [
     h('h2', { id: 'moves-heading' }, t('Change the step')),
     online ? null : h('p', { class: 'hint' }, overview
       ? t('Changing the step needs a connection. As the server last said:')
@@ -110,7 +111,7 @@ function drawMoves(app, caseValue, box, overview, { fresh }) {
       return h('li', {}, button, h('span', { class: 'move-target' }, `→ ${stepName(move.target)}`),
         move.problem ? h('p', { class: 'hint move-problem' }, move.problem) : null);
     })) : null,
-    error);
+    error]);
 }
 
 // The moves come from the server (they depend on handovers the device does not hold); the last answer is kept
@@ -156,7 +157,7 @@ export async function render(app, caseId) {
 
   const instrumentLink = ({ id, schema }) => h('li', {}, h('a', { class: 'card instrument', href: `#/case/${caseId}/new/${id}` },
     h('span', { class: 'card-title' }, shortTitle(schema)),
-    h('span', { class: 'card-meta' }, (schema['x-step'] || []).map(stepName).join(' · '))));
+    h('span', { class: 'card-meta' }, (schema['x-step'] || []).join(', '))));
   const forStep = withSchemas.filter((f) => (f.schema['x-step'] || []).includes(value.step));
   const others = withSchemas.filter((f) => !(f.schema['x-step'] || []).includes(value.step));
 

@@ -5,8 +5,10 @@
 import { h, svg } from '../dom.js';
 import { t, formatDate } from '../i18n.js';
 
-const LABEL_WIDTH = 156;
-const LABEL_CHARS = 24;
+// Factor names take what a phone can spare; from tablet width up they are shown whole (the longest is ~60).
+const WIDE = window.matchMedia('(min-width: 600px)').matches;
+const LABEL_WIDTH = WIDE ? 420 : 156;
+const LABEL_CHARS = WIDE ? 64 : 24;
 const COLUMN = 56;
 const ROW = 46;
 const HEAD = 34;
