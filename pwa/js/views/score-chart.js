@@ -4,6 +4,7 @@
 // page.
 import { h, svg } from '../dom.js';
 import { t, formatDate } from '../i18n.js';
+import { SCORE_VALUES } from '../scores.js';
 
 // Factor names take what a phone can spare; from tablet width up they are shown whole (the longest is ~60).
 const WIDE = window.matchMedia('(min-width: 600px)').matches;
@@ -80,7 +81,8 @@ export function scoreCharts(history, schema) {
   const scale = Object.values(schema.properties || {}).flatMap((b) => Object.values(b.properties || {}))
     .flatMap((f) => Object.values(f.properties || {})).find((p) => p['x-widget'] === 'score');
   const scoreLabels = {};
-  if (scale) scale.enum.forEach((v, i) => { scoreLabels[{ '--': -2, '-': -1, '+': 1, '++': 2 }[v]] = t(scale['x-enumLabels'][i]); });
+  const labels = scale ? scale['x-enumLabels'] || [] : [];
+  if (scale) scale.enum.forEach((v, i) => { scoreLabels[SCORE_VALUES[v]] = labels[i] ? t(labels[i]) : v; });
   const { scorings } = history;
   return h('div', { class: 'score-charts' },
     h('p', { class: 'hint' }, t('One column per final scoring, oldest first: higher is better.')),
