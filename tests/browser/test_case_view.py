@@ -154,6 +154,10 @@ def test_pdf_of_a_record_and_of_chosen_records(device):
 
     # Offline the button explains instead of failing silently.
     page.context.set_offline(True)
+    page.reload()
+    app.unlock()
+    expect(page.get_by_role("heading", name="Case RO-0202")).to_be_visible()
+    panel.locator("summary").click()
     panel.get_by_role("button", name="Download PDF").click()
     expect(panel.get_by_role("alert")).to_have_text("The server makes the PDF: connect to the internet first.")
     page.context.set_offline(False)
