@@ -53,3 +53,13 @@ export function toast(text, kind = 'info') {
   while (box.children.length > TOASTS_SHOWN) box.firstElementChild.remove();
   setTimeout(() => item.remove(), TOAST_MS);
 }
+
+// The same for SVG elements (charts): attributes only, text as text.
+const SVG_NS = 'http://www.w3.org/2000/svg';
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== undefined && value !== null) el.setAttribute(key, String(value));
+  }
+  return append(el, children);
+}

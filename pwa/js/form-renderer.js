@@ -78,8 +78,10 @@ const PICKER_RESULTS = 8;
 
 class Renderer {
   // `socialmap`: {organisations, country} for `x-socialmap` pickers: the device's map (or null when it has none
-  // yet) and the case's country of origin, which the picker offers first.
-  constructor(schema, data, { readOnly = false, onChange = () => {}, socialmap = null }) {
+  // yet) and the case's country of origin, which the picker offers first. `references`: answers of other
+  // instruments that `x-refersTo` fields show.
+  constructor(schema, data, { readOnly = false, references = {}, onChange = () => {}, socialmap = null }) {
+    this.references = references;
     this.schema = schema;
     this.socialmap = socialmap;
     this.data = structuredClone(data || {});
@@ -332,7 +334,7 @@ class Renderer {
     const value = getAt(this.data, pointer);
     const control = h('select', { id },
       h('option', { value: '' }, t('(no answer)')),
-      optionLabels(node).map((o, i) => h('option', { value: String(i) }, o.text)));
+      optionLabels(node).map((o, i) => h('option', { value: String(i) }, this.withReference(node, o))));
     control.value = node.enum.indexOf(value) >= 0 ? String(node.enum.indexOf(value)) : '';
     this.describe(control, described);
     control.addEventListener('change', () => {
@@ -340,6 +342,21 @@ class Renderer {
     });
     wrapper.append(control);
     return wrapper;
+  }
+
+  // An option naming a place in another instrument (`x-refersTo`) shows that instrument's latest answer there:
+  // Overzicht 2's factor list shows each factor's current score from the latest Overzicht 1.
+  withReference(node, option) {
+    const referred = this.references[node['x-refersTo']];
+    if (!referred || typeof option.value !== 'string' || !option.value.startsWith('/')) return option.text;
+    let place = schemaAt(referred.schema, option.value);
+    let value = getAt(referred.data, option.value);
+    if (place && place.properties && place.properties.score) {
+      place = place.properties.score;
+      value = value && value.score;
+    }
+    const text = displayValue(place, value);
+    return text ? t('%(option)s (now: %(answer)s)', { option: option.text, answer: text }) : option.text;
   }
 
   // Single choice as radio buttons; the score widget is the same with symbols (−− − + ++) as large buttons.

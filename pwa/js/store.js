@@ -182,6 +182,17 @@ export class DeviceStore {
     await Promise.all([tx.objectStore('cases').put(caseRow), tx.objectStore('outbox').put(entryRow), tx.done]);
   }
 
+  // The last overview the server sent for a case (its visited steps and possible moves), so the case view
+  // shows them offline too. Sealed like a case.
+  async getOverview(caseId) {
+    const sealed = await this.db.get('meta', `overview:${caseId}`);
+    return sealed ? unseal(this.key, sealed, `overview:${caseId}`) : undefined;
+  }
+
+  async putOverview(caseId, value) {
+    await this.db.put('meta', await seal(this.key, value, `overview:${caseId}`), `overview:${caseId}`);
+  }
+
   // Plain settings of this account on this device (cursor, time of the last sync, device id): no case text.
   async getMeta(name) {
     return this.db.get('meta', name);

@@ -31,10 +31,12 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artifacts") / "screenshots"
 
 # One organisation per test module keeps their case lists apart.
-ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping"]
+ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping",
+        "casework", "forms"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
+    "casework": ["cas"], "forms": ["fay"],
 }
 ROLES = {"petar": "partner", "cora": "coordinator"}  # everyone else is a counsellor
 PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country

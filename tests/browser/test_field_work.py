@@ -96,6 +96,10 @@ def test_offline_fill_finalise_lock_unlock_and_sync(device, api_as):
     page.route("**/api/v1/sync", lambda route: held.append(route))
     page.context.set_offline(False)
     expect(app.unsent()).to_have_text("Sending 0 of 2")
+    for _ in range(100):  # the progress shows just before the request leaves
+        if held:
+            break
+        page.wait_for_timeout(50)
     held[0].continue_()
     page.unroute("**/api/v1/sync")
     app.expect_all_sent()

@@ -1,10 +1,16 @@
-// One case: its records on this device and the instruments to fill in.
-import { h } from '../dom.js';
+// One case: the client's path through the methodology (worked out on the device, so it works offline), the
+// moves to another step (online: the server decides), Overzicht 1 over time, the records and a PDF.
+import { h, append, toast } from '../dom.js';
 import { t, countryName, formatDateTime } from '../i18n.js';
+import { api, ApiError, Unreachable } from '../api.js';
 import { outboxKey } from '../outbox.js';
 import { currentForms, currentSchema, schemaOf, shortTitle } from '../forms.js';
-import { badge, caseLabel } from './common.js';
+import { caseProgress, stateTitle, PHASES, STEPS, END_STATES } from '../workflow.js';
+import { overzicht1History, finalScorings, OVERZICHT_1 } from '../scores.js';
+import { badge, busy, caseLabel, errorBox, showError } from './common.js';
 import { partnerSection } from './handover.js';
+import { scoreCharts } from './score-chart.js';
+import { pdfPanel } from './pdf.js';
 
 export function openConflicts(record, entry) {
   const resolving = new Set((entry && entry.change.resolves) || []);
@@ -20,41 +26,170 @@ export function recordBadges(record, entry) {
   ];
 }
 
+// "Step 7: Interim changes and evaluation", or the name of an end state.
+export function stepName(state) {
+  const found = STEPS.find((s) => s.id === state);
+  return found ? t('Step %(number)s: %(title)s', { number: found.number, title: t(found.title) }) : t(stateTitle(state));
+}
+
+const STATUS_TEXT = {
+  final: () => t('Final'), draft: () => t('Draft'), missing: () => t('Missing'), optional: () => t('Optional'),
+};
+
+function instrumentItem(caseId, instrument) {
+  const { form_id: formId, schema, status, records } = instrument;
+  const title = shortTitle(schema);
+  const href = records.length ? `#/record/${records[0].id}` : `#/case/${caseId}/new/${formId}`;
+  return h('li', { class: `path-instrument ${status}`, 'data-form': formId },
+    h('a', { href }, title), ' ', badge(status, STATUS_TEXT[status]()),
+    records.length ? h('a', { class: 'path-new', href: `#/case/${caseId}/new/${formId}` },
+      t('New'), h('span', { class: 'sr-only' }, `: ${title}`)) : null);
+}
+
+function pathStep(caseId, step) {
+  const done = step.instruments.filter((i) => i.status === 'final').length;
+  const expected = step.instruments.filter((i) => i.status !== 'optional').length;
+  const state = step.current ? 'current' : step.visited ? 'visited' : 'ahead';
+  return h('li', { class: `path-step ${state}`, 'data-step': step.id, 'aria-current': step.current ? 'step' : null },
+    h('details', { open: step.current },
+      h('summary', {},
+        h('span', { class: 'step-number', 'aria-hidden': 'true' }, String(step.number)),
+        h('span', { class: 'step-title' }, stepName(step.id)),
+        step.current ? badge('now', t('Now')) : null,
+        !step.current && step.visited ? h('span', { class: 'sr-only' }, ` (${t('visited')})`) : null,
+        step.instruments.length ? h('span', { class: 'step-count' }, t('%(done)s of %(total)s final', { done, total: expected || step.instruments.length })) : null),
+      step.instruments.length
+        ? h('ul', { class: 'path-instruments' }, step.instruments.map((i) => instrumentItem(caseId, i)))
+        : h('p', { class: 'hint' }, t('No instrument belongs to this step.'))));
+}
+
+function pathSection(caseId, progress) {
+  return h('section', { class: 'path', 'aria-labelledby': 'path-heading' },
+    h('h2', { id: 'path-heading' }, t("The client's path")),
+    PHASES.map((phase) => [
+      h('h3', {}, t(phase.title)),
+      h('ol', { class: 'path-steps', 'data-phase': phase.id },
+        progress.steps.filter((s) => s.phase === phase.id).map((s) => pathStep(caseId, s)))]));
+}
+
+async function changeStep(app, caseValue, move, button, error) {
+  showError(error, '');
+  if (move.target in END_STATES && button.dataset.confirm !== 'yes') {
+    button.dataset.confirm = 'yes';
+    button.textContent = t('Really: %(move)s?', { move: move.label });
+    return;
+  }
+  busy(button, true, t('Changing the step…'));
+  try {
+    // The server decides on what it has: send what waits on this device first.
+    if (app.outbox.total) await app.sync();
+    const updated = await api('POST', `/cases/${caseValue.id}/step`, { step: move.target });
+    await app.store.putCase({ ...caseValue, ...updated });
+    toast(t('The case is now at: %(step)s', { step: stepName(updated.step) }));
+    app.go(`#/case/${caseValue.id}`);
+  } catch (e) {
+    busy(button, false);
+    if (e instanceof Unreachable) showError(error, t('No connection: the step did not change.'));
+    else if (e instanceof ApiError) showError(error, (e.body.errors || []).map((x) => x.message).join(' ') || e.message);
+    else throw e;
+  }
+}
+
+function drawMoves(app, caseValue, box, overview, { fresh }) {
+  const error = errorBox();
+  const moves = overview ? overview.moves : [];
+  const online = fresh && navigator.onLine;
+  box.replaceChildren();
+  append(box, [
+    h('h2', { id: 'moves-heading' }, t('Change the step')),
+    online ? null : h('p', { class: 'hint' }, overview
+      ? t('Changing the step needs a connection. As the server last said:')
+      : t('Changing the step needs a connection to the server.')),
+    moves.length ? h('ul', { class: 'moves' }, moves.map((move) => {
+      const button = h('button', { type: 'button', class: 'secondary', disabled: !online || !move.allowed,
+        'data-target': move.target }, move.label);
+      button.addEventListener('click', () => changeStep(app, caseValue, move, button, error));
+      return h('li', {}, button, h('span', { class: 'move-target' }, `→ ${stepName(move.target)}`),
+        move.problem ? h('p', { class: 'hint move-problem' }, move.problem) : null);
+    })) : null,
+    error]);
+}
+
+// The moves come from the server (they depend on handovers the device does not hold); the last answer is kept
+// sealed on the device for offline use.
+async function loadMoves(app, caseValue, box, cached, pendingCase) {
+  drawMoves(app, caseValue, box, cached, { fresh: false });
+  if (!navigator.onLine || pendingCase) {
+    if (pendingCase) box.append(h('p', { class: 'hint' }, t('The case is not on the server yet: it can change step after the next sync.')));
+    return;
+  }
+  try {
+    const overview = await api('GET', `/cases/${caseValue.id}/overview`);
+    if (!app.store) return;
+    const kept = { moves: overview.moves, visited: overview.progress.steps.filter((s) => s.visited).map((s) => s.id) };
+    await app.store.putOverview(caseValue.id, kept);
+    drawMoves(app, caseValue, box, kept, { fresh: true });
+  } catch (e) {
+    if (!(e instanceof Unreachable || e instanceof ApiError)) throw e;
+  }
+}
+
 export async function render(app, caseId) {
   const value = await app.store.getCase(caseId);
   if (!value || value.ended) {
     return h('div', { class: 'panel' }, h('h1', {}, t('Case not found on this device.')),
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
   }
-  const [records, entries, forms] = await Promise.all([app.store.recordsOfCase(caseId), app.store.listOutbox(), currentForms()]);
+  const [records, entries, forms, cached] = await Promise.all([app.store.recordsOfCase(caseId), app.store.listOutbox(),
+    currentForms(), app.store.getOverview(caseId)]);
   const byKey = new Map(entries.map((e) => [e.key, e]));
-  records.sort((a, b) => (b.saved_at || '').localeCompare(a.saved_at || ''));
-  const recordItems = await Promise.all(records.map(async (r) => {
-    const entry = byKey.get(outboxKey('record', r.id));
-    let title = r.form_id;
-    try { title = shortTitle(await schemaOf(r.form_id, r.form_version)); } catch { /* an instrument this app version lacks */ }
-    return h('li', {}, h('a', { class: 'card', href: `#/record/${r.id}` },
-      h('span', { class: 'card-title' }, title),
-      h('span', { class: 'card-meta' }, r.saved_at ? t('Saved %(time)s', { time: formatDateTime(r.saved_at) }) : ''),
-      h('span', { class: 'badges' }, recordBadges(r, entry))));
-  }));
   const schemas = await Promise.all(forms.map((f) => currentSchema(f.id)));
-  const instrumentLink = (form, schema) => h('li', {}, h('a', { class: 'card instrument', href: `#/case/${caseId}/new/${form.id}` },
+  const withSchemas = forms.map((f, i) => ({ id: f.id, schema: schemas[i] }));
+  const progress = caseProgress(value.step, records, withSchemas, cached ? cached.visited : []);
+
+  records.sort((a, b) => (b.saved_at || '').localeCompare(a.saved_at || ''));
+  const titles = await Promise.all(records.map(async (r) => {
+    try { return shortTitle(await schemaOf(r.form_id, r.form_version)); } catch { return r.form_id; } // an instrument this app version lacks
+  }));
+  const recordItems = records.map((r, i) => h('li', {}, h('a', { class: 'card', href: `#/record/${r.id}` },
+    h('span', { class: 'card-title' }, titles[i]),
+    h('span', { class: 'card-meta' }, r.saved_at ? t('Saved %(time)s', { time: formatDateTime(r.saved_at) }) : ''),
+    h('span', { class: 'badges' }, recordBadges(r, byKey.get(outboxKey('record', r.id)))))));
+
+  const instrumentLink = ({ id, schema }) => h('li', {}, h('a', { class: 'card instrument', href: `#/case/${caseId}/new/${id}` },
     h('span', { class: 'card-title' }, shortTitle(schema)),
-    h('span', { class: 'card-meta' }, (form.steps || []).join(', '))));
-  const forStep = forms.map((f, i) => [f, schemas[i]]).filter(([f]) => (f.steps || []).includes(value.step));
-  const others = forms.map((f, i) => [f, schemas[i]]).filter(([f]) => !(f.steps || []).includes(value.step));
-  return h('div', { class: 'panel' },
+    h('span', { class: 'card-meta' }, (schema['x-step'] || []).join(', '))));
+  const forStep = withSchemas.filter((f) => (f.schema['x-step'] || []).includes(value.step));
+  const others = withSchemas.filter((f) => !(f.schema['x-step'] || []).includes(value.step));
+
+  const overzicht1 = withSchemas.find((f) => f.id === OVERZICHT_1);
+  const scored = overzicht1 && finalScorings(records).length;
+  const pendingCase = byKey.has(outboxKey('case', caseId));
+  const moves = h('section', { class: 'moves-section', 'aria-labelledby': 'moves-heading' });
+  loadMoves(app, value, moves, cached, pendingCase);
+
+  return h('div', { class: 'panel case' },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),
     h('h1', {}, caseLabel(value)),
-    h('p', { class: 'card-meta' }, `${countryName(value.country_of_origin)} · ${t('Step %(step)s', { step: value.step })}`,
-      byKey.has(outboxKey('case', caseId)) ? [' ', badge('pending', t('Not sent yet'))] : null),
+    h('p', { class: 'card-meta' }, countryName(value.country_of_origin),
+      pendingCase ? [' ', badge('pending', t('Not sent yet'))] : null),
+    h('p', { class: 'current-step' }, h('strong', {}, t('Now:')), ' ', stepName(value.step)),
+    moves,
+    pathSection(caseId, progress),
+    h('section', { class: 'history', 'aria-labelledby': 'history-heading' },
+      h('h2', { id: 'history-heading' }, t('Overview 1 over time')),
+      scored ? scoreCharts(overzicht1History(records, overzicht1.schema), overzicht1.schema)
+        : h('p', { class: 'empty' }, t('No final Overview 1 yet.'))),
     partnerSection(app, value),
     h('h2', {}, t('Records')),
-    records.length ? h('ul', { class: 'cards', id: 'record-list' }, recordItems) : h('p', { class: 'empty' }, t('No records yet.')),
+    records.length ? [h('ul', { class: 'cards', id: 'record-list' }, recordItems),
+      pdfPanel(`/cases/${caseId}/pdf`, { pending: entries.some((e) => e.label && e.label.case_id === caseId),
+        choices: records.map((r, i) => ({ id: r.id,
+          label: `${titles[i]} · ${r.status === 'final' ? t('Final') : t('Draft')}${r.saved_at ? ` · ${formatDateTime(r.saved_at)}` : ''}` })) })]
+      : h('p', { class: 'empty' }, t('No records yet.')),
     h('h2', {}, t('Fill in an instrument')),
-    forStep.length ? [h('h3', {}, t('For step %(step)s', { step: value.step })),
-      h('ul', { class: 'cards instruments' }, forStep.map(([f, s]) => instrumentLink(f, s)))] : null,
+    forStep.length ? [h('h3', {}, t('For the current step')),
+      h('ul', { class: 'cards instruments' }, forStep.map(instrumentLink))] : null,
     others.length ? [forStep.length ? h('h3', {}, t('Other instruments')) : null,
-      h('ul', { class: 'cards instruments' }, others.map(([f, s]) => instrumentLink(f, s)))] : null);
+      h('ul', { class: 'cards instruments' }, others.map(instrumentLink))] : null);
 }

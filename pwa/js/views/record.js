@@ -10,10 +10,32 @@ import { sameJSON } from '../json.js';
 import { recordBadges, openConflicts } from './case.js';
 import { caseLabel } from './common.js';
 import { deviceMap } from '../socialmap.js';
+import { pdfPanel } from './pdf.js';
 
 // The server reports paths from the change's root, where the answers live under /data.
 function answerErrors(errors) {
   return (errors || []).filter((e) => e.path.startsWith('/data')).map((e) => ({ ...e, path: e.path.slice(5) }));
+}
+
+// For `x-refersTo` answers (Overzicht 2's factors): the referred instrument's latest final answers in this case.
+async function referencedAnswers(app, schema, caseId) {
+  const referred = new Set();
+  const walk = (node) => {
+    if (!node || typeof node !== 'object') return;
+    if (node['x-refersTo']) referred.add(node['x-refersTo']);
+    Object.values(node.properties || {}).forEach(walk);
+    walk(node.items);
+  };
+  walk(schema);
+  if (!referred.size) return {};
+  const records = await app.store.recordsOfCase(caseId);
+  const out = {};
+  for (const formId of referred) {
+    const latest = records.filter((r) => r.form_id === formId && r.status === 'final')
+      .sort((a, b) => (b.saved_at || '').localeCompare(a.saved_at || ''))[0];
+    if (latest) out[formId] = { data: latest.data, schema: await schemaOf(latest.form_id, latest.form_version) };
+  }
+  return out;
 }
 
 export async function render(app, { recordId, caseId, formId, edit = false }) {
@@ -25,6 +47,10 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     schema = await currentSchema(formId);
     record = { id: crypto.randomUUID(), case_id: caseId, form_id: formId, form_version: schema.version,
       status: 'draft', data: {}, rev: null, conflicts: [] };
+    // An instrument used at several steps says which one this record is for: the case's step, if it is one.
+    const field = schema['x-stepField'];
+    const caseNow = await app.store.getCase(caseId);
+    if (field && caseNow && (schema.properties[field].enum || []).includes(caseNow.step)) record.data[field] = caseNow.step;
   } else {
     return h('div', { class: 'panel' }, h('h1', {}, t('Record not found on this device.')),
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
@@ -54,7 +80,8 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   }
 
   const map = await deviceMap(app.store);
-  const form = renderForm(schema, record.data, { readOnly, onChange: () => { dirty = true; },
+  const references = await referencedAnswers(app, schema, record.case_id);
+  const form = renderForm(schema, record.data, { readOnly, references, onChange: () => { dirty = true; },
     socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
 
@@ -117,5 +144,6 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     banners,
     readOnly ? null : h('p', { class: 'hint' }, t('Answers marked * are needed to finalise. A draft can be saved at any time.')),
     form.element,
-    actions);
+    actions,
+    isNew ? null : pdfPanel(`/records/${record.id}/pdf`, { pending: Boolean(entry) }));
 }
