@@ -107,7 +107,7 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
 
         # The partner files the six-month report.
-        bg.locator(f'a[href="#/case/{case_id}/new/monitoring-report"]').first.click()
+        bg.locator(f'a.card.instrument[href="#/case/{case_id}/new/monitoring-report"]').click()
         bg.locator('[data-pointer="/period"] input[type=radio]').first.check()
         bg.locator('[data-pointer="/reported_on"] input').fill(dt.date.today().isoformat())
         bg.locator('[data-pointer="/wellbeing"] textarea').fill("Живее при сестра си, чувства се в безопасност.")
