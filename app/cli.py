@@ -39,7 +39,9 @@ def register(app) -> None:
         from waitress import serve as waitress_serve
 
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
-        waitress_serve(current_app, host=host, port=port, threads=threads, ident="safefuture")
+        # The app itself, not the `current_app` proxy: waitress calls it from its own threads, outside this
+        # command's application context.
+        waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="safefuture")
 
     @app.cli.command("first-run")
     def first_run():

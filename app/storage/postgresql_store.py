@@ -1,0 +1,325 @@
+"""The shared Store: PostgreSQL, for a network of organisations that runs several app servers on one database.
+
+Tables (created on open; `schema_version` says which layout a database has):
+
+    schema_version      one row: the layout version below
+    meta                a value that only the right data key decrypts
+    orgs, users, sessions
+                        one JSONB document per row, keyed by id (users also by normalised e-mail)
+    cases               id, org_id, created_at in the clear; the document with client code and country of origin
+                        encrypted (codec.py)
+    records             id, case_id, org_id in the clear; the whole history (revisions, conflicts, revision ids,
+                        change hashes) in one ciphertext inside the JSONB document (codec.py)
+    log_heads           one row per numbered log ('changes', 'audit'): its last number
+    changes             the change feed, seq = primary key
+    audit               the hash-chained audit trail (ids and codes only, no case text)
+    socialmap_edits     coordinators' edits of the social map (public organisation data), seq = primary key
+
+Every write is one transaction, and writers on any number of app servers are ordered by the database itself
+(row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
+always taken in the same order (a record, then the head of a log) so two transactions cannot deadlock.
+
+The data key stays on the app servers: a copy of the database alone does not show case text.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from ..domain.access import Scope
+from ..domain.audit import AuditEvent, chain
+from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.revisions import Outcome, RecordChange
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence
+from .codec import EncryptedCodec
+from .crypto import DataCipher, DecryptionError
+
+SCHEMA_VERSION = 1
+KEY_CHECK = "safefuture store key check"
+# Transaction-level advisory locks use two key spaces that never overlap: (int, int) pairs for this store's
+# own named locks, single bigints for per-record locks (a hash of the record id).
+SCHEMA_LOCK = (0x5AFE, 1)
+# One connection per waitress thread (8 by default) and a spare; connections are checked before use, so a
+# restarted database server costs a reconnect, not an error.
+POOL_SIZE = 10
+# Rows of the change feed read per query while filtering by scope.
+FEED_PAGE = 1000
+
+SCHEMA = (
+    "CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE orgs (id text PRIMARY KEY, body jsonb NOT NULL)",
+    "CREATE TABLE users (id text PRIMARY KEY, email_key text NOT NULL, body jsonb NOT NULL)",
+    "CREATE INDEX users_email_key ON users (email_key)",
+    "CREATE TABLE sessions (id text PRIMARY KEY, body jsonb NOT NULL)",
+    "CREATE TABLE cases (id text PRIMARY KEY, org_id text NOT NULL, body jsonb NOT NULL)",
+    "CREATE INDEX cases_org_id ON cases (org_id)",
+    "CREATE TABLE records (id text PRIMARY KEY, case_id text NOT NULL, org_id text NOT NULL, body jsonb NOT NULL)",
+    "CREATE INDEX records_case_id ON records (case_id)",
+    "CREATE TABLE log_heads (name text PRIMARY KEY, last_seq bigint NOT NULL)",
+    "INSERT INTO log_heads (name, last_seq) VALUES ('changes', 0), ('audit', 0)",
+    "CREATE TABLE changes (seq bigint PRIMARY KEY, kind text NOT NULL, entity_id text NOT NULL, "
+    "case_id text NOT NULL, org_id text NOT NULL)",
+    "CREATE TABLE audit (seq bigint PRIMARY KEY, case_id text, body jsonb NOT NULL)",
+    "CREATE INDEX audit_case_id ON audit (case_id)",
+    "CREATE TABLE socialmap_edits (seq bigint PRIMARY KEY CHECK (seq > 0), body jsonb NOT NULL)",
+)
+
+
+class PostgreSQLStore:
+    def __init__(self, url: str, cipher: DataCipher, pool_size: int = POOL_SIZE):
+        self._cipher = cipher
+        self._codec = EncryptedCodec(cipher)
+        # One plain connection first: a wrong address or password fails here, at once and with the server's
+        # reason, instead of as a pool timeout later.
+        with psycopg.connect(url, autocommit=True) as conn:
+            self._initialise(conn)
+        self._pool = ConnectionPool(url, min_size=1, max_size=pool_size, kwargs={"autocommit": True},
+                                    check=ConnectionPool.check_connection, name="safefuture", open=True)
+
+    # --- opening -----------------------------------------------------------------------------------------
+
+    def _initialise(self, conn: psycopg.Connection) -> None:
+        """Create the tables on an empty database, or check that this database has our layout and key."""
+        with conn.transaction():
+            # Two app servers starting at once: one creates the tables, the other waits and then finds them.
+            conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", SCHEMA_LOCK)
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            if row is None:
+                for statement in SCHEMA:
+                    conn.execute(statement)
+                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
+                conn.execute("INSERT INTO meta (name, value) VALUES ('key_check', %s)",
+                             (self._cipher.encrypt(KEY_CHECK, "store/key-check"),))
+                return
+            where = f"database {conn.info.dbname!r}"
+            if row[0] != SCHEMA_VERSION:
+                raise CorruptStore(f"The {where} has store layout {row[0]}; this version reads {SCHEMA_VERSION}.")
+            (token,) = conn.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+            try:
+                matches = self._cipher.decrypt(token, "store/key-check") == KEY_CHECK
+            except DecryptionError:
+                matches = False
+            if not matches:
+                raise CorruptStore(f"The data key does not open the store in the {where}: "
+                                   "every app server must use the key file this store was created with.")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Cursor]:
+        """One transaction (READ COMMITTED): committed when the block ends, rolled back if it raises."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    def _rows(self, query: str, params: tuple = ()) -> list[tuple]:
+        with self._pool.connection() as conn:
+            return conn.execute(query, params).fetchall()
+
+    def _decoded(self, what: str, decode: Callable[[dict], object], doc: dict):
+        try:
+            return decode(doc)
+        except DecryptionError as exc:
+            raise CorruptStore(f"{what}: {exc}") from exc
+
+    def _next_seq(self, cur: psycopg.Cursor, log: str) -> int:
+        """The next number of `log` ('changes' or 'audit'), taken inside the caller's transaction.
+
+        A plain sequence hands out numbers in the order transactions *start* writing, and they may commit in
+        another order: a reader could see 8 before 7 is committed, move its cursor to 8 and never see 7.
+        Here the number comes from one row that the transaction updates and keeps locked until it commits, so
+        the next writer gets its number only after this one is committed (and visible: PostgreSQL makes a
+        commit visible before it releases the transaction's locks). Numbers are therefore given in commit
+        order, without gaps (a rollback gives its number back), and a reader that sees n has seen 1..n-1.
+        Callers take this lock last and commit right after, so it is held for a moment only.
+        """
+        cur.execute("UPDATE log_heads SET last_seq = last_seq + 1 WHERE name = %s RETURNING last_seq", (log,))
+        return cur.fetchone()[0]
+
+    def _announce(self, cur: psycopg.Cursor, kind: str, entity_id: str, case_id: str, org_id: str) -> None:
+        """Append a change to the feed in the same transaction as the data it announces."""
+        seq = self._next_seq(cur, "changes")
+        cur.execute("INSERT INTO changes (seq, kind, entity_id, case_id, org_id) VALUES (%s, %s, %s, %s, %s)",
+                    (seq, kind, entity_id, case_id, org_id))
+
+    # --- organisations, users, sessions ------------------------------------------------------------------
+
+    def put_org(self, org: Organisation) -> None:
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO orgs (id, body) VALUES (%s, %s) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
+                        (org.id, Jsonb(org.to_dict())))
+
+    def get_org(self, org_id: str) -> Organisation | None:
+        rows = self._rows("SELECT body FROM orgs WHERE id = %s", (org_id,))
+        return Organisation(**rows[0][0]) if rows else None
+
+    def list_orgs(self) -> list[Organisation]:
+        return sorted((Organisation(**body) for (body,) in self._rows("SELECT body FROM orgs")), key=lambda o: o.id)
+
+    def put_user(self, user: User) -> None:
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO users (id, email_key, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
+                        "SET email_key = EXCLUDED.email_key, body = EXCLUDED.body",
+                        (user.id, _email_key(user.email), Jsonb(user.to_dict())))
+
+    def get_user(self, user_id: str) -> User | None:
+        rows = self._rows("SELECT body FROM users WHERE id = %s", (user_id,))
+        return User(**rows[0][0]) if rows else None
+
+    def find_user_by_email(self, email: str) -> User | None:
+        rows = self._rows("SELECT body FROM users WHERE email_key = %s ORDER BY id LIMIT 1", (_email_key(email),))
+        return User(**rows[0][0]) if rows else None
+
+    def put_session(self, session: Session) -> None:
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO sessions (id, body) VALUES (%s, %s) "
+                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (session.id, Jsonb(session.to_dict())))
+
+    def get_session(self, session_id: str) -> Session | None:
+        rows = self._rows("SELECT body FROM sessions WHERE id = %s", (session_id,))
+        return Session(**rows[0][0]) if rows else None
+
+    def delete_session(self, session_id: str) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
+
+    # --- cases -------------------------------------------------------------------------------------------
+
+    def create_case(self, case: Case) -> None:
+        with self._transaction() as cur:
+            # The primary key decides between two servers creating the same case: the second insert waits for
+            # the first transaction and then does nothing.
+            cur.execute("INSERT INTO cases (id, org_id, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                        (case.id, case.org_id, Jsonb(self._codec.case_to_doc(case))))
+            if cur.rowcount == 0:
+                raise AlreadyExists(case.id)
+            self._announce(cur, "case", case.id, case.id, case.org_id)
+
+    def update_case(self, case: Case) -> None:
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO cases (id, org_id, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
+                        "SET org_id = EXCLUDED.org_id, body = EXCLUDED.body",
+                        (case.id, case.org_id, Jsonb(self._codec.case_to_doc(case))))
+            self._announce(cur, "case", case.id, case.id, case.org_id)
+
+    def _case(self, body: dict) -> Case:
+        return self._decoded(f"case {body.get('id')}", self._codec.doc_to_case, body)
+
+    def get_case(self, case_id: str) -> Case | None:
+        rows = self._rows("SELECT body FROM cases WHERE id = %s", (case_id,))
+        return self._case(rows[0][0]) if rows else None
+
+    def list_cases(self, scope: Scope) -> list[Case]:
+        rows = self._rows("SELECT body FROM cases WHERE org_id = ANY(%s::text[]) OR id = ANY(%s::text[])",
+                          (list(scope.org_ids), list(scope.case_ids)))
+        cases = (self._case(body) for (body,) in rows)
+        return sorted((c for c in cases if scope.sees_case(c)), key=lambda c: (c.created_at, c.id))
+
+    # --- records -----------------------------------------------------------------------------------------
+
+    def _record(self, body: dict) -> RecordState:
+        return self._decoded(f"record {body.get('id')}", self._codec.doc_to_record, body)
+
+    def get_record(self, record_id: str) -> RecordState | None:
+        rows = self._rows("SELECT body FROM records WHERE id = %s", (record_id,))
+        return self._record(rows[0][0]) if rows else None
+
+    def list_records(self, case_id: str) -> list[RecordState]:
+        return [self._record(body) for (body,) in self._rows("SELECT body FROM records WHERE case_id = %s", (case_id,))]
+
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        with self._transaction() as cur:
+            # One writer per record across all app servers, until this transaction ends. A row lock (SELECT …
+            # FOR UPDATE) cannot lock a record that does not exist yet; an advisory lock on the record id can,
+            # so two servers creating the same record also take turns. The statement after it reads the
+            # latest committed state, because the previous holder committed before releasing the lock.
+            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (change.id,))
+            cur.execute("SELECT body FROM records WHERE id = %s", (change.id,))
+            row = cur.fetchone()
+            outcome = decide(None if row is None else self._record(row[0]), change, org_id)
+            if outcome.changed:
+                state = outcome.state
+                cur.execute("INSERT INTO records (id, case_id, org_id, body) VALUES (%s, %s, %s, %s) "
+                            "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
+                            (state.id, state.case_id, state.org_id, Jsonb(self._codec.record_to_doc(state))))
+                self._announce(cur, "record", state.id, state.case_id, state.org_id)
+            return outcome
+
+    # --- change feed -------------------------------------------------------------------------------------
+
+    def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
+        # The scope decides in Python, as in the other stores, so visibility rules live in one place. Each
+        # query sees a prefix of the feed (numbers are given in commit order), so reading page after page
+        # never skips a change, and the cursor never passes one that is not committed yet.
+        out, cursor = [], since
+        if limit <= 0:
+            return out, cursor
+        while True:
+            rows = self._rows("SELECT seq, kind, entity_id, case_id, org_id FROM changes WHERE seq > %s "
+                              "ORDER BY seq LIMIT %s", (cursor, FEED_PAGE))
+            for row in rows:
+                change = Change(*row)
+                if len(out) >= limit:
+                    return out, cursor
+                cursor = change.seq
+                if scope.sees(change.org_id, change.case_id):
+                    out.append(change)
+            if len(rows) < FEED_PAGE:
+                return out, cursor
+
+    def last_seq(self) -> int:
+        return self._rows("SELECT last_seq FROM log_heads WHERE name = 'changes'")[0][0]
+
+    # --- audit trail -------------------------------------------------------------------------------------
+
+    def append_audit(self, event: AuditEvent) -> AuditEvent:
+        with self._transaction() as cur:
+            seq = self._next_seq(cur, "audit")  # locks the head of the trail: appends form one chain
+            cur.execute("SELECT body FROM audit WHERE seq = %s", (seq - 1,))
+            row = cur.fetchone()
+            sealed = chain(None if row is None else AuditEvent(**row[0]), AuditEvent(**event.to_dict()))
+            if sealed.seq != seq:
+                raise CorruptStore(f"The audit trail in the database is missing event {seq - 1}.")
+            cur.execute("INSERT INTO audit (seq, case_id, body) VALUES (%s, %s, %s)",
+                        (sealed.seq, sealed.case_id, Jsonb(sealed.to_dict())))
+            return sealed
+
+    def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
+        if case_id is None:
+            rows = self._rows("SELECT body FROM audit ORDER BY seq")
+        else:
+            rows = self._rows("SELECT body FROM audit WHERE case_id = %s ORDER BY seq", (case_id,))
+        return [AuditEvent(**body) for (body,) in rows]
+
+    # --- social-map edits ---------------------------------------------------------------------------------
+
+    def list_socialmap_edits(self, since: int = 0) -> list[dict]:
+        return [body for (body,) in self._rows("SELECT body FROM socialmap_edits WHERE seq > %s ORDER BY seq",
+                                               (since,))]
+
+    def last_socialmap_edit_seq(self) -> int:
+        return self._rows("SELECT coalesce(max(seq), 0) FROM socialmap_edits")[0][0]
+
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+        stored = {**edit, "seq": expected_last_seq + 1}
+        try:
+            with self._transaction() as cur:
+                # The primary key refuses a second edit with the same number (two coordinators at once); the
+                # EXISTS refuses a number that would leave a gap.
+                cur.execute("INSERT INTO socialmap_edits (seq, body) SELECT %s, %s WHERE %s = 0 OR EXISTS "
+                            "(SELECT 1 FROM socialmap_edits WHERE seq = %s)",
+                            (stored["seq"], Jsonb(stored), expected_last_seq, expected_last_seq))
+                if cur.rowcount == 0:
+                    raise StaleSequence()
+        except psycopg.errors.UniqueViolation as exc:
+            raise StaleSequence() from exc
+        return stored
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _email_key(email: str) -> str:
+    return email.strip().lower()
