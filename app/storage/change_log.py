@@ -8,6 +8,7 @@ not, and a device told about an unchanged entity simply fetches it again. Nothin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from ..domain.access import Scope
 from ..domain.model import Change
@@ -45,6 +46,13 @@ class ChangeLog:
 
     def commit(self, seq: int, entry: dict) -> None:
         self._log.put(seq, {k: v for k, v in entry.items() if k != "pending"})
+
+    def committed(self) -> Iterator[Change]:
+        """Every committed change, in order."""
+        for seq, entry in self._log.entries_after(0):
+            if entry.get("pending"):
+                return
+            yield Change(seq, entry["kind"], entry["entity_id"], entry["case_id"], entry["org_id"])
 
     def since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
         out, cursor = [], since

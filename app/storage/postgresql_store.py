@@ -24,9 +24,10 @@ The data key stays on the app servers: a copy of the database alone does not sho
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
@@ -48,6 +49,9 @@ SCHEMA_LOCK = (0x5AFE, 1)
 POOL_SIZE = 10
 # Rows of the change feed read per query while filtering by scope.
 FEED_PAGE = 1000
+
+# The tables that hold data: a store with a row in any of them is not empty.
+DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "changes", "audit", "socialmap_edits")
 
 SCHEMA = (
     "CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL)",
@@ -316,6 +320,64 @@ class PostgreSQLStore:
         except psycopg.errors.UniqueViolation as exc:
             raise StaleSequence() from exc
         return stored
+
+    # --- export and import (migration.py) ---------------------------------------------------------------
+
+    def _stream(self, query: sql.Composable) -> Iterator[tuple]:
+        """Rows of `query` fetched in batches by a server-side cursor, so a big table never sits in memory."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor(name="export") as cur:
+            cur.execute(query)
+            yield from cur
+
+    def _bodies(self, table: str) -> Iterator[dict]:
+        return (body for (body,) in self._stream(sql.SQL("SELECT body FROM {}").format(sql.Identifier(table))))
+
+    def export_rows(self, table: str) -> Iterator[dict]:
+        """Every row of one of migration.TABLES, decrypted, as plain dicts."""
+        exporters = {
+            "orgs": lambda: self._bodies("orgs"),
+            "users": lambda: self._bodies("users"),
+            "cases": lambda: (self._case(body).to_dict() for body in self._bodies("cases")),
+            "records": lambda: (self._record(body).to_dict() for body in self._bodies("records")),
+            "changes": lambda: (Change(*row).to_dict() for row in self._stream(
+                sql.SQL("SELECT seq, kind, entity_id, case_id, org_id FROM changes"))),
+            "audit": lambda: self._bodies("audit"),
+            "socialmap_edits": lambda: self._bodies("socialmap_edits"),
+        }
+        return exporters[table]()
+
+    def row_counts(self) -> dict[str, int]:
+        """The number of rows in every table that holds data (sessions too)."""
+        return {table: self._rows(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))[0][0]
+                for table in DATA_TABLES}
+
+    def import_rows(self, tables: dict[str, Iterable[dict]]) -> None:
+        """Fill an empty store with exported rows, keeping every number (change feed, audit trail, social-map
+        edits) as it was, so devices' cursors and the audit chain stay valid. One transaction: all or nothing."""
+        columns = {"orgs": ("id", "body"), "users": ("id", "email_key", "body"), "cases": ("id", "org_id", "body"),
+                   "records": ("id", "case_id", "org_id", "body"),
+                   "changes": ("seq", "kind", "entity_id", "case_id", "org_id"), "audit": ("seq", "case_id", "body"),
+                   "socialmap_edits": ("seq", "body")}
+        to_row = {
+            "orgs": lambda r: (r["id"], Jsonb(r)),
+            "users": lambda r: (r["id"], _email_key(r["email"]), Jsonb(r)),
+            "cases": lambda r: (r["id"], r["org_id"], Jsonb(self._codec.case_to_doc(Case(**r)))),
+            "records": lambda r: (r["id"], r["case_id"], r["org_id"],
+                                  Jsonb(self._codec.record_to_doc(RecordState.from_dict(r)))),
+            "changes": lambda r: tuple(r[name] for name in columns["changes"]),
+            "audit": lambda r: (r["seq"], r["case_id"], Jsonb(r)),
+            "socialmap_edits": lambda r: (r["seq"], Jsonb(r)),
+        }
+        with self._transaction() as cur:
+            for table, rows in tables.items():
+                statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                    sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns[table])))
+                with cur.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(to_row[table](row))
+            for log, table in (("changes", "changes"), ("audit", "audit")):
+                cur.execute(sql.SQL("UPDATE log_heads SET last_seq = (SELECT coalesce(max(seq), 0) FROM {}) "
+                                    "WHERE name = %s").format(sql.Identifier(table)), (log,))
 
     def close(self) -> None:
         self._pool.close()

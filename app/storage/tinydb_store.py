@@ -275,6 +275,39 @@ class TinyDBStore:
             self._socialmap_edits.put(stored["seq"], stored)
             return stored
 
+    # --- export (migration.py) -----------------------------------------------------------------------------
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No process writes to this store while the block runs (for a consistent export)."""
+        with self._writing():
+            yield
+
+    def _case_file_docs(self, table: str) -> Iterator:
+        for path in sorted((self._root / "cases").glob("*.json")):
+            with open_db(path) as db:
+                docs = db.table(table).all()
+            yield from docs
+
+    def export_rows(self, table: str) -> Iterator[dict]:
+        """Every row of one of migration.TABLES, decrypted, as plain dicts."""
+        def users() -> Iterator[dict]:
+            with open_db(self._root / "users.json") as db:
+                yield from (dict(doc) for doc in db.table("users").all())
+
+        exporters = {
+            "orgs": lambda: (org.to_dict() for org in self.list_orgs()),
+            "users": users,
+            "cases": lambda: (self._decoded(f"case {doc.doc_id}", self._codec.doc_to_case, doc).to_dict()
+                              for doc in self._case_file_docs("case")),
+            "records": lambda: (self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record, doc).to_dict()
+                                for doc in self._case_file_docs("records")),
+            "changes": lambda: (change.to_dict() for change in self._changes.committed()),
+            "audit": lambda: (event.to_dict() for event in self.audit_events()),
+            "socialmap_edits": self.list_socialmap_edits,
+        }
+        return iter(exporters[table]())
+
     def close(self) -> None:
         pass  # no file stays open between operations
 
