@@ -1,4 +1,5 @@
-"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user, migrate-to-postgresql."""
+"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user; verify-audit, notify-due and
+migrate-to-postgresql."""
 from __future__ import annotations
 
 import getpass
@@ -9,7 +10,7 @@ import click
 from flask import current_app
 
 from .domain.errors import Invalid
-from .services import accounts
+from .services import accounts, audit, handovers, monitoring, push
 
 
 def _fail(e: Invalid) -> None:
@@ -81,6 +82,25 @@ def register(app) -> None:
         except Invalid as e:
             _fail(e)
         click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")
+
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Check the audit trail's hash chain; exit 1 at the first broken link."""
+        count, broken = audit.verify(current_app.extensions["safefuture"])
+        if broken is not None:
+            click.echo(f"audit chain broken at event {broken}", err=True)
+            sys.exit(1)
+        click.echo(f"audit chain intact: {count} events")
+
+    @app.cli.command("notify-due")
+    def notify_due():
+        """Daily: remind both organisations of monitoring items that are due, and tell partner devices about
+        consents that expired."""
+        c = current_app.extensions["safefuture"]
+        expired = handovers.expire(c)
+        reminders = monitoring.notify_due(c)
+        push.sender(c).wait_idle(timeout=c.config["PUSH_TIMEOUT_SECONDS"] * 3)
+        click.echo(f"{reminders} monitoring reminders, {expired} expired consents")
 
     @app.cli.command("migrate-to-postgresql")
     @click.argument("url")

@@ -25,6 +25,17 @@ def load(app, test_config: dict | None) -> None:
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_SECONDS=15 * 60,
         PDF_TIMEOUT_SECONDS=60,
+        # Web push: the VAPID contact the push services see (a role address, never a person's), how long a
+        # push service keeps an undelivered signal, how long one delivery may take, and the sending threads.
+        PUSH_CONTACT=os.environ.get("SAFEFUTURE_PUSH_CONTACT", "mailto:safefuture@example.org"),
+        PUSH_TTL_SECONDS=12 * 3600,
+        PUSH_TIMEOUT_SECONDS=10,
+        PUSH_WORKERS=4,
+        # The server POSTs to subscription endpoints, so only these push services are accepted (and their
+        # subdomains). Plain http to loopback is for tests only: anywhere else it would be an SSRF hole.
+        PUSH_SERVICE_HOSTS=("fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com",
+                            "push.apple.com", "notify.windows.com"),
+        PUSH_ALLOW_HTTP_LOOPBACK=False,
     )
     if test_config:
         app.config.update(test_config)

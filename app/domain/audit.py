@@ -9,7 +9,8 @@ import json
 from dataclasses import asdict, dataclass, field
 
 ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
-           "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "socialmap_edit")
+           "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "monitoring_recorded",
+           "read_audit", "socialmap_edit")
 GENESIS = "0" * 64
 
 

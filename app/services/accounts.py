@@ -6,7 +6,7 @@ import uuid
 
 from argon2 import PasswordHasher
 
-from ..domain.errors import N_, Invalid
+from ..domain.errors import N_, Forbidden, Invalid
 from ..domain.model import ORG_KINDS, ROLES, Organisation, User
 from .container import Container
 
@@ -84,3 +84,10 @@ def create_user(c: Container, email: str, org_id: str, role: str, password: str)
     user = User(str(uuid.uuid4()), email, org_id, role, hash_password(password))
     c.store.put_user(user)
     return user
+
+
+def partner_organisations(c: Container, user: User) -> list[Organisation]:
+    """The partner organisations abroad a case can be handed over to (for those who hand over)."""
+    if user.role not in ("counsellor", "coordinator", "admin"):
+        raise Forbidden(N_("You may not do this."))
+    return [o for o in c.store.list_orgs() if o.kind == "partner"]

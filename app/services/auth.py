@@ -12,7 +12,7 @@ from functools import lru_cache
 from ..domain.errors import N_, TooManyRequests, Unauthorized
 from ..domain.model import Session, User
 from .accounts import hash_password, verify_password
-from . import audit
+from . import audit, push
 from .container import Container
 
 
@@ -55,7 +55,7 @@ class LoginThrottle:
                 self._failures.pop(k, None)
 
 
-def _session_id(token: str) -> str:
+def session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -79,16 +79,17 @@ def login(c: Container, email: str, password: str, client_address: str) -> tuple
     throttle(c).succeeded(f"email:{email}")
     token = secrets.token_urlsafe(32)
     now = c.now()
-    c.store.put_session(Session(_session_id(token), user.id, now, now))
+    c.store.put_session(Session(session_id(token), user.id, now, now))
     audit.record(c, user, "login")
     return token, user
 
 
 def logout(c: Container, token: str) -> None:
-    session = c.store.get_session(_session_id(token))
+    session = c.store.get_session(session_id(token))
     if session is None:
         return
     c.store.delete_session(session.id)
+    push.forget_session(c, session.id)
     audit.record(c, c.store.get_user(session.user_id), "logout")
 
 
@@ -96,7 +97,7 @@ def user_for_token(c: Container, token: str | None) -> User | None:
     """The user of a live session, or None. Idle sessions expire."""
     if not token:
         return None
-    session = c.store.get_session(_session_id(token))
+    session = c.store.get_session(session_id(token))
     if session is None:
         return None
     idle = datetime.fromisoformat(c.now().replace("Z", "+00:00")) - datetime.fromisoformat(

@@ -6,17 +6,25 @@ from dataclasses import asdict
 from ..domain.access import Scope
 from ..domain.errors import N_, Forbidden, Invalid, NotFound
 from ..domain.model import Case, User
+from ..domain import workflow
+from ..domain.scores import overzicht1_history
 from ..domain.validation import collect, country_error, string_error, uuid_error
 from ..domain.workflow import STEPS
 from ..storage.base import AlreadyExists
-from . import audit
+from . import audit, handovers
 from .container import Container
 
 CASE_FIELDS = {"id", "client_code", "country_of_origin", "step", "counsellor_id"}
 
 
-def case_view(case: Case) -> dict:
-    return asdict(case)
+# What a partner organisation sees of a handed-over case: not the client code (a pseudonym that may still
+# identify the client) and not the Dutch organisation's staff.
+PARTNER_CASE_FIELDS = ("id", "org_id", "country_of_origin", "step")
+
+
+def case_view(case: Case, scope: Scope) -> dict:
+    full = asdict(case)
+    return full if scope.owns_case(case) else {k: full[k] for k in PARTNER_CASE_FIELDS}
 
 
 def _parse(payload) -> dict:
@@ -70,10 +78,42 @@ def list_cases(c: Container, scope: Scope) -> list[Case]:
     return c.store.list_cases(scope)
 
 
-def case_records(c: Container, case: Case) -> list[dict]:
-    """A summary of the case's records (no data), for the case view."""
+def overview(c: Container, scope: Scope, case: Case) -> dict:
+    """The case view: the client's path through the steps, the moves possible now, the Overzicht 1 history."""
+    records = [state.view() for state in c.store.list_records(case.id) if scope.sees_record(state)]
+    visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action == "update_case"]
+    handed_over = _handed_over(c, case)
+    return {"progress": workflow.case_progress(case.step, records, c.forms.current(), visited),
+            "moves": workflow.next_moves(case.step, records, handed_over=handed_over),
+            "overzicht1_history": overzicht1_history(records, c.forms.get("overzicht-1"))}
+
+
+def _handed_over(c: Container, case: Case) -> bool:
+    return any(h.active(handovers.today(c)) for h in handovers.for_case(c, case.id))
+
+
+def change_step(c: Container, user: User, scope: Scope, case_id: str, payload) -> Case:
+    """Move the case along the methodology's flowchart; refused (422 at /step, saying why) when not allowed.
+    The partner abroad moves the re-integration steps; the Dutch organisation every step."""
+    case = get_case(c, user, scope, case_id)
+    target = payload.get("step") if isinstance(payload, dict) else None
+    if not (scope.owns_case(case) or (scope.may_write_case(case) and case.step in workflow.ABROAD_STEPS
+                                      and target in workflow.ABROAD_STEPS)):
+        raise Forbidden(N_("You may not write this case."))
+    records = [state.view() for state in c.store.list_records(case.id)]
+    workflow.require_step_change(case.step, target, records, handed_over=_handed_over(c, case))
+    case.step, case.updated_at = target, c.now()
+    c.store.update_case(case)
+    audit.record(c, user, "update_case", case_id=case.id, step=target)
+    return case
+
+
+def case_records(c: Container, scope: Scope, case: Case) -> list[dict]:
+    """A summary of the case's records the user may see (no data), for the case view."""
     out = []
     for state in c.store.list_records(case.id):
+        if not scope.sees_record(state):
+            continue
         h = state.head
         out.append({"id": state.id, "form_id": h.form_id, "form_version": h.form_version, "status": h.status,
                     "rev": h.rev, "saved_at": h.saved_at, "conflicts": sum(1 for x in state.conflicts

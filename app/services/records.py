@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from ..domain.access import Scope
 from ..domain.errors import N_, Forbidden, Invalid, NotFound
-from ..domain.model import RECORD_STATUSES, RecordState, User
-from ..domain.revisions import RecordChange, decide
+from ..domain.handover import report_period
+from ..domain.model import RECORD_STATUSES, Case, RecordState, User
+from ..domain.revisions import Outcome, RecordChange, decide
 from ..domain.validation import collect, string_error, uuid_error
-from . import audit
+from . import audit, handovers, monitoring, notifications
 from .container import Container
 
 CHANGE_FIELDS = {"id", "case_id", "form_id", "form_version", "status", "data", "base_rev", "resolves", "device_id"}
@@ -21,6 +22,7 @@ class SaveResult:
     rev: str
     created: bool
     record: RecordState
+    partner_record: bool = False  # created by a partner organisation in a handed-over case
 
     def body(self) -> dict:
         if self.status == "ok":
@@ -82,20 +84,37 @@ def save_record(c: Container, user: User, scope: Scope, record_id: str, payload)
                           saved_at=c.now(), device_id=p.get("device_id"), resolves=list(p.get("resolves", [])))
 
     def guarded(state, ch, org_id):
-        if state is not None and not scope.may_write_case_ids(state.org_id, state.case_id):
+        if state is not None and not scope.may_write_record(state):
             raise Forbidden(N_("You may not write records in this case."))
         return decide(state, ch, org_id)
 
     outcome = c.store.apply_record_change(change, case.org_id, guarded)
+    partner_record = outcome.created and not scope.owns_case(case)
+    if partner_record:
+        handovers.register_partner_record(c, user, case, change.id)
     if outcome.changed:
         audit.record(c, user, "write_record", case_id=case.id, record_id=change.id, device_id=change.device_id,
                      status=outcome.status, rev=outcome.rev)
-    return SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state)
+        _tell_others(c, user, case, outcome)
+    return SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record)
+
+
+def _tell_others(c: Container, user: User, case: Case, outcome: Outcome) -> None:
+    """A conflict concerns its author and the author of the version it conflicts with; a monitoring report that
+    became final concerns the case's team."""
+    state = outcome.state
+    if outcome.status == "conflict":
+        notifications.notify(c, [user.id, state.head.saved_by], "conflict", case_id=case.id, record_id=state.id)
+        return
+    head, previous = state.head, state.revisions[-2] if len(state.revisions) > 1 else None
+    if report_period(head.form_id, head.status, head.data) and not (
+            previous and report_period(previous.form_id, previous.status, previous.data)):
+        monitoring.report_filed(c, user, case, state.id)
 
 
 def get_record(c: Container, user: User, scope: Scope, record_id: str) -> RecordState:
     state = c.store.get_record(record_id.lower()) if not uuid_error(record_id, "") else None
-    if state is None or not scope.sees(state.org_id, state.case_id):
+    if state is None or not scope.sees_record(state):
         raise NotFound(N_("No such record."))
     audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id)
     return state

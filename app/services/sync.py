@@ -4,9 +4,9 @@ from __future__ import annotations
 from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, DomainError, Forbidden, Invalid
 from ..domain.model import User
+from . import audit, handovers
 from . import cases as case_service
 from . import records as record_service
-from . import audit
 from .container import Container
 
 MAX_PUSH = 500  # items per request; a device with more sends several batches
@@ -66,6 +66,8 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             if not isinstance(item_id, str):
                 raise Invalid(N_("The change is not valid."), [{"path": "/id", "message": N_("Not a valid id: expected a UUID.")}])
             res = record_service.save_record(c, user, scope, item_id, item)
+            if res.partner_record:  # the partner's new record is theirs from now on, in this batch too
+                scope = scope.with_own_record(res.record.id)
             entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
             if res.status == "conflict":
                 entry["current"] = res.record.view()
@@ -74,25 +76,60 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             results.append(_item_result(item_id, e))
 
     changes, cursor = c.store.changes_since(since, scope, limit)
-    return {"case_results": case_results, "results": results, "changes": materialise(c, user, changes),
-            "cursor": cursor, "more": cursor < c.store.last_seq()}
+    return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes),
+            "cursor": cursor, "more": cursor < c.store.last_seq(), "granted_case_ids": sorted(scope.case_ids)}
 
 
-def materialise(c: Container, user: User, changes) -> list[dict]:
-    """The current state of every changed case and record, once each, in feed order."""
+def _entity(change) -> tuple[str, str]:
+    """What a change is about: a handover's documents all stand for the handover."""
+    if change.kind == handovers.HANDOVERS:
+        return "handover", change.entity_id
+    if change.kind == handovers.EVENTS:
+        return "handover", change.entity_id.split(":", 1)[0]
+    return change.kind, change.entity_id
+
+
+def materialise(c: Container, user: User, scope: Scope, changes) -> list[dict]:
+    """The current state of every changed case, record and handover, once each, in feed order. Each is checked
+    against the scope again, whatever the store filtered. The reads are audited together, in one write."""
     latest = {}
     for change in changes:
-        latest.pop((change.kind, change.entity_id), None)
-        latest[(change.kind, change.entity_id)] = change
-    out = []
+        key = _entity(change)
+        latest.pop(key, None)
+        latest[key] = change
+    out, reads = [], []
     for (kind, entity_id), change in latest.items():
         if kind == "case":
             case = c.store.get_case(entity_id)
-            if case:
-                out.append({"kind": "case", "seq": change.seq, "case": case_service.case_view(case)})
+            if case and scope.sees_case(case):
+                out.append({"kind": "case", "seq": change.seq, "case": case_service.case_view(case, scope)})
+                reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
         elif kind == "record":
             state = c.store.get_record(entity_id)
-            if state:
-                out.append({"kind": "record", "seq": change.seq, "record": state.view()})
-                audit.record(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync")
+            if state and scope.sees_record(state):
+                out.append(_record_entry(c, user, state, change.seq, reads))
+        elif kind == "handover":
+            out.extend(_handover_entries(c, user, scope, entity_id, change.seq, reads))
+    audit.record_many(c, reads)
     return out
+
+
+def _record_entry(c: Container, user: User, state, seq: int, reads: list) -> dict:
+    reads.append(audit.event(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync"))
+    return {"kind": "record", "seq": seq, "record": state.view()}
+
+
+def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, seq: int, reads: list) -> list[dict]:
+    """A handover as the partner device needs it. When it is active, the case and its records come with it:
+    their own changes may be older than the device's cursor. When consent ended, the device drops the case."""
+    handover = handovers.get(c, handover_id)
+    if handover is None or not (handovers.is_receiver(user, handover) or handovers.is_sender(user, handover)):
+        return []
+    entry = {"kind": "handover", "seq": seq, "handover": handovers.view(c, user, handover)}
+    case = c.store.get_case(handover.case_id)
+    if handovers.is_receiver(user, handover) and handover.active(handovers.today(c)) and case:
+        entry["case"] = case_service.case_view(case, scope)
+        reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
+        states = (c.store.get_record(r) for r in dict.fromkeys(handover.record_ids + handover.partner_record_ids))
+        entry["records"] = [_record_entry(c, user, s, seq, reads)["record"] for s in states if s is not None]
+    return [entry]

@@ -60,6 +60,7 @@ class ChangeLog:
             if entry.get("pending") or len(out) >= limit:
                 break
             cursor = seq
-            if scope.sees(entry["org_id"], entry["case_id"]):
-                out.append(Change(seq, entry["kind"], entry["entity_id"], entry["case_id"], entry["org_id"]))
+            change = Change(seq, entry["kind"], entry["entity_id"], entry["case_id"], entry["org_id"])
+            if scope.sees_change(change):
+                out.append(change)
         return out, cursor

@@ -42,6 +42,15 @@ class ChunkedLog:
         with open_db(self._path((seq - 1) // self._size)) as db:
             db.table(TABLE).put(str(seq), entry)
 
+    def put_many(self, entries: list[tuple[int, dict]]) -> None:
+        """Append consecutive entries with one write per chunk they fall in."""
+        by_chunk: dict[int, dict[str, dict]] = {}
+        for seq, entry in entries:
+            by_chunk.setdefault((seq - 1) // self._size, {})[str(seq)] = entry
+        for chunk, documents in sorted(by_chunk.items()):
+            with open_db(self._path(chunk)) as db:
+                db.table(TABLE).put_many(documents)
+
     def entries_after(self, since: int) -> Iterator[tuple[int, dict]]:
         chunk = max(since, 0) // self._size
         while True:

@@ -34,6 +34,14 @@ class EncryptedCodec:
         return {"id": state.id, "case_id": state.case_id, "org_id": state.org_id,
                 "sealed": self._cipher.encrypt(history, f"record/{state.id}")}
 
+    def doc_to_sealed(self, collection: str, doc: dict) -> dict:
+        """A small document (a handover, a subscription …) sealed whole: consent purposes are free text and push
+        endpoints identify devices."""
+        return {"sealed": self._cipher.encrypt(doc, f"doc/{collection}/{doc['id']}")}
+
+    def sealed_to_doc(self, collection: str, doc_id: str, stored: dict) -> dict:
+        return self._cipher.decrypt(stored["sealed"], f"doc/{collection}/{doc_id}")
+
     def doc_to_record(self, doc: dict) -> RecordState:
         history = self._cipher.decrypt(doc["sealed"], f"record/{doc['id']}")
         return RecordState(id=doc["id"], case_id=doc["case_id"], org_id=doc["org_id"],

@@ -22,6 +22,7 @@ class MemoryStore:
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
         self._socialmap_edits: list[dict] = []
+        self._docs: dict[str, dict[str, dict]] = {}  # collection -> id -> document
 
     # Copies in and out, so callers can never change stored state by accident (as with a real store).
     def put_org(self, org: Organisation) -> None:
@@ -44,6 +45,9 @@ class MemoryStore:
     def find_user_by_email(self, email: str) -> User | None:
         email = email.strip().lower()
         return copy.deepcopy(next((u for u in self._users.values() if u.email.strip().lower() == email), None))
+
+    def list_users(self, org_id: str) -> list[User]:
+        return copy.deepcopy(sorted((u for u in self._users.values() if u.org_id == org_id), key=lambda u: u.email))
 
     def put_session(self, session: Session) -> None:
         with self._lock:
@@ -99,18 +103,39 @@ class MemoryStore:
             if len(out) >= limit:
                 break
             cursor = change.seq
-            if scope.sees(change.org_id, change.case_id):
+            if scope.sees_change(change):
                 out.append(copy.deepcopy(change))
         return out, cursor
+
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
+        with self._lock:
+            self._docs.setdefault(collection, {})[doc["id"]] = copy.deepcopy(doc)
+            if feed is not None:
+                self._append_change(collection, doc["id"], *feed)
+
+    def get_doc(self, collection: str, doc_id: str) -> dict | None:
+        return copy.deepcopy(self._docs.get(collection, {}).get(doc_id))
+
+    def list_docs(self, collection: str, **equals) -> list[dict]:
+        with self._lock:
+            docs = list(self._docs.get(collection, {}).values())
+        return copy.deepcopy([d for d in docs if all(d.get(k) == v for k, v in equals.items())])
+
+    def delete_doc(self, collection: str, doc_id: str) -> None:
+        with self._lock:
+            self._docs.get(collection, {}).pop(doc_id, None)
 
     def last_seq(self) -> int:
         return len(self._changes)
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._lock:
-            sealed = chain(self._audit[-1] if self._audit else None, copy.deepcopy(event))
-            self._audit.append(sealed)
-            return copy.deepcopy(sealed)
+            for event in events:
+                self._audit.append(chain(self._audit[-1] if self._audit else None, copy.deepcopy(event)))
+            return copy.deepcopy(self._audit[len(self._audit) - len(events):])
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])

@@ -78,8 +78,12 @@ class KeyedTable(Table):
 
     def put(self, doc_id: str, document: dict) -> None:
         """Insert or replace one document in a single write (TinyDB's upsert writes twice for a new one)."""
+        self.put_many({doc_id: document})
+
+    def put_many(self, documents: dict[str, dict]) -> None:
+        """Insert or replace several documents in a single write."""
         def replace(table: dict) -> None:
-            table[doc_id] = document
+            table.update(documents)
         self._update_table(replace)
 
 

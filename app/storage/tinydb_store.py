@@ -14,6 +14,7 @@ Layout of the store directory:
     changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
     audit/<chunk>.json         the hash-chained audit trail (ids and codes only, no case text)
     socialmap/<chunk>.json     coordinators' edits of the social map (public organisation data)
+    docs/<collection>.json     small documents (handovers, push subscriptions, inbox), each sealed whole
 
 Writers are serialised by a threading.RLock (threads of this process) plus a file lock (other processes).
 Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
@@ -47,7 +48,7 @@ KEY_CHECK = "safefuture store key check"
 RECORD_INDEX_SHARDS = 64
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
-SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap")
+SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap", "docs")
 
 
 class TinyDBStore:
@@ -149,6 +150,11 @@ class TinyDBStore:
             docs = db.table("users").all()
         return next((User(**d) for d in docs if d["email"].strip().lower() == email), None)
 
+    def list_users(self, org_id: str) -> list[User]:
+        with open_db(self._root / "users.json") as db:
+            docs = db.table("users").all()
+        return sorted((User(**d) for d in docs if d["org_id"] == org_id), key=lambda u: u.email)
+
     def put_session(self, session: Session) -> None:
         with self._writing():
             self._sessions.put(session.id, session.to_dict())
@@ -248,15 +254,57 @@ class TinyDBStore:
     # --- audit trail -------------------------------------------------------------------------------------
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._writing():
             tail = self._audit.tail()
-            sealed = chain(AuditEvent(**tail[-1][1]) if tail else None, AuditEvent(**event.to_dict()))
-            self._audit.put(sealed.seq, sealed.to_dict())
+            prev = AuditEvent(**tail[-1][1]) if tail else None
+            sealed = []
+            for event in events:
+                prev = chain(prev, AuditEvent(**event.to_dict()))
+                sealed.append(prev)
+            self._audit.put_many([(e.seq, e.to_dict()) for e in sealed])
             return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
                 if case_id is None or entry["case_id"] == case_id]
+
+    # --- small documents ---------------------------------------------------------------------------------
+
+    def _docs_path(self, collection: str) -> Path:
+        if not collection.replace("_", "").isalpha():
+            raise ValueError(f"not a collection name: {collection!r}")
+        return self._root / "docs" / f"{collection}.json"
+
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
+        def write() -> None:
+            with open_db(self._docs_path(collection)) as db:
+                db.table("docs").put(doc["id"], self._codec.doc_to_sealed(collection, doc))
+
+        with self._writing():
+            if feed is None:
+                write()
+            else:
+                self._announce(collection, doc["id"], feed[0], feed[1], write)
+
+    def get_doc(self, collection: str, doc_id: str) -> dict | None:
+        with open_db(self._docs_path(collection)) as db:
+            stored = db.table("docs").get(doc_id=doc_id)
+        return None if stored is None else self._decoded(
+            f"{collection} {doc_id}", lambda s: self._codec.sealed_to_doc(collection, doc_id, s), stored)
+
+    def list_docs(self, collection: str, **equals) -> list[dict]:
+        with open_db(self._docs_path(collection)) as db:
+            stored = db.table("docs").all()
+        docs = (self._decoded(f"{collection} {s.doc_id}",
+                              lambda x, i=s.doc_id: self._codec.sealed_to_doc(collection, i, x), s) for s in stored)
+        return [d for d in docs if all(d.get(k) == v for k, v in equals.items())]
+
+    def delete_doc(self, collection: str, doc_id: str) -> None:
+        with self._writing(), open_db(self._docs_path(collection)) as db:
+            db.table("docs").remove(doc_ids=[doc_id])
 
     # --- social-map edits ---------------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ from .pwa import bp as pwa_bp
 def register_web(app) -> None:
     security.init_app(app)
     errors.init_app(app)
-    from . import cases, forms, openapi, records, session, socialmap, sync  # noqa: F401  (routes attach to api_bp)
+    # The route modules attach their routes to api_bp when imported.
+    from . import (audit, cases, forms, handovers, notifications, openapi, records, session,  # noqa: F401
+                   socialmap, sync)
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)

@@ -7,10 +7,10 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, request
 
-from ..domain.access import Scope, scope_for
+from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, Unauthorized
 from ..domain.model import User
-from ..services import auth
+from ..services import access, auth
 from ..services.container import Container
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -53,10 +53,14 @@ def current_user() -> User | None:
 
 
 def current_scope() -> Scope:
-    user = current_user()
-    grants = container().extras.get("grants")
-    granted = grants(user) if grants else frozenset()
-    return scope_for(user, granted)
+    """What the user may see, computed once per request (a partner's grants come from the store)."""
+    if "scope" not in g:
+        g.scope = access.scope_of(container(), current_user())
+    return g.scope
+
+
+def current_session_id() -> str:
+    return auth.session_id(request.cookies.get(SESSION_COOKIE, ""))
 
 
 def login_required(view):

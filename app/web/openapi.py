@@ -33,6 +33,40 @@ CASE = {"type": "object", "required": ["id", "client_code", "country_of_origin"]
         "properties": {"id": {"type": "string", "format": "uuid"}, "client_code": {"type": "string", "maxLength": 64},
                        "country_of_origin": {"type": "string", "pattern": "^[A-Z]{2}$"},
                        "step": {"type": "string"}, "counsellor_id": {"type": "string", "format": "uuid"}}}
+CONSENT = {"type": "object", "required": ["given_by", "date", "purpose", "language"],
+           "properties": {"given_by": {"enum": ["client", "legal_representative"]},
+                          "date": {"type": "string", "format": "date", "description": "not in the future"},
+                          "purpose": {"type": "string", "maxLength": 2000},
+                          "language": {"type": "string", "description": "ISO 639 code of the language the consent "
+                                                                        "was explained in, e.g. nl, en, bg, pcm"},
+                          "expires": {"type": ["string", "null"], "format": "date",
+                                      "description": "valid through this date"}}}
+HANDOVER_REQUEST = {"type": "object", "required": ["to_org", "record_ids", "consent"],
+                    "properties": {"id": {"type": "string", "format": "uuid",
+                                          "description": "optional; resending the same id returns the first handover"},
+                                   "to_org": {"type": "string", "description": "a partner organisation's id"},
+                                   "record_ids": {"type": "array", "minItems": 1, "maxItems": 200,
+                                                  "items": {"type": "string", "format": "uuid"}},
+                                   "consent": {"$ref": "#/components/schemas/Consent"},
+                                   "departure_date": {"type": ["string", "null"], "format": "date",
+                                                      "description": "planned; anchors the monitoring schedule"}}}
+HANDOVER = {"type": "object", "description": (
+    "id, case_id, from_org(_name), to_org(_name), record_ids, partner_record_ids (records the partner created), "
+    "consent {given_by, date, documents, to_org, purpose, language, expires, recorded_by, recorded_at, "
+    "withdrawn_at, withdrawn_by}, created_by, created_at, departure_date, events {item: {date, recorded_by, "
+    "recorded_at}}, status: active | withdrawn | expired. A partner whose consent ended gets only id, case_id, "
+    "from_org(_name), to_org(_name), created_at, status and consent {withdrawn_at, expires}."),
+    "properties": {"status": {"enum": ["active", "withdrawn", "expired"]}}}
+MONITORING = {"type": "object", "description": (
+    "{handover_id, to_org, to_org_name, status, anchor: {source: departed | planned | unknown, date}, items: "
+    "[{item: arrival_confirmed | first_contact | report_6 | report_12, due, status: done | due | overdue | "
+    "upcoming | awaiting_departure | cancelled, done_on?, record_id?}]}. Dates count from the departure; an "
+    "item is due from 0 (arrival), 7 (first contact) or 14 (reports) days before its date, overdue after it.")}
+PUSH_SUBSCRIPTION = {"type": "object", "required": ["endpoint", "keys"],
+                     "properties": {"endpoint": {"type": "string", "description": "https URL of a known push service"},
+                                    "expirationTime": {"type": ["number", "null"]},
+                                    "keys": {"type": "object", "required": ["p256dh", "auth"],
+                                             "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}
 LANG = {"name": "lang", "in": "query", "required": True, "schema": {"enum": ["nl", "en", "bg"]}}
 
 SPEC = {
@@ -49,7 +83,8 @@ SPEC = {
                       "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                                      "errors": {"type": "array", "items": {"type": "object", "properties": {
                                          "path": {"type": "string"}, "message": {"type": "string"}}}}}},
-            "RecordChange": RECORD_CHANGE, "Case": CASE},
+            "RecordChange": RECORD_CHANGE, "Case": CASE, "Consent": CONSENT, "HandoverRequest": HANDOVER_REQUEST,
+            "Handover": HANDOVER, "Monitoring": MONITORING, "PushSubscription": PUSH_SUBSCRIPTION},
     },
     "security": [{"session": []}],
     "paths": {
@@ -71,6 +106,15 @@ SPEC = {
                    "get": _op("The cases the user may see", "200", "401")},
         "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
                                      "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/overview": {"get": {**_op("The case view: steps with their instruments (final, draft, "
+                                                     "missing), the moves possible now, the Overzicht 1 history",
+                                                     "200", "401", "404"),
+                                              "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/step": {"post": {**_op("Move the case to another step of the flowchart; 422 says why not",
+                                                 "200", "401", "403", "404", "422",
+                                                 body={"type": "object", "required": ["step"],
+                                                       "properties": {"step": {"type": "string"}}}),
+                                           "parameters": [_id("case_id")]}},
         "/records/{record_id}": {
             "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict", "201", "400",
                           "401", "403", "409", "413", "422", body={"$ref": "#/components/schemas/RecordChange"}),
@@ -78,8 +122,51 @@ SPEC = {
             "get": {**_op("A record with rev, data and unresolved conflicts", "200", "401", "404"),
                     "parameters": [_id("record_id")]},
         },
-        "/sync": {"post": _op("Push cases and record changes, pull the change feed since a cursor", "200", "400",
-                              "401", "413", "422",
+        "/cases/{case_id}/handovers": {
+            "post": {**_op("Hand records over to a partner organisation with the client's consent (422 without)",
+                           "201", "400", "401", "403", "404", "422",
+                           body={"$ref": "#/components/schemas/HandoverRequest"}),
+                     "parameters": [_id("case_id")]},
+            "get": {**_op("The case's handovers the user's organisation sent or received: {handovers: [Handover]}",
+                          "200", "401", "404"), "parameters": [_id("case_id")]},
+        },
+        "/cases/{case_id}/monitoring": {"get": {**_op(
+            "The monitoring schedule per handover: {case_id, today, handovers: [Monitoring]}", "200", "401", "404"),
+            "parameters": [_id("case_id")]}},
+        "/cases/{case_id}/audit": {"get": {**_op(
+            "The case's audit trail, for coordinators of the owning organisation: {events: [{seq, at, actor_id, "
+            "actor_email, org_id, action, case_id, record_id, device_id, details}]}", "200", "401", "403", "404"),
+            "parameters": [_id("case_id")]}},
+        "/handovers": {"get": _op("A partner's incoming handovers, a Dutch organisation's outgoing ones: "
+                                  "{handovers: [Handover]}", "200", "401")},
+        "/handovers/{handover_id}/withdrawal": {"post": {**_op(
+            "The client withdrew consent: the partner sees nothing of the case from now on. Returns the Handover",
+            "200", "401", "404"), "parameters": [_id("handover_id")]}},
+        "/handovers/{handover_id}/monitoring": {"post": {**_op(
+            "Record departure, confirmed arrival or the first contact. Returns the handover's Monitoring", "200",
+            "400", "401", "404", "422",
+            body={"type": "object", "required": ["item", "date"],
+                  "properties": {"item": {"enum": ["departed", "arrival_confirmed", "first_contact"]},
+                                 "date": {"type": "string", "format": "date"}}}),
+            "parameters": [_id("handover_id")]}},
+        "/partner-organisations": {"get": _op("The partner organisations a case can be handed over to: "
+                                              "{organisations: [{id, name, country}]}", "200", "401", "403")},
+        "/push/key": {"get": _op("The VAPID public key (applicationServerKey): {public_key}", "200", "401")},
+        "/push/subscriptions": {
+            "post": _op("Register this device for web push (201 new, 204 known)", "201", "400", "401", "422",
+                        body={"$ref": "#/components/schemas/PushSubscription"}),
+            "delete": _op("Unregister a device", "204", "400", "401", "422",
+                          body={"type": "object", "required": ["endpoint"],
+                                "properties": {"endpoint": {"type": "string"}}}),
+        },
+        "/inbox": {"get": _op("The user's notifications, newest first: {notifications: [{id, kind, case_id, "
+                              "handover_id, record_id, item, created_at, read_at}], unread}", "200", "401")},
+        "/inbox/{notification_id}/read": {"post": {**_op("Mark a notification read", "204", "401", "404"),
+                                                   "parameters": [_id("notification_id")]}},
+        "/sync": {"post": _op("Push cases and record changes, pull the change feed since a cursor. changes are "
+                              "{kind: case | record | handover, seq, ...}; a handover change carries the case and "
+                              "its records while active. granted_case_ids lists the handed-over cases the user may "
+                              "see now", "200", "400", "401", "413", "422",
                               body={"type": "object", "properties": {
                                   "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
                                   "push": {"type": "array", "items": {"$ref": "#/components/schemas/RecordChange"}},

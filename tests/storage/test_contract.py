@@ -373,3 +373,42 @@ def test_socialmap_edits_are_numbered_in_order_and_listed_after_a_cursor(store):
     with pytest.raises(StaleSequence):  # someone else appended first: nothing is written
         store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 1)
     assert store.last_socialmap_edit_seq() == 2
+
+
+def test_a_batch_of_audit_events_continues_the_chain(store):
+    from app.domain.audit import AuditEvent, first_broken_link
+
+    store.append_audit(AuditEvent(0, "2026-01-01T00:00:00Z", "u1", "org", "login"))
+    batch = [AuditEvent(0, "2026-01-01T00:00:01Z", "u1", "org", "read_record", case_id="c", record_id=f"r{i}")
+             for i in range(200)]  # crosses a chunk boundary in the TinyDB store
+    sealed = store.append_audit_many(batch)
+    assert [e.seq for e in sealed] == list(range(2, 202))
+    events = store.audit_events()
+    assert len(events) == 201 and first_broken_link(events) is None
+
+
+# --- small documents ---------------------------------------------------------------------------------------------
+
+def test_documents_round_trip_filter_replace_and_delete(store):
+    store.put_doc("handovers", {"id": "h1", "case_id": "c1", "to_org": "cosudow", "purpose": "re-integration"})
+    store.put_doc("handovers", {"id": "h2", "case_id": "c2", "to_org": "animus"})
+    assert store.get_doc("handovers", "h1")["purpose"] == "re-integration"
+    assert [d["id"] for d in store.list_docs("handovers", to_org="animus")] == ["h2"]
+    store.put_doc("handovers", {"id": "h2", "case_id": "c2", "to_org": "cosudow"})
+    assert sorted(d["id"] for d in store.list_docs("handovers", to_org="cosudow")) == ["h1", "h2"]
+    store.delete_doc("handovers", "h1")
+    assert store.get_doc("handovers", "h1") is None and store.get_doc("other", "h2") is None
+    assert store.list_docs("nothing_here") == []
+
+
+def test_a_document_with_feed_is_announced_to_the_scope_that_sees_it(store):
+    from app.domain.access import Scope
+
+    before = store.last_seq()
+    store.put_doc("handovers", {"id": "h1", "case_id": "c1", "to_org": "cosudow"}, feed=("c1", "shelter-a"))
+    store.put_doc("subscriptions", {"id": "s1"})  # no feed: not announced
+    assert store.last_seq() == before + 1
+    seen, _ = store.changes_since(before, Scope(org_ids=frozenset({"shelter-a"})), 10)
+    assert [(c.kind, c.entity_id) for c in seen] == [("handovers", "h1")]
+    unseen, _ = store.changes_since(before, Scope(org_ids=frozenset({"shelter-b"})), 10)
+    assert unseen == []
