@@ -26,16 +26,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+FLASK_SERVE = (sys.executable, "-m", "flask", "--app", "app", "serve")
+
+
 @contextmanager
-def running_server(data_dir: Path, env: dict[str, str], threads: int = 8, timeout: float = 60) -> Iterator[str]:
-    """Start a server with `env` added to this environment, its data in `data_dir`; yields its base URL."""
+def running_server(data_dir: Path, env: dict[str, str], threads: int = 8, timeout: float = 60,
+                   command: tuple[str, ...] = FLASK_SERVE) -> Iterator[str]:
+    """Start a server with `env` added to this environment, its data in `data_dir`; yields its base URL.
+    `command` takes the options of `flask serve`: --host, --port, --threads."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--threads", str(threads)],
+            [*command, "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
             cwd=PROJECT_ROOT, env={**os.environ, "SAFEFUTURE_DATA_DIR": str(data_dir), **env},
             stdout=log, stderr=subprocess.STDOUT)
     try:

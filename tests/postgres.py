@@ -34,9 +34,10 @@ def _url(url: str, dbname: str | None = None, **params: str) -> str:
 
 
 @contextmanager
-def temporary_database() -> Iterator[str]:
-    """A fresh, empty database on the test server; yields its connection string and drops it afterwards."""
-    admin = server_url()
+def temporary_database(admin: str | None = None) -> Iterator[str]:
+    """A fresh, empty database on the server at `admin` (default: the test server); yields its URL and drops
+    it afterwards."""
+    admin = admin or server_url()
     name = f"safefuture_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -49,8 +50,8 @@ def temporary_database() -> Iterator[str]:
 
 @contextmanager
 def temporary_schema() -> Iterator[str]:
-    """A fresh schema in the test server's database (much quicker than a database); yields a connection string
-    whose search_path puts the store's tables there, and drops the schema afterwards."""
+    """A fresh schema in the test server's database (much quicker than a database); yields a URL whose
+    search_path puts the store's tables there, and drops the schema afterwards."""
     admin = server_url()
     name = f"safefuture_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -1,7 +1,8 @@
 """Moving a TinyDB store into PostgreSQL, and proving the copy: a row count and a checksum per table.
 
 The checksums are taken over the decrypted content that each store gives back (every case, every revision
-and conflict of every record, every change and audit event with its number), not over stored bytes: the two
+and conflict of every record, every document, every change and audit event with its number), not over stored
+bytes: the two
 stores encrypt with fresh nonces, and what matters is that PostgreSQL returns exactly what TinyDB held.
 Sessions are not copied: users log in again after the switch.
 """
@@ -12,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
 
-TABLES = ("orgs", "users", "cases", "records", "changes", "audit", "socialmap_edits")
+TABLES = ("orgs", "users", "cases", "records", "docs", "changes", "audit", "socialmap_edits")
 
 
 class Exportable(Protocol):

@@ -10,6 +10,8 @@ Tables (created on open; `schema_version` says which layout a database has):
                         encrypted (codec.py)
     records             id, case_id, org_id in the clear; the whole history (revisions, conflicts, revision ids,
                         change hashes) in one ciphertext inside the JSONB document (codec.py)
+    docs                small documents (handovers, push subscriptions, inbox) by collection and id, each sealed
+                        whole (codec.py)
     log_heads           one row per numbered log ('changes', 'audit'): its last number
     changes             the change feed, seq = primary key
     audit               the hash-chained audit trail (ids and codes only, no case text)
@@ -51,7 +53,7 @@ POOL_SIZE = 10
 FEED_PAGE = 1000
 
 # The tables that hold data: a store with a row in any of them is not empty.
-DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "changes", "audit", "socialmap_edits")
+DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "docs", "changes", "audit", "socialmap_edits")
 
 SCHEMA = (
     "CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL)",
@@ -63,6 +65,7 @@ SCHEMA = (
     "CREATE INDEX cases_org_id ON cases (org_id)",
     "CREATE TABLE records (id text PRIMARY KEY, case_id text NOT NULL, org_id text NOT NULL, body jsonb NOT NULL)",
     "CREATE INDEX records_case_id ON records (case_id)",
+    "CREATE TABLE docs (collection text NOT NULL, id text NOT NULL, body jsonb NOT NULL, PRIMARY KEY (collection, id))",
     "CREATE TABLE log_heads (name text PRIMARY KEY, last_seq bigint NOT NULL)",
     "INSERT INTO log_heads (name, last_seq) VALUES ('changes', 0), ('audit', 0)",
     "CREATE TABLE changes (seq bigint PRIMARY KEY, kind text NOT NULL, entity_id text NOT NULL, "
@@ -128,8 +131,9 @@ class PostgreSQLStore:
         except DecryptionError as exc:
             raise CorruptStore(f"{what}: {exc}") from exc
 
-    def _next_seq(self, cur: psycopg.Cursor, log: str) -> int:
-        """The next number of `log` ('changes' or 'audit'), taken inside the caller's transaction.
+    def _next_seq(self, cur: psycopg.Cursor, log: str, count: int = 1) -> int:
+        """Take the next `count` numbers of `log` ('changes' or 'audit') inside the caller's transaction; returns
+        the last of them.
 
         A plain sequence hands out numbers in the order transactions *start* writing, and they may commit in
         another order: a reader could see 8 before 7 is committed, move its cursor to 8 and never see 7.
@@ -139,7 +143,7 @@ class PostgreSQLStore:
         order, without gaps (a rollback gives its number back), and a reader that sees n has seen 1..n-1.
         Callers take this lock last and commit right after, so it is held for a moment only.
         """
-        cur.execute("UPDATE log_heads SET last_seq = last_seq + 1 WHERE name = %s RETURNING last_seq", (log,))
+        cur.execute("UPDATE log_heads SET last_seq = last_seq + %s WHERE name = %s RETURNING last_seq", (count, log))
         return cur.fetchone()[0]
 
     def _announce(self, cur: psycopg.Cursor, kind: str, entity_id: str, case_id: str, org_id: str) -> None:
@@ -175,6 +179,10 @@ class PostgreSQLStore:
     def find_user_by_email(self, email: str) -> User | None:
         rows = self._rows("SELECT body FROM users WHERE email_key = %s ORDER BY id LIMIT 1", (_email_key(email),))
         return User(**rows[0][0]) if rows else None
+
+    def list_users(self, org_id: str) -> list[User]:
+        rows = self._rows("SELECT body FROM users WHERE body->>'org_id' = %s", (org_id,))
+        return sorted((User(**body) for (body,) in rows), key=lambda u: u.email)
 
     def put_session(self, session: Session) -> None:
         with self._transaction() as cur:
@@ -251,6 +259,33 @@ class PostgreSQLStore:
                 self._announce(cur, "record", state.id, state.case_id, state.org_id)
             return outcome
 
+    # --- small documents ---------------------------------------------------------------------------------
+
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO docs (collection, id, body) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (collection, id) DO UPDATE SET body = EXCLUDED.body",
+                        (collection, doc["id"], Jsonb(self._codec.doc_to_sealed(collection, doc))))
+            if feed is not None:
+                self._announce(cur, collection, doc["id"], *feed)
+
+    def _doc(self, collection: str, doc_id: str, body: dict) -> dict:
+        return self._decoded(f"{collection} {doc_id}", lambda b: self._codec.sealed_to_doc(collection, doc_id, b), body)
+
+    def get_doc(self, collection: str, doc_id: str) -> dict | None:
+        rows = self._rows("SELECT body FROM docs WHERE collection = %s AND id = %s", (collection, doc_id))
+        return self._doc(collection, doc_id, rows[0][0]) if rows else None
+
+    def list_docs(self, collection: str, **equals) -> list[dict]:
+        # The fields are sealed, so the filter runs after decryption (as in the TinyDB store).
+        docs = (self._doc(collection, doc_id, body)
+                for doc_id, body in self._rows("SELECT id, body FROM docs WHERE collection = %s", (collection,)))
+        return [d for d in docs if all(d.get(k) == v for k, v in equals.items())]
+
+    def delete_doc(self, collection: str, doc_id: str) -> None:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM docs WHERE collection = %s AND id = %s", (collection, doc_id))
+
     # --- change feed -------------------------------------------------------------------------------------
 
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
@@ -268,7 +303,7 @@ class PostgreSQLStore:
                 if len(out) >= limit:
                     return out, cursor
                 cursor = change.seq
-                if scope.sees(change.org_id, change.case_id):
+                if scope.sees_change(change):
                     out.append(change)
             if len(rows) < FEED_PAGE:
                 return out, cursor
@@ -279,15 +314,24 @@ class PostgreSQLStore:
     # --- audit trail -------------------------------------------------------------------------------------
 
     def append_audit(self, event: AuditEvent) -> AuditEvent:
+        return self.append_audit_many([event])[0]
+
+    def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
+        if not events:
+            return []
         with self._transaction() as cur:
-            seq = self._next_seq(cur, "audit")  # locks the head of the trail: appends form one chain
-            cur.execute("SELECT body FROM audit WHERE seq = %s", (seq - 1,))
+            last = self._next_seq(cur, "audit", len(events))  # locks the head of the trail: one chain
+            first = last - len(events) + 1
+            cur.execute("SELECT body FROM audit WHERE seq = %s", (first - 1,))
             row = cur.fetchone()
-            sealed = chain(None if row is None else AuditEvent(**row[0]), AuditEvent(**event.to_dict()))
-            if sealed.seq != seq:
-                raise CorruptStore(f"The audit trail in the database is missing event {seq - 1}.")
-            cur.execute("INSERT INTO audit (seq, case_id, body) VALUES (%s, %s, %s)",
-                        (sealed.seq, sealed.case_id, Jsonb(sealed.to_dict())))
+            prev, sealed = None if row is None else AuditEvent(**row[0]), []
+            for event in events:
+                prev = chain(prev, AuditEvent(**event.to_dict()))
+                sealed.append(prev)
+            if sealed[0].seq != first:
+                raise CorruptStore(f"The audit trail in the database is missing event {first - 1}.")
+            cur.executemany("INSERT INTO audit (seq, case_id, body) VALUES (%s, %s, %s)",
+                            [(e.seq, e.case_id, Jsonb(e.to_dict())) for e in sealed])
             return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
@@ -339,6 +383,9 @@ class PostgreSQLStore:
             "users": lambda: self._bodies("users"),
             "cases": lambda: (self._case(body).to_dict() for body in self._bodies("cases")),
             "records": lambda: (self._record(body).to_dict() for body in self._bodies("records")),
+            "docs": lambda: ({"collection": collection, "doc": self._doc(collection, doc_id, body)}
+                             for collection, doc_id, body in self._stream(
+                                 sql.SQL("SELECT collection, id, body FROM docs"))),
             "changes": lambda: (Change(*row).to_dict() for row in self._stream(
                 sql.SQL("SELECT seq, kind, entity_id, case_id, org_id FROM changes"))),
             "audit": lambda: self._bodies("audit"),
@@ -355,7 +402,7 @@ class PostgreSQLStore:
         """Fill an empty store with exported rows, keeping every number (change feed, audit trail, social-map
         edits) as it was, so devices' cursors and the audit chain stay valid. One transaction: all or nothing."""
         columns = {"orgs": ("id", "body"), "users": ("id", "email_key", "body"), "cases": ("id", "org_id", "body"),
-                   "records": ("id", "case_id", "org_id", "body"),
+                   "records": ("id", "case_id", "org_id", "body"), "docs": ("collection", "id", "body"),
                    "changes": ("seq", "kind", "entity_id", "case_id", "org_id"), "audit": ("seq", "case_id", "body"),
                    "socialmap_edits": ("seq", "body")}
         to_row = {
@@ -364,6 +411,8 @@ class PostgreSQLStore:
             "cases": lambda r: (r["id"], r["org_id"], Jsonb(self._codec.case_to_doc(Case(**r)))),
             "records": lambda r: (r["id"], r["case_id"], r["org_id"],
                                   Jsonb(self._codec.record_to_doc(RecordState.from_dict(r)))),
+            "docs": lambda r: (r["collection"], r["doc"]["id"],
+                               Jsonb(self._codec.doc_to_sealed(r["collection"], r["doc"]))),
             "changes": lambda r: tuple(r[name] for name in columns["changes"]),
             "audit": lambda r: (r["seq"], r["case_id"], Jsonb(r)),
             "socialmap_edits": lambda r: (r["seq"], Jsonb(r)),

@@ -337,6 +337,10 @@ class TinyDBStore:
                 docs = db.table(table).all()
             yield from docs
 
+    def _doc_ids(self, path: Path) -> list[str]:
+        with open_db(path) as db:
+            return [doc.doc_id for doc in db.table("docs").all()]
+
     def export_rows(self, table: str) -> Iterator[dict]:
         """Every row of one of migration.TABLES, decrypted, as plain dicts."""
         def users() -> Iterator[dict]:
@@ -350,6 +354,9 @@ class TinyDBStore:
                               for doc in self._case_file_docs("case")),
             "records": lambda: (self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record, doc).to_dict()
                                 for doc in self._case_file_docs("records")),
+            "docs": lambda: ({"collection": path.stem, "doc": self.get_doc(path.stem, doc_id)}
+                             for path in sorted((self._root / "docs").glob("*.json"))
+                             for doc_id in self._doc_ids(path)),
             "changes": lambda: (change.to_dict() for change in self._changes.committed()),
             "audit": lambda: (event.to_dict() for event in self.audit_events()),
             "socialmap_edits": self.list_socialmap_edits,

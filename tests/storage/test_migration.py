@@ -45,6 +45,9 @@ def fill(store) -> None:
     for n in range(5):
         store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-org-a", org_id="org-a",
                                       action="read_case", case_id=f"case-{n % 3}"))
+    store.put_doc("handovers", {"id": "h1", "case_id": "case-0", "to_org": "cosudow", "purpose": "return"},
+                  feed=("case-0", "org-a"))
+    store.put_doc("subscriptions", {"id": "s1", "endpoint": "https://push.example/1"})
     store.append_socialmap_edit({"id": "e1", "org_id": "cosudow", "changes": {"name": "Cosudow"}}, 0)
     store.append_socialmap_edit({"id": "e2", "org_id": "animus", "changes": {}}, 1)
 
@@ -62,7 +65,7 @@ def test_migration_copies_everything_and_verifies_it(tinydb_app):
         result = tinydb_app.test_cli_runner().invoke(args=["migrate-to-postgresql", url])
         assert result.exit_code == 0, result.output
         assert "Copied and verified" in result.output
-        assert "| records | 3 | 3 |" in result.output and "| changes | 14 | 14 |" in result.output
+        assert "| records | 3 | 3 |" in result.output and "| changes | 15 | 15 |" in result.output
         target = PostgreSQLStore(url, DataCipher(load_or_create_key(tinydb_app.config["KEY_FILE"])))
         try:
             assert all(check.matches for check in verify(source, target))
@@ -75,6 +78,8 @@ def test_migration_copies_everything_and_verifies_it(tinydb_app):
             assert target.changes_since(0, EVERYTHING, 100) == source.changes_since(0, EVERYTHING, 100)
             assert target.audit_events() == source.audit_events()
             assert target.list_socialmap_edits() == source.list_socialmap_edits()
+            assert target.get_doc("handovers", "h1") == source.get_doc("handovers", "h1")
+            assert target.list_docs("subscriptions") == source.list_docs("subscriptions")
             assert target.get_session("sess-1") is None  # sessions stay behind: users log in again
 
             # The numbering goes on where TinyDB stopped, and the audit chain stays one chain.
@@ -114,7 +119,7 @@ def test_verification_finds_a_copy_that_differs(tinydb_app):
             differing = {c.table: (c.source_rows, c.target_rows) for c in verify(source, target) if not c.matches}
         finally:
             target.close()
-        assert differing == {"records": (3, 2), "changes": (14, 14)}
+        assert differing == {"records": (3, 2), "changes": (15, 15)}
 
 
 def test_migration_needs_a_tinydb_store_configured(tmp_path):
