@@ -35,9 +35,10 @@ from psycopg_pool import ConnectionPool
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
+from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, only_outcome
 from .codec import EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -49,6 +50,8 @@ SCHEMA_LOCK = (0x5AFE, 1)
 # One connection per waitress thread (8 by default) and a spare; connections are checked before use, so a
 # restarted database server costs a reconnect, not an error.
 POOL_SIZE = 10
+# Records locked by one transaction at most (PostgreSQL's default max_locks_per_transaction).
+LOCKS_PER_TRANSACTION = 64
 # Rows of the change feed read per query while filtering by scope.
 FEED_PAGE = 1000
 
@@ -146,18 +149,18 @@ class PostgreSQLStore:
         cur.execute("UPDATE log_heads SET last_seq = last_seq + %s WHERE name = %s RETURNING last_seq", (count, log))
         return cur.fetchone()[0]
 
-    def _announce(self, cur: psycopg.Cursor, kind: str, entity_id: str, case_id: str, org_id: str) -> None:
-        """Append a change to the feed in the same transaction as the data it announces."""
-        seq = self._next_seq(cur, "changes")
-        cur.execute("INSERT INTO changes (seq, kind, entity_id, case_id, org_id) VALUES (%s, %s, %s, %s, %s)",
-                    (seq, kind, entity_id, case_id, org_id))
+    def _announce(self, cur: psycopg.Cursor, changes: list[tuple[str, str, str, str]]) -> None:
+        """Append changes (kind, entity id, case id, org id) to the feed, in the transaction of their data."""
+        last = self._next_seq(cur, "changes", len(changes))
+        cur.executemany("INSERT INTO changes (seq, kind, entity_id, case_id, org_id) VALUES (%s, %s, %s, %s, %s)",
+                        [(last - len(changes) + 1 + i, *change) for i, change in enumerate(changes)])
 
     # --- organisations, users, sessions ------------------------------------------------------------------
 
     def put_org(self, org: Organisation) -> None:
         with self._transaction() as cur:
-            cur.execute("INSERT INTO orgs (id, body) VALUES (%s, %s) ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
-                        (org.id, Jsonb(org.to_dict())))
+            cur.execute("INSERT INTO orgs (id, body) VALUES (%s, %s) "
+                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (org.id, Jsonb(org.to_dict())))
 
     def get_org(self, org_id: str) -> Organisation | None:
         rows = self._rows("SELECT body FROM orgs WHERE id = %s", (org_id,))
@@ -207,14 +210,14 @@ class PostgreSQLStore:
                         (case.id, case.org_id, Jsonb(self._codec.case_to_doc(case))))
             if cur.rowcount == 0:
                 raise AlreadyExists(case.id)
-            self._announce(cur, "case", case.id, case.id, case.org_id)
+            self._announce(cur, [("case", case.id, case.id, case.org_id)])
 
     def update_case(self, case: Case) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO cases (id, org_id, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
                         "SET org_id = EXCLUDED.org_id, body = EXCLUDED.body",
                         (case.id, case.org_id, Jsonb(self._codec.case_to_doc(case))))
-            self._announce(cur, "case", case.id, case.id, case.org_id)
+            self._announce(cur, [("case", case.id, case.id, case.org_id)])
 
     def _case(self, body: dict) -> Case:
         return self._decoded(f"case {body.get('id')}", self._codec.doc_to_case, body)
@@ -242,22 +245,58 @@ class PostgreSQLStore:
         return [self._record(body) for (body,) in self._rows("SELECT body FROM records WHERE case_id = %s", (case_id,))]
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
+                             decide: Decide) -> list[Outcome | DomainError]:
+        # Advisory locks live in PostgreSQL's shared lock table, sized for max_locks_per_transaction (64 by
+        # default) per connection: a big batch goes in consecutive transactions of at most that many records.
+        results: list[Outcome | DomainError] = []
+        part: list[tuple[RecordChange, str]] = []
+        part_ids: set[str] = set()
+        for change, org_id in changes:
+            if change.id not in part_ids and len(part_ids) == LOCKS_PER_TRANSACTION:
+                results += self._apply_in_one_transaction(part, decide)
+                part, part_ids = [], set()
+            part.append((change, org_id))
+            part_ids.add(change.id)
+        if part:
+            results += self._apply_in_one_transaction(part, decide)
+        return results
+
+    def _apply_in_one_transaction(self, changes: list[tuple[RecordChange, str]],
+                                  decide: Decide) -> list[Outcome | DomainError]:
+        ids = sorted({change.id for change, _ in changes})
         with self._transaction() as cur:
             # One writer per record across all app servers, until this transaction ends. A row lock (SELECT …
             # FOR UPDATE) cannot lock a record that does not exist yet; an advisory lock on the record id can,
-            # so two servers creating the same record also take turns. The statement after it reads the
-            # latest committed state, because the previous holder committed before releasing the lock.
-            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (change.id,))
-            cur.execute("SELECT body FROM records WHERE id = %s", (change.id,))
-            row = cur.fetchone()
-            outcome = decide(None if row is None else self._record(row[0]), change, org_id)
-            if outcome.changed:
-                state = outcome.state
-                cur.execute("INSERT INTO records (id, case_id, org_id, body) VALUES (%s, %s, %s, %s) "
-                            "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
-                            (state.id, state.case_id, state.org_id, Jsonb(self._codec.record_to_doc(state))))
-                self._announce(cur, "record", state.id, state.case_id, state.org_id)
-            return outcome
+            # so two servers creating the same record also take turns. Every transaction takes its locks in
+            # the same order (by key), so two batches over the same records wait for each other and never
+            # deadlock. The read after them sees the latest committed states: a lock is released only after
+            # its holder's commit is visible.
+            cur.execute("SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(id, 0) AS key "
+                        "FROM unnest(%s::text[]) AS id ORDER BY key) AS keys", (ids,))
+            cur.execute("SELECT id, body FROM records WHERE id = ANY(%s::text[])", (ids,))
+            states: dict[str, RecordState | None] = {row_id: self._record(body) for row_id, body in cur}
+            written: dict[str, RecordState] = {}
+            results: list[Outcome | DomainError] = []
+            for change, org_id in changes:
+                try:
+                    outcome = decide(states.get(change.id), change, org_id)
+                except DomainError as error:
+                    results.append(error)
+                    continue
+                if outcome.changed:
+                    states[change.id] = written[change.id] = outcome.state
+                results.append(outcome)
+            if written:
+                cur.executemany("INSERT INTO records (id, case_id, org_id, body) VALUES (%s, %s, %s, %s) "
+                                "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
+                                [(s.id, s.case_id, s.org_id, Jsonb(self._codec.record_to_doc(s)))
+                                 for s in written.values()])
+                self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id)
+                                     for r in results if isinstance(r, Outcome) and r.changed])
+            return results
 
     # --- small documents ---------------------------------------------------------------------------------
 
@@ -267,7 +306,7 @@ class PostgreSQLStore:
                         "ON CONFLICT (collection, id) DO UPDATE SET body = EXCLUDED.body",
                         (collection, doc["id"], Jsonb(self._codec.doc_to_sealed(collection, doc))))
             if feed is not None:
-                self._announce(cur, collection, doc["id"], *feed)
+                self._announce(cur, [(collection, doc["id"], *feed)])
 
     def _doc(self, collection: str, doc_id: str, body: dict) -> dict:
         return self._decoded(f"{collection} {doc_id}", lambda b: self._codec.sealed_to_doc(collection, doc_id, b), body)

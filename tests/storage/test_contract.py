@@ -256,6 +256,78 @@ def test_concurrent_changes_from_one_revision_give_one_head_and_conflicts(store)
     assert {r.data["occasion"] for r in record.revisions[1:] + record.conflicts} == {f"tablet {n}" for n in range(8)}
 
 
+def test_a_batch_is_decided_in_order_each_change_seeing_the_ones_before(store):
+    store.create_case(case())
+    seq = store.last_seq()
+    first = push(store, change("rec-0"))
+    results = store.apply_record_changes([
+        (change("rec-1", data={"occasion": "new"}), ORG_A),
+        (change("rec-0", data={"occasion": "edited"}, base_rev=first.rev), ORG_A),
+        (change("rec-0", data={"occasion": "late"}, base_rev=first.rev), ORG_A),  # the edit above came first
+        (change("rec-1", data={"occasion": "new"}), ORG_A),  # a replay within the batch
+    ], decide)
+    assert [(r.status, r.changed) for r in results] == [("ok", True), ("ok", True), ("conflict", True), ("ok", False)]
+    assert results[3].rev == results[0].rev
+    record = store.get_record("rec-0")
+    assert record.head.data == {"occasion": "edited"} and [c.data for c in record.conflicts] == [{"occasion": "late"}]
+    changes, _ = store.changes_since(seq, SEES_A, 100)
+    assert [(c.seq, c.entity_id) for c in changes] == [(seq + 1, "rec-0"), (seq + 2, "rec-1"), (seq + 3, "rec-0"),
+                                                      (seq + 4, "rec-0")]
+
+
+def test_a_batch_of_a_few_hundred_changes_keeps_its_order(store):
+    first = push(store, change("rec-000"))
+    batch = [(change(f"rec-{n:03d}"), ORG_A) for n in range(1, 300)]
+    batch.append((change("rec-000", data={"occasion": "edited last"}, base_rev=first.rev), ORG_A))
+    results = store.apply_record_changes(batch, decide)
+    assert [r.status for r in results] == ["ok"] * 300 and results[-1].rev.startswith("2-")
+    changes, cursor = store.changes_since(1, SEES_A, 1000)
+    assert [c.entity_id for c in changes] == [f"rec-{n:03d}" for n in range(1, 300)] + ["rec-000"]
+    assert cursor == store.last_seq() == 301
+
+
+def test_a_refused_change_in_a_batch_changes_nothing_and_the_others_go_through(store):
+    first = push(store, change("rec-0"))
+    seq = store.last_seq()
+    results = store.apply_record_changes([
+        (change("rec-1"), ORG_A),
+        (change("rec-0", data={"occasion": "v2"}, base_rev="9-0000000000000000"), ORG_A),
+        (change("rec-new", base_rev=first.rev), ORG_A),
+        (change("rec-2"), ORG_A),
+    ], decide)
+    assert [type(r).__name__ for r in results] == ["Outcome", "Invalid", "Invalid", "Outcome"]
+    assert results[1].errors[0]["path"] == "/base_rev"
+    assert store.get_record("rec-0").revisions == [first.state.head] and store.get_record("rec-new") is None
+    changes, _ = store.changes_since(seq, SEES_A, 100)
+    assert [c.entity_id for c in changes] == ["rec-1", "rec-2"]
+
+
+def test_concurrent_batches_over_the_same_records_lose_nothing(store):
+    """Batches that touch the same records in opposite orders wait for each other (and never deadlock)."""
+    ids = [f"rec-{n}" for n in range(6)]
+    start = threading.Barrier(4)
+
+    def writer(n):
+        start.wait()
+        for round_ in range(3):
+            order = ids if n % 2 else list(reversed(ids))
+            store.apply_record_changes([(change(i, data={"occasion": f"writer {n} round {round_}"}), ORG_A)
+                                        for i in order], decide)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    changes, cursor = store.changes_since(0, SEES_A, 1000)
+    assert [c.seq for c in changes] == list(range(1, cursor + 1))
+    for record_id in ids:
+        record = store.get_record(record_id)
+        # every writer's every round created the record or conflicted with the first one (base_rev None)
+        assert len(record.revisions) + len(record.conflicts) == 12
+        assert sum(1 for c in changes if c.entity_id == record_id) == 12
+
+
 # --- change feed -------------------------------------------------------------------------------------------
 
 def test_every_write_gets_the_next_number_in_the_change_feed(store):
