@@ -44,26 +44,37 @@ def prepare(url: str, tmp_path: Path, key_file: Path) -> None:
 
 def hammer(base_urls: list[str], cookies: list[str], server: int, case_id: str, record_ids: list[str],
            seed: int, acks: list, replays: list) -> None:
-    """Read a record's head and write on it, sometimes from an older revision on purpose; now and then send an
-    acknowledged change again, to the other server."""
+    """Read records' heads and write on them, one PUT at a time or two in a sync batch, sometimes from an older
+    revision on purpose; now and then send an acknowledged change again, to the other server."""
     rng = random.Random(seed)
     here = ApiClient(base_urls[server], cookies[server])
     there = ApiClient(base_urls[1 - server], cookies[1 - server])
     seen: dict[str, list[str]] = {}
     for n in range(ROUNDS):
-        record_id = rng.choice(record_ids)
-        status, current, _ = here.request("GET", f"/api/v1/records/{record_id}")
-        assert status == 200, current
-        seen.setdefault(record_id, []).append(current["rev"])
-        stale = rng.random() < 0.3 and len(seen[record_id]) > 1
-        base = seen[record_id][0] if stale else current["rev"]
-        sent = body(case_id, f"server {server} seed {seed} round {n}", base)
-        status, answer, _ = here.request("PUT", f"/api/v1/records/{record_id}", sent)
-        assert status in (200, 409), answer
-        acks.append((record_id, status, answer["rev"], sent["data"]["occasion"]))
+        changes = []
+        for record_id in rng.sample(record_ids, 2 if n % 3 == 2 else 1):
+            status, current, _ = here.request("GET", f"/api/v1/records/{record_id}")
+            assert status == 200, current
+            seen.setdefault(record_id, []).append(current["rev"])
+            stale = rng.random() < 0.3 and len(seen[record_id]) > 1
+            base = seen[record_id][0] if stale else current["rev"]
+            changes.append((record_id, body(case_id, f"server {server} seed {seed} round {n} {record_id}", base)))
+        if len(changes) == 1:
+            [(record_id, sent)] = changes
+            status, answer, _ = here.request("PUT", f"/api/v1/records/{record_id}", sent)
+            assert status in (200, 409), answer
+            answers = [(status, answer["rev"])]
+        else:
+            status, answer, _ = here.request("POST", "/api/v1/sync", {
+                "push": [{"id": record_id, **sent} for record_id, sent in changes], "since": None, "limit": 1})
+            assert status == 200 and [r["id"] for r in answer["results"]] == [r for r, _ in changes], answer
+            answers = [({"ok": 200, "conflict": 409}[r["status"]], r["rev"]) for r in answer["results"]]
+        for (record_id, sent), (status, rev) in zip(changes, answers):
+            acks.append((record_id, status, rev, sent["data"]["occasion"]))
         if n % 5 == 0:
+            record_id, sent = changes[0]
             again, answer_again, _ = there.request("PUT", f"/api/v1/records/{record_id}", sent)
-            replays.append(((status, answer["rev"]), (again, answer_again["rev"])))
+            replays.append((answers[0], (again, answer_again["rev"])))
     here.close()
     there.close()
 
