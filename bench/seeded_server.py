@@ -20,6 +20,7 @@ from app import create_app  # noqa: E402
 from app.services import accounts  # noqa: E402
 
 PASSWORD = "bench password, not a secret"
+COMMAND = (sys.executable, str(Path(__file__).resolve()))  # for tests.live_server.running_server
 
 
 def email(org: int) -> str:
