@@ -17,9 +17,11 @@ class Device:
         self.rng = random.Random(seed)
         self.cursor: int | None = None
         self.requests: list[tuple[float, int]] = []  # (seconds, bytes received) per request
+        self.rtt = 0.0  # a network round trip to simulate per request, in seconds
 
     def request(self, method: str, path: str, body=None) -> dict:
         start = time.perf_counter()
+        time.sleep(self.rtt)
         status, answer, size = self.client.request(method, path, body)
         self.requests.append((time.perf_counter() - start, size))
         if status not in (200, 201):

@@ -12,8 +12,15 @@ serve`). Measured per store and way: records per second over a round (N x RECORD
 start until the last device is done), request latency p50/p95, and how long one device takes to sync its
 week (p50/p95). The ratio compares records per second of batch and single.
 
+On loopback a request costs the server's work only. A device in the field also waits a network round trip
+per request; --rtt adds one (a pause in the client around each request, as a mobile network would; bandwidth
+is not simulated, and both ways send the same records).
+
     python bench/sync_throughput.py [--devices 8] [--records 50] [--rounds 3] [--stores memory,tinydb,postgresql]
-                                   [--postgresql URL]
+                                   [--rtt 0] [--postgresql URL]
+
+scripts/bench runs it twice: 8 devices on loopback (what the server can take), and one device over a 50 ms
+round trip (what a counsellor waits for).
 """
 from __future__ import annotations
 
@@ -75,36 +82,45 @@ def run_round(devices: list[Device], way: str, records: int) -> dict:
             "latencies": [seconds for device in devices for seconds, _ in device.requests]}
 
 
-def measure(store: str, env: dict, directory: Path, devices: int, records: int, rounds: int) -> dict:
+def summary(runs: list[dict]) -> dict:
+    latencies = [x for r in runs for x in r["latencies"]]
+    durations = [x for r in runs for x in r["durations"]]
+    return {"records_per_s": statistics.median(r["records_per_s"] for r in runs),
+            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+            "requests_per_week": len(latencies) / len(durations),
+            "device_p50": percentile(durations, 50), "device_p95": percentile(durations, 95)}
+
+
+def measure(store: str, env: dict, directory: Path, devices: int, records: int, rounds: int,
+            rtts: list[float]) -> list[dict]:
+    rows = []
     with running_server(directory, env, command=(*seeded_server.COMMAND, "--orgs", str(devices))) as base_url:
         clients = [Device(base_url, org, seed=org) for org in range(devices)]
         run_round(clients, "batch", 5)  # warm up: connections, pools, caches
-        results = {way: [] for way in ("batch", "single")}
-        for _ in range(rounds):
-            for way in results:
-                results[way].append(run_round(clients, way, records))
+        for rtt in rtts:
+            for device in clients:
+                device.rtt = rtt
+            runs = {way: [] for way in ("batch", "single")}
+            for _ in range(rounds):
+                for way in runs:
+                    runs[way].append(run_round(clients, way, records))
+            rows.append({"store": store, "rtt": rtt, **{way: summary(r) for way, r in runs.items()}})
         for device in clients:
             device.close()
-    out = {}
-    for way, runs in results.items():
-        latencies = [x for r in runs for x in r["latencies"]]
-        durations = [x for r in runs for x in r["durations"]]
-        out[way] = {"records_per_s": statistics.median(r["records_per_s"] for r in runs),
-                    "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-                    "requests_per_week": len(latencies) / len(durations),
-                    "device_p50": percentile(durations, 50), "device_p95": percentile(durations, 95)}
     print(f"  measured {store}", file=sys.stderr)
-    return out
+    return rows
 
 
-def table(results: dict[str, dict]) -> str:
-    lines = ["| store | way | records/s | request p50 (ms) | request p95 (ms) | requests per device week "
-             "| one device's week p50 (ms) | p95 (ms) | batch / single |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for store, ways in results.items():
-        ratio = ways["batch"]["records_per_s"] / ways["single"]["records_per_s"]
-        for way, m in ways.items():
-            lines.append(f"| {store} | {way} | {m['records_per_s']:,.0f} | {m['p50'] * 1000:.1f} | "
+def table(rows: list[dict]) -> str:
+    lines = ["| store | network round trip | way | records/s | request p50 (ms) | request p95 (ms) "
+             "| requests per device week | one device's week p50 (ms) | p95 (ms) | batch / single |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        ratio = row["batch"]["records_per_s"] / row["single"]["records_per_s"]
+        rtt = "none (loopback)" if row["rtt"] == 0 else f"{row['rtt'] * 1000:.0f} ms"
+        for way in ("batch", "single"):
+            m = row[way]
+            lines.append(f"| {row['store']} | {rtt} | {way} | {m['records_per_s']:,.0f} | {m['p50'] * 1000:.1f} | "
                          f"{m['p95'] * 1000:.1f} | {m['requests_per_week']:.1f} | {m['device_p50'] * 1000:,.0f} | "
                          f"{m['device_p95'] * 1000:,.0f} | " + (f"**{ratio:.1f}x**" if way == "batch" else "") + " |")
     return "\n".join(lines)
@@ -116,6 +132,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50, help="records in each device's week of work")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per way (records/s: the median round)")
     parser.add_argument("--stores", default="memory,tinydb,postgresql")
+    parser.add_argument("--rtt", default="0", help="network round trips to simulate, in ms, comma-separated "
+                                                   "(0: loopback only)")
     parser.add_argument("--postgresql", default=os.environ.get("SAFEFUTURE_BENCH_PG"),
                         help="a PostgreSQL server URL (default: $SAFEFUTURE_BENCH_PG); a database is created on it")
     args = parser.parse_args()
@@ -124,16 +142,17 @@ def main() -> None:
         print("  no --postgresql server given: PostgreSQL left out", file=sys.stderr)
         stores.remove("postgresql")
     started = time.perf_counter()
-    results = {}
+    rtts = [float(ms) / 1000 for ms in args.rtt.split(",")]
+    rows = []
     with tempfile.TemporaryDirectory() as directory:
         for store in stores:
             with ExitStack() as stack:
                 kind = stack.enter_context(temporary_database(args.postgresql)) if store == "postgresql" else store
-                results[store] = measure(store, {"SAFEFUTURE_STORE": kind}, Path(directory) / store, args.devices,
-                                         args.records, args.rounds)
-    print(f"{args.devices} devices at once, each syncing {args.records} new records (~3 KB) and pulling; "
-          f"median of {args.rounds} rounds; run took {time.perf_counter() - started:.0f} s\n")
-    print(table(results))
+                rows += measure(store, {"SAFEFUTURE_STORE": kind}, Path(directory) / store, args.devices,
+                                args.records, args.rounds, rtts)
+    print(f"{args.devices} device(s) at once, each syncing {args.records} new records (~3 KB) in {CASES} cases "
+          f"and pulling; median of {args.rounds} rounds; run took {time.perf_counter() - started:.0f} s\n")
+    print(table(rows))
 
 
 if __name__ == "__main__":

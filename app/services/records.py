@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..domain.access import Scope
 from ..domain.errors import N_, DomainError, Forbidden, Invalid, NotFound
@@ -61,10 +62,11 @@ def _parse(record_id: str, payload) -> dict:
     return payload
 
 
-def _change(c: Container, user: User, scope: Scope, record_id: str, payload) -> tuple[RecordChange, Case]:
+def _change(c: Container, user: User, scope: Scope, record_id: str, payload,
+            case_of: Callable[[str], Case | None]) -> tuple[RecordChange, Case]:
     """The change a request asks for, parsed, authorised for its case and validated against its form."""
     p = _parse(record_id, payload)
-    case = c.store.get_case(p["case_id"].lower())
+    case = case_of(p["case_id"].lower())
     if case is None or not scope.may_write_case(case):
         # The same answer whether the case exists elsewhere or not at all: nothing leaks.
         raise Forbidden(N_("You may not write records in this case."))
@@ -108,9 +110,16 @@ def save_records(c: Container, user: User, scope: Scope,
     in order, and the scope after the batch (a partner's new records are theirs)."""
     results: list[SaveResult | DomainError | None] = [None] * len(items)
     prepared: list[tuple[int, RecordChange, Case]] = []
+    cases: dict[str, Case | None] = {}  # a week of work touches a few cases: read each once
+
+    def case_of(case_id: str) -> Case | None:
+        if case_id not in cases:
+            cases[case_id] = c.store.get_case(case_id)
+        return cases[case_id]
+
     for i, (record_id, payload) in enumerate(items):
         try:
-            prepared.append((i, *_change(c, user, scope, record_id, payload)))
+            prepared.append((i, *_change(c, user, scope, record_id, payload, case_of)))
         except DomainError as e:
             results[i] = e
     guard = _Guard(scope)
