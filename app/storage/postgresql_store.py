@@ -5,17 +5,19 @@ Tables (created on open; `schema_version` says which layout a database has):
     schema_version      one row: the layout version below
     meta                a value that only the right data key decrypts
     orgs, users, sessions
-                        one JSONB document per row, keyed by id (users also by normalised e-mail)
-    cases               id, org_id, created_at in the clear; the document with client code and country of origin
-                        encrypted (codec.py)
+                        one JSON document (text, see _text) per row, keyed by id (users also by normalised
+                        e-mail and by organisation)
+    cases               id and org_id as columns; the case as a JSONB document with client code and country of
+                        origin encrypted (codec.py)
     records             id, case_id, org_id in the clear; the whole history (revisions, conflicts, revision ids,
                         change hashes) in one ciphertext inside the JSONB document (codec.py)
     docs                small documents (handovers, push subscriptions, inbox) by collection and id, each sealed
-                        whole (codec.py)
+                        whole in a JSONB document (codec.py)
     log_heads           one row per numbered log ('changes', 'audit'): its last number
     changes             the change feed, seq = primary key
-    audit               the hash-chained audit trail (ids and codes only, no case text)
-    socialmap_edits     coordinators' edits of the social map (public organisation data), seq = primary key
+    audit               the hash-chained audit trail (ids and codes only, no case text), JSON text
+    socialmap_edits     coordinators' edits of the social map (public organisation data), JSON text,
+                        seq = primary key
 
 Every write is one transaction, and writers on any number of app servers are ordered by the database itself
 (row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
@@ -25,6 +27,7 @@ The data key stays on the app servers: a copy of the database alone does not sho
 """
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
@@ -60,10 +63,11 @@ DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "docs", "changes
 
 SCHEMA = (
     "CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL)",
-    "CREATE TABLE orgs (id text PRIMARY KEY, body jsonb NOT NULL)",
-    "CREATE TABLE users (id text PRIMARY KEY, email_key text NOT NULL, body jsonb NOT NULL)",
+    "CREATE TABLE orgs (id text PRIMARY KEY, body text NOT NULL)",
+    "CREATE TABLE users (id text PRIMARY KEY, email_key text NOT NULL, org_id text NOT NULL, body text NOT NULL)",
     "CREATE INDEX users_email_key ON users (email_key)",
-    "CREATE TABLE sessions (id text PRIMARY KEY, body jsonb NOT NULL)",
+    "CREATE INDEX users_org_id ON users (org_id)",
+    "CREATE TABLE sessions (id text PRIMARY KEY, body text NOT NULL)",
     "CREATE TABLE cases (id text PRIMARY KEY, org_id text NOT NULL, body jsonb NOT NULL)",
     "CREATE INDEX cases_org_id ON cases (org_id)",
     "CREATE TABLE records (id text PRIMARY KEY, case_id text NOT NULL, org_id text NOT NULL, body jsonb NOT NULL)",
@@ -73,9 +77,9 @@ SCHEMA = (
     "INSERT INTO log_heads (name, last_seq) VALUES ('changes', 0), ('audit', 0)",
     "CREATE TABLE changes (seq bigint PRIMARY KEY, kind text NOT NULL, entity_id text NOT NULL, "
     "case_id text NOT NULL, org_id text NOT NULL)",
-    "CREATE TABLE audit (seq bigint PRIMARY KEY, case_id text, body jsonb NOT NULL)",
+    "CREATE TABLE audit (seq bigint PRIMARY KEY, case_id text, body text NOT NULL)",
     "CREATE INDEX audit_case_id ON audit (case_id)",
-    "CREATE TABLE socialmap_edits (seq bigint PRIMARY KEY CHECK (seq > 0), body jsonb NOT NULL)",
+    "CREATE TABLE socialmap_edits (seq bigint PRIMARY KEY CHECK (seq > 0), body text NOT NULL)",
 )
 
 
@@ -160,41 +164,42 @@ class PostgreSQLStore:
     def put_org(self, org: Organisation) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO orgs (id, body) VALUES (%s, %s) "
-                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (org.id, Jsonb(org.to_dict())))
+                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (org.id, _text(org.to_dict())))
 
     def get_org(self, org_id: str) -> Organisation | None:
         rows = self._rows("SELECT body FROM orgs WHERE id = %s", (org_id,))
-        return Organisation(**rows[0][0]) if rows else None
+        return Organisation(**json.loads(rows[0][0])) if rows else None
 
     def list_orgs(self) -> list[Organisation]:
-        return sorted((Organisation(**body) for (body,) in self._rows("SELECT body FROM orgs")), key=lambda o: o.id)
+        orgs = (Organisation(**json.loads(body)) for (body,) in self._rows("SELECT body FROM orgs"))
+        return sorted(orgs, key=lambda o: o.id)
 
     def put_user(self, user: User) -> None:
         with self._transaction() as cur:
-            cur.execute("INSERT INTO users (id, email_key, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
-                        "SET email_key = EXCLUDED.email_key, body = EXCLUDED.body",
-                        (user.id, _email_key(user.email), Jsonb(user.to_dict())))
+            cur.execute("INSERT INTO users (id, email_key, org_id, body) VALUES (%s, %s, %s, %s) ON CONFLICT (id) "
+                        "DO UPDATE SET email_key = EXCLUDED.email_key, org_id = EXCLUDED.org_id, body = EXCLUDED.body",
+                        (user.id, _email_key(user.email), user.org_id, _text(user.to_dict())))
 
     def get_user(self, user_id: str) -> User | None:
         rows = self._rows("SELECT body FROM users WHERE id = %s", (user_id,))
-        return User(**rows[0][0]) if rows else None
+        return User(**json.loads(rows[0][0])) if rows else None
 
     def find_user_by_email(self, email: str) -> User | None:
         rows = self._rows("SELECT body FROM users WHERE email_key = %s ORDER BY id LIMIT 1", (_email_key(email),))
-        return User(**rows[0][0]) if rows else None
+        return User(**json.loads(rows[0][0])) if rows else None
 
     def list_users(self, org_id: str) -> list[User]:
-        rows = self._rows("SELECT body FROM users WHERE body->>'org_id' = %s", (org_id,))
-        return sorted((User(**body) for (body,) in rows), key=lambda u: u.email)
+        rows = self._rows("SELECT body FROM users WHERE org_id = %s", (org_id,))
+        return sorted((User(**json.loads(body)) for (body,) in rows), key=lambda u: u.email)
 
     def put_session(self, session: Session) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO sessions (id, body) VALUES (%s, %s) "
-                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (session.id, Jsonb(session.to_dict())))
+                        "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (session.id, _text(session.to_dict())))
 
     def get_session(self, session_id: str) -> Session | None:
         rows = self._rows("SELECT body FROM sessions WHERE id = %s", (session_id,))
-        return Session(**rows[0][0]) if rows else None
+        return Session(**json.loads(rows[0][0])) if rows else None
 
     def delete_session(self, session_id: str) -> None:
         with self._transaction() as cur:
@@ -363,14 +368,14 @@ class PostgreSQLStore:
             first = last - len(events) + 1
             cur.execute("SELECT body FROM audit WHERE seq = %s", (first - 1,))
             row = cur.fetchone()
-            prev, sealed = None if row is None else AuditEvent(**row[0]), []
+            prev, sealed = None if row is None else AuditEvent(**json.loads(row[0])), []
             for event in events:
                 prev = chain(prev, AuditEvent(**event.to_dict()))
                 sealed.append(prev)
             if sealed[0].seq != first:
                 raise CorruptStore(f"The audit trail in the database is missing event {first - 1}.")
             cur.executemany("INSERT INTO audit (seq, case_id, body) VALUES (%s, %s, %s)",
-                            [(e.seq, e.case_id, Jsonb(e.to_dict())) for e in sealed])
+                            [(e.seq, e.case_id, _text(e.to_dict())) for e in sealed])
             return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
@@ -378,13 +383,13 @@ class PostgreSQLStore:
             rows = self._rows("SELECT body FROM audit ORDER BY seq")
         else:
             rows = self._rows("SELECT body FROM audit WHERE case_id = %s ORDER BY seq", (case_id,))
-        return [AuditEvent(**body) for (body,) in rows]
+        return [AuditEvent(**json.loads(body)) for (body,) in rows]
 
     # --- social-map edits ---------------------------------------------------------------------------------
 
     def list_socialmap_edits(self, since: int = 0) -> list[dict]:
-        return [body for (body,) in self._rows("SELECT body FROM socialmap_edits WHERE seq > %s ORDER BY seq",
-                                               (since,))]
+        rows = self._rows("SELECT body FROM socialmap_edits WHERE seq > %s ORDER BY seq", (since,))
+        return [json.loads(body) for (body,) in rows]
 
     def last_socialmap_edit_seq(self) -> int:
         return self._rows("SELECT coalesce(max(seq), 0) FROM socialmap_edits")[0][0]
@@ -397,7 +402,7 @@ class PostgreSQLStore:
                 # EXISTS refuses a number that would leave a gap.
                 cur.execute("INSERT INTO socialmap_edits (seq, body) SELECT %s, %s WHERE %s = 0 OR EXISTS "
                             "(SELECT 1 FROM socialmap_edits WHERE seq = %s)",
-                            (stored["seq"], Jsonb(stored), expected_last_seq, expected_last_seq))
+                            (stored["seq"], _text(stored), expected_last_seq, expected_last_seq))
                 if cur.rowcount == 0:
                     raise StaleSequence()
         except psycopg.errors.UniqueViolation as exc:
@@ -413,7 +418,9 @@ class PostgreSQLStore:
             yield from cur
 
     def _bodies(self, table: str) -> Iterator[dict]:
-        return (body for (body,) in self._stream(sql.SQL("SELECT body FROM {}").format(sql.Identifier(table))))
+        """The documents of a table, parsed (whether kept as JSONB or as JSON text)."""
+        query = sql.SQL("SELECT body::text FROM {}").format(sql.Identifier(table))
+        return (json.loads(body) for (body,) in self._stream(query))
 
     def export_rows(self, table: str) -> Iterator[dict]:
         """Every row of one of migration.TABLES, decrypted, as plain dicts."""
@@ -440,21 +447,22 @@ class PostgreSQLStore:
     def import_rows(self, tables: dict[str, Iterable[dict]]) -> None:
         """Fill an empty store with exported rows, keeping every number (change feed, audit trail, social-map
         edits) as it was, so devices' cursors and the audit chain stay valid. One transaction: all or nothing."""
-        columns = {"orgs": ("id", "body"), "users": ("id", "email_key", "body"), "cases": ("id", "org_id", "body"),
+        columns = {"orgs": ("id", "body"), "users": ("id", "email_key", "org_id", "body"),
+                   "cases": ("id", "org_id", "body"),
                    "records": ("id", "case_id", "org_id", "body"), "docs": ("collection", "id", "body"),
                    "changes": ("seq", "kind", "entity_id", "case_id", "org_id"), "audit": ("seq", "case_id", "body"),
                    "socialmap_edits": ("seq", "body")}
         to_row = {
-            "orgs": lambda r: (r["id"], Jsonb(r)),
-            "users": lambda r: (r["id"], _email_key(r["email"]), Jsonb(r)),
+            "orgs": lambda r: (r["id"], _text(r)),
+            "users": lambda r: (r["id"], _email_key(r["email"]), r["org_id"], _text(r)),
             "cases": lambda r: (r["id"], r["org_id"], Jsonb(self._codec.case_to_doc(Case(**r)))),
             "records": lambda r: (r["id"], r["case_id"], r["org_id"],
                                   Jsonb(self._codec.record_to_doc(RecordState.from_dict(r)))),
             "docs": lambda r: (r["collection"], r["doc"]["id"],
                                Jsonb(self._codec.doc_to_sealed(r["collection"], r["doc"]))),
             "changes": lambda r: tuple(r[name] for name in columns["changes"]),
-            "audit": lambda r: (r["seq"], r["case_id"], Jsonb(r)),
-            "socialmap_edits": lambda r: (r["seq"], Jsonb(r)),
+            "audit": lambda r: (r["seq"], r["case_id"], _text(r)),
+            "socialmap_edits": lambda r: (r["seq"], _text(r)),
         }
         with self._transaction() as cur:
             for table, rows in tables.items():
@@ -469,6 +477,12 @@ class PostgreSQLStore:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _text(document: dict) -> str:
+    """A readable document as JSON text. JSONB cannot hold the character U+0000, which a user may type into a
+    field kept readable (a device name, a social-map edit); JSON text escapes it, so every store keeps the same."""
+    return json.dumps(document, separators=(",", ":"))
 
 
 def _email_key(email: str) -> str:

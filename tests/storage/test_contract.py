@@ -140,6 +140,24 @@ def test_returned_objects_are_copies(store):
     assert store.get_record("rec-1").head.data == {"occasion": "a"}
 
 
+def test_text_with_control_characters_comes_back_unchanged(store):
+    """A NUL or another control character in a field stored readable (a device name, a social-map edit) or
+    sealed (record data) is kept as it was: no store refuses what another accepts."""
+    odd = "a\u0000b\u0007c"
+    store.put_org(Organisation("org-a", f"Name {odd}", "NL", "counselling"))
+    assert store.get_org("org-a").name == f"Name {odd}"
+    store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG_A,
+                                  action="write_record", device_id=f"tablet {odd}", details={"note": odd}))
+    assert store.audit_events()[-1].device_id == f"tablet {odd}"
+    assert first_broken_link(store.audit_events()) is None
+    store.append_socialmap_edit({"id": "e1", "org_id": "x", "changes": {"name": odd}}, 0)
+    assert store.list_socialmap_edits()[0]["changes"]["name"] == odd
+    push(store, change(data={"occasion": odd}))
+    assert store.get_record("rec-1").head.data["occasion"] == odd
+    store.put_doc("handovers", {"id": "h1", "purpose": odd})
+    assert store.get_doc("handovers", "h1")["purpose"] == odd
+
+
 # --- records and revisions ---------------------------------------------------------------------------------
 
 def test_new_record_gets_its_first_revision(store):
