@@ -464,7 +464,9 @@ def test_socialmap_edits_are_numbered_in_order_and_listed_after_a_cursor(store):
     assert [e["id"] for e in store.list_socialmap_edits(since=1)] == ["e2"]
     with pytest.raises(StaleSequence):  # someone else appended first: nothing is written
         store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 1)
-    assert store.last_socialmap_edit_seq() == 2
+    with pytest.raises(StaleSequence):  # a number from the future would leave a gap
+        store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 5)
+    assert store.last_socialmap_edit_seq() == 2 and len(store.list_socialmap_edits()) == 2
 
 
 def test_a_batch_of_audit_events_continues_the_chain(store):
