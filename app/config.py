@@ -24,7 +24,10 @@ def load(app, test_config: dict | None) -> None:
         SESSION_IDLE_SECONDS=14 * 24 * 3600,
         LOGIN_MAX_FAILURES=5,
         LOGIN_WINDOW_SECONDS=15 * 60,
-        PDF_TIMEOUT_SECONDS=60,
+        # A render that overruns is killed and the request gets a 503 (a 100-page dossier takes ~15 s in WeasyPrint).
+        PDF_TIMEOUT_SECONDS=float(os.environ.get("SAFEFUTURE_PDF_TIMEOUT_SECONDS") or 60),
+        # "wkhtmltopdf" or "weasyprint"; unset: wkhtmltopdf where installed, else WeasyPrint.
+        PDF_ENGINE=os.environ.get("SAFEFUTURE_PDF_ENGINE") or None,
         # Web push: the VAPID contact the push services see (a role address, never a person's), how long a
         # push service keeps an undelivered signal, how long one delivery may take, and the sending threads.
         PUSH_CONTACT=os.environ.get("SAFEFUTURE_PUSH_CONTACT", "mailto:safefuture@example.org"),

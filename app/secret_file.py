@@ -26,8 +26,13 @@ def create_once(path: Path, content: bytes) -> None:
             pass  # another process won the race: keep its secret
     finally:
         os.unlink(tmp)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or link in `path` durable."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     finally:
-        os.close(dir_fd)
+        os.close(fd)

@@ -135,6 +135,10 @@ class FormRegistry:
     def current(self) -> list[Form]:
         return list(self._current.values())
 
+    def versions(self) -> list[Form]:
+        """Every version of every instrument, archived ones included (records keep the version they were made with)."""
+        return list(self._versions.values())
+
     def get(self, form_id: str, version: int | None = None) -> Form:
         if version is None:
             form = self._current.get(form_id)
@@ -170,7 +174,7 @@ class FormRegistry:
                 if entry["path"] not in seen:  # one message per field: the first rule it breaks
                     seen.add(entry["path"])
                     errors.append(entry)
-        if status == "final" and not _has_answer(data):
+        if status == "final" and not _has_answer(data) and "" not in seen:
             errors.append({"path": "", "message": N_("An empty record cannot be final."), "params": {}})
         if errors:
             errors.sort(key=lambda e: e["path"])

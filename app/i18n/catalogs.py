@@ -42,9 +42,11 @@ def translations_for(translations_dir: Path, lang: str) -> NullTranslations:
     return merged
 
 
-def catalog_json(translations_dir: Path, lang: str) -> dict[str, str]:
-    """{msgid: msgstr} of every domain, read from the .po files (the device's copy of the catalogs)."""
-    out: dict[str, str] = {}
+def catalog_json(translations_dir: Path, lang: str) -> dict[str, str | list[str]]:
+    """{msgid: msgstr} of every domain, read from the .po files (the device's copy of the catalogs).
+    A plural message maps its singular msgid to the list of its plural forms. Translations equal to their msgid
+    are left out."""
+    out: dict[str, str | list[str]] = {}
     for domain in domains_present(translations_dir):
         po = translations_dir / lang / "LC_MESSAGES" / f"{domain}.po"
         if not po.exists():
@@ -52,6 +54,13 @@ def catalog_json(translations_dir: Path, lang: str) -> dict[str, str]:
         with po.open("rb") as f:
             catalog = read_po(f, locale=lang, domain=domain)
         for message in catalog:
-            if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-                out[message.id] = message.string
+            if not message.id or message.fuzzy:
+                continue
+            # A translation equal to its msgid is left out (English, mostly): the device shows the msgid itself.
+            if isinstance(message.id, str):
+                if message.string and message.string != message.id:
+                    out[message.id] = message.string
+            elif all(message.string) and tuple(message.string) != tuple(message.id):
+                # A plural message: keyed by its singular msgid, every form in order; the device picks one.
+                out[message.id[0]] = list(message.string)
     return out

@@ -9,11 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from ..secret_file import create_once
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # 96 bits, the size GCM is specified for
@@ -50,14 +51,6 @@ class DataCipher:
         return json.loads(plaintext)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _read_key(path: Path) -> bytes:
     try:
         key = base64.b64decode(path.read_bytes().strip(), validate=True)
@@ -73,24 +66,9 @@ def _read_key(path: Path) -> bytes:
 def load_or_create_key(path: Path) -> bytes:
     """Read the data key from `path`, creating it (mode 0600) on first run.
 
-    Creation is atomic and never replaces a key another process created at the same moment: the key is
-    written to a private temporary file and hard-linked into place, which fails if the name is taken.
+    Creation is atomic and never replaces a key another process created at the same moment (see create_once).
     """
     path = Path(path)
-    if path.exists():
-        return _read_key(path)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mkstemp creates the file with mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii") + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process won the race; use its key
-    finally:
-        os.unlink(tmp)
-    _fsync_dir(path.parent)
+    if not path.exists():
+        create_once(path, (base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii") + "\n").encode("ascii"))
     return _read_key(path)

@@ -19,17 +19,13 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from ..secret_file import fsync_dir
+
 from .base import CorruptStore
 
 TEMP_PREFIX = ".tmp-"
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def read_json_file(path: Path):

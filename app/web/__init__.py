@@ -1,7 +1,7 @@
 """HTTP: blueprints that parse, authorise, call a service and serialise. Nothing here touches storage."""
 from __future__ import annotations
 
-from . import errors, security
+from . import compression, errors, security
 from .api import bp as api_bp
 from .pwa import bp as pwa_bp
 
@@ -9,8 +9,9 @@ from .pwa import bp as pwa_bp
 def register_web(app) -> None:
     security.init_app(app)
     errors.init_app(app)
+    compression.init_app(app)
     # The route modules attach their routes to api_bp when imported.
-    from . import (audit, cases, forms, handovers, notifications, openapi, records, session,  # noqa: F401
+    from . import (audit, cases, forms, handovers, notifications, openapi, pdf, records, session,  # noqa: F401
                    socialmap, sync)
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)

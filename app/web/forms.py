@@ -1,7 +1,9 @@
 """GET /api/v1/forms: the instrument registry, and each instrument's JSON Schema."""
 from __future__ import annotations
 
-from flask import jsonify, request
+import json
+
+from flask import current_app, jsonify, request
 from flask_babel import gettext
 
 from ..domain.errors import N_, BadRequest
@@ -21,4 +23,5 @@ def get_form(form_id: str):
     if version is not None and not version.isdigit():
         raise BadRequest(N_("The version must be a whole number."))
     form = container().forms.get(form_id, int(version) if version else None)
-    return jsonify(form.schema)
+    # Not jsonify: it sorts keys, and the order of `properties` is the order of the questions.
+    return current_app.response_class(json.dumps(form.schema, ensure_ascii=False), mimetype="application/json")

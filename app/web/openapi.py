@@ -67,7 +67,21 @@ PUSH_SUBSCRIPTION = {"type": "object", "required": ["endpoint", "keys"],
                                     "expirationTime": {"type": ["number", "null"]},
                                     "keys": {"type": "object", "required": ["p256dh", "auth"],
                                              "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}}}}
-LANG = {"name": "lang", "in": "query", "required": True, "schema": {"enum": ["nl", "en", "bg"]}}
+LANG = {"name": "lang", "in": "query", "required": True, "schema": {"enum": ["nl", "en", "bg"]},
+        "description": "The language of the labels (answers are printed as typed)."}
+LANG2 = {"name": "lang2", "in": "query", "required": False, "schema": {"enum": ["nl", "en", "bg"]},
+         "description": "A second language, printed beside the first on the same page."}
+RECORDS = {"name": "records", "in": "query", "required": False, "schema": {"type": "string"},
+           "description": "Record ids of this case separated by commas, printed in that order (default: all)."}
+PDF = {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
+
+
+def _pdf_op(summary: str, *params: dict) -> dict:
+    op = _op(summary, "200", "400", "401", "404", "503")
+    op["responses"]["200"] = {"description": "The PDF, as an attachment named with ids and codes only",
+                              "content": PDF}
+    return {**op, "parameters": list(params)}
+
 
 SPEC = {
     "openapi": "3.1.0",
@@ -122,6 +136,12 @@ SPEC = {
             "get": {**_op("A record with rev, data and unresolved conflicts", "200", "401", "404"),
                     "parameters": [_id("record_id")]},
         },
+        "/records/{record_id}/pdf": {"get": _pdf_op(
+            "A record as a PDF in the reader's language (audited); 503 when the PDF engine fails or overruns",
+            _id("record_id"), LANG, LANG2)},
+        "/cases/{case_id}/pdf": {"get": _pdf_op(
+            "A case's dossier as a PDF: a cover with the contents, then the chosen records (audited)",
+            _id("case_id"), LANG, LANG2, RECORDS)},
         "/cases/{case_id}/handovers": {
             "post": {**_op("Hand records over to a partner organisation with the client's consent (422 without)",
                            "201", "400", "401", "403", "404", "422",

@@ -375,9 +375,9 @@ def test_change_feed_shows_only_what_the_scope_may_see(store):
 
     assert seen(SEES_A) == ["case-a1", "rec-a"]
     assert seen(SEES_B) == ["case-b1", "case-b2", "rec-b", "rec-b2"]
-    # A handed-over case shows its records only as far as they were handed over too.
-    assert seen(Scope(case_ids=frozenset({"case-b2"}))) == ["case-b2"]
+    # A partner's scope: a granted case, and within it exactly the granted records.
     assert seen(Scope(case_ids=frozenset({"case-b2"}), record_ids=frozenset({"rec-b2"}))) == ["case-b2", "rec-b2"]
+    assert seen(Scope(case_ids=frozenset({"case-b2"}))) == ["case-b2"]
     assert seen(Scope()) == []
 
 
@@ -502,11 +502,7 @@ def test_a_document_with_feed_is_announced_to_the_scope_that_sees_it(store):
     store.put_doc("handovers", {"id": "h1", "case_id": "c1", "to_org": "cosudow"}, feed=("c1", "shelter-a"))
     store.put_doc("subscriptions", {"id": "s1"})  # no feed: not announced
     assert store.last_seq() == before + 1
-
-    def own(org):  # documents are fed to one organisation, as scope_for sets up for its users
-        return Scope(org_ids=frozenset({org}), doc_org_ids=frozenset({org}))
-
-    seen, _ = store.changes_since(before, own("shelter-a"), 10)
+    seen, _ = store.changes_since(before, Scope(doc_org_ids=frozenset({"shelter-a"})), 10)
     assert [(c.kind, c.entity_id) for c in seen] == [("handovers", "h1")]
-    unseen, _ = store.changes_since(before, own("shelter-b"), 10)
+    unseen, _ = store.changes_since(before, Scope(doc_org_ids=frozenset({"shelter-b"})), 10)
     assert unseen == []

@@ -1,11 +1,11 @@
 """The audit trail's hash chain, its verification command, and tamper detection."""
 import dataclasses
+import json
 
 import pytest
 
 from app.domain.audit import GENESIS, AuditEvent, chain, first_broken_link
 from app.services import audit
-from app.storage.memory import MemoryStore
 
 
 def events(n: int) -> list[AuditEvent]:
@@ -48,12 +48,15 @@ def test_verify_audit_reports_an_intact_chain_and_the_first_broken_link(app, run
     case_id = api.new_case()
     api.get(f"/api/v1/cases/{case_id}")
     store = app.extensions["safefuture"].store
-    assert isinstance(store, MemoryStore)
     count = len(store.audit_events())
     assert count == 3  # login, create_case, read_case
     result = runner.invoke(args=["verify-audit"])
     assert result.exit_code == 0 and result.output.strip() == f"audit chain intact: {count} events"
 
-    store._audit[1].case_id = "another-case"  # edit one stored event in place
+    # Edit one stored event in the TinyDB store's audit file, as someone with access to the disk could.
+    (chunk,) = (app.config["DATA_DIR"] / "store" / "audit").glob("*.json")
+    stored = json.loads(chunk.read_text())
+    stored["entries"]["2"]["case_id"] = "another-case"
+    chunk.write_text(json.dumps(stored))
     result = runner.invoke(args=["verify-audit"])
     assert result.exit_code == 1 and "audit chain broken at event 2" in result.output

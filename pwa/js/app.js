@@ -1,0 +1,318 @@
+// The field app: start-up, routes, lock and unlock, and when to sync.
+import { h, clear, toast, announce } from './dom.js';
+import { t, loadLanguage, preferredLanguage } from './i18n.js';
+import { api, Unreachable } from './api.js';
+import { listAccounts, removeAccount, refreshAccount } from './store.js';
+import * as outbox from './outbox.js';
+import { syncNow } from './sync.js';
+import { renderTopbar, updateStatus } from './views/shell.js';
+import * as loginView from './views/login.js';
+import * as unlockView from './views/unlock.js';
+import * as casesView from './views/cases.js';
+import * as caseView from './views/case.js';
+import * as recordView from './views/record.js';
+import * as conflictView from './views/conflict.js';
+import * as outboxView from './views/outbox.js';
+import * as settingsView from './views/settings.js';
+
+const LOCK_AFTER_MS = 5 * 60 * 1000;
+const SYNC_EVERY_MS = 5 * 60 * 1000;
+
+const ROUTES = [
+  [/^#\/cases\/new$/, () => casesView.renderNew(app)],
+  [/^#\/cases$/, () => casesView.render(app)],
+  [/^#\/case\/([\w-]+)\/new\/([\w-]+)$/, ([caseId, formId]) => recordView.render(app, { caseId, formId })],
+  [/^#\/case\/([\w-]+)$/, ([caseId]) => caseView.render(app, caseId)],
+  [/^#\/record\/([\w-]+)\/edit$/, ([recordId]) => recordView.render(app, { recordId, edit: true })],
+  [/^#\/record\/([\w-]+)\/conflict$/, ([recordId]) => conflictView.render(app, recordId)],
+  [/^#\/record\/([\w-]+)$/, ([recordId]) => recordView.render(app, { recordId })],
+  [/^#\/outbox$/, () => outboxView.render(app)],
+  [/^#\/settings$/, () => settingsView.render(app)],
+];
+
+export const app = {
+  store: null, // the unlocked account's DeviceStore; null while locked
+  lockReason: null,
+  lastAccountId: null,
+  loginNeeded: false,
+  online: navigator.onLine,
+  progress: null, // {phase, done, total} while a sync runs
+  outbox: { total: 0, rejected: 0 },
+  lastSync: null,
+  pendingLogin: null, // {user, password} between login and choosing a device passphrase
+  updateReady: null, // a waiting service worker
+  leaveHook: null, // the open form's "save what was typed"
+
+  go(hash) {
+    if (location.hash === hash) route(); else location.hash = hash;
+  },
+
+  // Saving always writes to the device first; the outbox sends it when it can.
+  async saveRecord(record, options) {
+    await outbox.saveRecord(app.store, record, options);
+    await afterSave();
+  },
+
+  async saveCase(value) {
+    await outbox.saveCase(app.store, value);
+    await afterSave();
+  },
+
+  async retry(key) {
+    await outbox.retry(app.store, key);
+    await afterSave();
+  },
+
+  async unlocked(store) {
+    app.store = store;
+    app.lockReason = null;
+    app.lastAccountId = store.account.user_id;
+    app.pendingLogin = null;
+    app.lastSync = await store.getMeta('last_sync');
+    renderTopbar(app);
+    await app.refreshStatus();
+    if (['', '#/', '#/login', '#/unlock', '#/passphrase'].includes(location.hash)) app.go('#/cases');
+    else await route();
+    app.sync();
+  },
+
+  async lock(reason) {
+    if (!app.store) return;
+    await app.leave();
+    app.store.close();
+    app.store = null;
+    app.lockReason = reason;
+    app.progress = null;
+    clear(document.getElementById('main'));
+    renderTopbar(app);
+    await route();
+    announce(reason === 'idle' ? t('Locked after 5 minutes without use.') : t('Locked.'));
+  },
+
+  // Whatever the open view holds unsaved is saved as a draft before the view goes away.
+  async leave() {
+    const hook = app.leaveHook;
+    app.leaveHook = null;
+    if (hook) await hook();
+  },
+
+  async refreshStatus() {
+    if (!app.store) return;
+    const { total, rejected } = await outbox.summary(app.store);
+    app.outbox = { total, rejected };
+    app.lastSync = await app.store.getMeta('last_sync');
+    updateStatus(app);
+  },
+
+  async sync() {
+    if (!app.store || !navigator.onLine) return null;
+    const store = app.store;
+    const result = await syncNow(store, (progress) => {
+      app.progress = progress;
+      updateStatus(app);
+    });
+    app.progress = null;
+    if (store !== app.store) return result; // locked meanwhile
+    app.loginNeeded = result.status === 'login';
+    if (result.status === 'ok') {
+      if (result.conflicts) toast(t('Someone else changed a record you changed: choose what to keep.'), 'warn');
+      if (result.rejected) toast(t('The server did not accept a change. See the outbox.'), 'warn');
+    } else if (result.status === 'error') {
+      toast(t('Sync failed: %(reason)s', { reason: result.message }), 'warn');
+    }
+    await app.refreshStatus();
+    if (result.status === 'ok' && !app.leaveHook) await refreshView();
+    return result;
+  },
+
+  async afterLogin(user, password) {
+    app.loginNeeded = false;
+    const accounts = await listAccounts();
+    const account = accounts.find((a) => a.user_id === user.id);
+    if (app.store && app.store.account.user_id === user.id) {
+      await refreshAccount(app.store.account, user);
+      toast(t('Logged in.'));
+      app.go('#/cases');
+      app.sync();
+      return;
+    }
+    if (app.store) await app.lock('switch');
+    if (account) {
+      await refreshAccount(account, user);
+      app.lastAccountId = account.user_id;
+      app.go('#/unlock');
+    } else {
+      app.pendingLogin = { user, password };
+      app.go('#/passphrase');
+    }
+  },
+
+  // Logging out ends the server session and removes this account's data from the device: so it is refused
+  // while anything typed on this device has not reached the server.
+  async logout() {
+    const { total } = await outbox.summary(app.store);
+    if (total) return { refused: 'unsent', count: total };
+    try {
+      await api('DELETE', '/session');
+    } catch (error) {
+      if (error instanceof Unreachable) return { refused: 'offline' };
+      throw error;
+    }
+    const userId = app.store.account.user_id;
+    app.leaveHook = null;
+    app.store.close();
+    app.store = null;
+    await removeAccount(userId);
+    app.lastAccountId = null;
+    renderTopbar(app);
+    app.go('#/login');
+    return { done: true };
+  },
+
+  async applyUpdate() {
+    await app.leave();
+    reloadOnControllerChange = true;
+    app.updateReady.postMessage({ type: 'SKIP_WAITING' });
+  },
+};
+
+async function afterSave() {
+  await app.refreshStatus();
+  askPersistentStorage();
+  requestBackgroundSync();
+  clearTimeout(afterSave.timer);
+  afterSave.timer = setTimeout(() => app.sync(), 1500);
+}
+
+// After the first save the browser is asked not to evict the data (web.dev: ask on a meaningful action).
+async function askPersistentStorage() {
+  if (!app.store || (await app.store.getMeta('persist_asked')) || !navigator.storage?.persist) return;
+  await app.store.setMeta('persist_asked', true);
+  const granted = await navigator.storage.persist();
+  await app.store.setMeta('persist_granted', granted);
+  toast(granted ? t('The browser will keep this app\'s data (persistent storage granted).')
+    : t('The browser did not promise to keep this app\'s data. Sync often.'), granted ? 'info' : 'warn');
+}
+
+// Where the browser has Background Sync, it wakes the app's page when the connection returns. Nothing
+// depends on it: the page syncs on start, on `online` and on "Sync now" as well.
+async function requestBackgroundSync() {
+  const registration = await navigator.serviceWorker?.getRegistration();
+  if (registration && 'sync' in registration) registration.sync.register('sf-outbox').catch(() => {});
+}
+
+// Views that only show what is stored are redrawn after a sync; views with inputs are left alone.
+async function refreshView() {
+  if (/^#\/(cases|case\/[\w-]+|outbox|settings)$/.test(location.hash)) await route();
+}
+
+async function gate() {
+  const hash = location.hash;
+  if (hash === '#/passphrase' && app.pendingLogin) return loginView.renderPassphrase(app);
+  const accounts = await listAccounts();
+  if (hash !== '#/login' && accounts.length) return unlockView.render(app, accounts);
+  return loginView.render(app, accounts);
+}
+
+let routing = Promise.resolve();
+function route() {
+  routing = routing.then(renderRoute, renderRoute);
+  return routing;
+}
+
+async function renderRoute() {
+  const main = document.getElementById('main');
+  await app.leave();
+  let view;
+  try {
+    if (!app.store) {
+      view = await gate();
+    } else if (location.hash === '#/login') {
+      view = await loginView.render(app, await listAccounts());
+    } else {
+      const found = ROUTES.find(([pattern]) => pattern.test(location.hash));
+      if (!found) {
+        location.replace('#/cases');
+        return;
+      }
+      view = await found[1](found[0].exec(location.hash).slice(1));
+    }
+  } catch (error) {
+    console.error(error);
+    view = h('div', { class: 'panel' }, h('h1', {}, t('This page could not be opened.')),
+      h('p', {}, t('Check the connection, or go back to the cases.')),
+      h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
+  }
+  main.replaceChildren(view);
+  const heading = main.querySelector('h1');
+  if (heading) {
+    document.title = `${heading.textContent} · Safe Future`;
+  }
+  updateStatus(app);
+}
+
+// Locks after LOCK_AFTER_MS without a touch, key or scroll; checked by the clock, so a sleeping tablet locks
+// on waking too.
+let lastActivity = Date.now();
+function watchActivity() {
+  for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'touchstart']) {
+    document.addEventListener(type, () => { lastActivity = Date.now(); }, { capture: true, passive: true });
+  }
+  setInterval(() => {
+    if (app.store && Date.now() - lastActivity >= LOCK_AFTER_MS) app.lock('idle');
+  }, 5000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden' && app.leaveHook) app.leaveHook('keep-open');
+    if (document.visibilityState === 'visible' && app.store && Date.now() - lastActivity >= LOCK_AFTER_MS) app.lock('idle');
+  });
+}
+
+let reloadOnControllerChange = false;
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  const offer = () => {
+    if (registration.waiting && navigator.serviceWorker.controller) {
+      app.updateReady = registration.waiting;
+      updateStatus(app);
+    }
+  };
+  const watch = (worker) => worker && worker.addEventListener('statechange', offer);
+  offer();
+  watch(registration.installing);
+  registration.addEventListener('updatefound', () => watch(registration.installing));
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (reloadOnControllerChange) location.reload();
+  });
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'sync') app.sync();
+  });
+  window.addEventListener('online', () => registration.update().catch(() => {}));
+  setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
+}
+
+async function start() {
+  try {
+    await loadLanguage(preferredLanguage());
+  } catch {
+    // No catalog yet (a first visit that lost its connection): English msgids serve.
+  }
+  renderTopbar(app);
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => {
+    app.online = true;
+    updateStatus(app);
+    app.sync();
+  });
+  window.addEventListener('offline', () => {
+    app.online = false;
+    updateStatus(app);
+  });
+  window.addEventListener('error', () => toast(t('Something went wrong in the app.'), 'warn'));
+  watchActivity();
+  setInterval(() => app.sync(), SYNC_EVERY_MS);
+  registerServiceWorker().catch((error) => console.error('service worker', error));
+  await route();
+}
+
+start();

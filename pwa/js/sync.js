@@ -1,0 +1,193 @@
+// Sync (ARCHITECTURE §5): the outbox goes up and the change feed comes down, in batches over POST /api/v1/sync.
+// It runs from the page (on start, when the connection returns, on "Sync now"), never from the service
+// worker: only the page holds the key to the outbox. One run at a time.
+import { api, ApiError, Unreachable } from './api.js';
+import { outboxKey } from './outbox.js';
+
+const BATCH_ITEMS = 100;
+const BATCH_BYTES = 1.5 * 1024 * 1024; // the server takes at most 4 MB per request
+
+// The device's copy of a record as the server sees it.
+export function fromServer(view) {
+  return { id: view.id, case_id: view.case_id, form_id: view.form_id, form_version: view.form_version,
+    status: view.status, data: view.data, rev: view.rev, saved_at: view.saved_at, saved_by: view.saved_by,
+    conflicts: view.conflicts || [] };
+}
+
+function batches(entries) {
+  const out = [];
+  let batch = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = JSON.stringify(entry.change).length;
+    if (batch.length && (batch.length >= BATCH_ITEMS || bytes + size > BATCH_BYTES)) {
+      out.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length) out.push(batch);
+  return out;
+}
+
+class Run {
+  constructor(store, progress) {
+    this.store = store;
+    this.progress = progress;
+    this.tally = { sent: 0, conflicts: 0, rejected: 0 };
+  }
+
+  // The entry as it is now, if the user has not saved it again since `sent` went out.
+  async unchanged(sent) {
+    const now = await this.store.getOutbox(sent.key);
+    return now && now.version === sent.version ? now : null;
+  }
+
+  async reject(sent, error) {
+    const entry = await this.unchanged(sent);
+    this.tally.rejected += 1;
+    if (entry) await this.store.putOutbox({ ...entry, state: 'rejected', error });
+  }
+
+  // The result handlers and applyChanges read and then write the outbox and records: each runs inside
+  // store.exclusive(), so a save made meanwhile is never overwritten.
+  async caseResult(sent, result) {
+    if (result.status !== 'ok') return this.reject(sent, { message: result.message, errors: result.errors || [] });
+    this.tally.sent += 1;
+    if (await this.unchanged(sent)) await this.store.deleteOutbox(sent.key);
+    return undefined;
+  }
+
+  async recordResult(sent, result) {
+    if (result.status === 'invalid' || result.status === 'forbidden') {
+      return this.reject(sent, { message: result.message, errors: result.errors || [] });
+    }
+    const entry = await this.unchanged(sent);
+    const local = await this.store.getRecord(result.id);
+    if (result.status === 'ok') {
+      this.tally.sent += 1;
+      if (entry) {
+        await this.store.deleteOutbox(sent.key);
+      } else {
+        // Saved again while this went out: the newer save builds on the revision just made.
+        const newer = await this.store.getOutbox(sent.key);
+        if (newer) await this.store.putOutbox({ ...newer, change: { ...newer.change, base_rev: result.rev } });
+      }
+      if (local) await this.store.putRecord({ ...local, rev: result.rev });
+    } else if (result.status === 'conflict') {
+      // The server kept this version as a conflict next to its own: the user decides, field by field.
+      this.tally.conflicts += 1;
+      if (entry) {
+        await this.store.deleteOutbox(sent.key);
+        await this.store.putRecord(fromServer(result.current));
+      } else if (local) {
+        await this.store.putRecord({ ...local, conflicts: result.current.conflicts || [] });
+      }
+    }
+  }
+
+  async applyChanges(changes) {
+    for (const change of changes) {
+      if (change.kind === 'case') {
+        await this.store.putCase(change.case);
+      } else if (change.kind === 'record') {
+        await this.store.exclusive(async () => {
+          const pending = await this.store.getOutbox(outboxKey('record', change.record.id));
+          const local = await this.store.getRecord(change.record.id);
+          // A local change not sent yet stays as typed; it learns only of the server's open conflicts.
+          if (pending && local) await this.store.putRecord({ ...local, conflicts: change.record.conflicts || [] });
+          else await this.store.putRecord(fromServer(change.record));
+        });
+      }
+    }
+  }
+
+  async post(body) {
+    const cursor = await this.store.getMeta('cursor');
+    const response = await api('POST', '/sync', { ...body, since: cursor ?? null });
+    await this.applyChanges(response.changes);
+    await this.store.setMeta('cursor', response.cursor);
+    return response;
+  }
+
+  async push(batch) {
+    const cases = batch.filter((e) => e.kind === 'case');
+    const records = batch.filter((e) => e.kind === 'record');
+    let response;
+    try {
+      response = await this.post({ cases: cases.map((e) => e.change), push: records.map((e) => e.change) });
+    } catch (error) {
+      if (!(error instanceof ApiError) || ![400, 413, 422].includes(error.status)) throw error;
+      if (error.status === 413 && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        const first = await this.push(batch.slice(0, half));
+        const second = await this.push(batch.slice(half));
+        return first && second;
+      }
+      // The request as a whole was refused: every change in it stays, with the reason.
+      const reason = { message: error.message, errors: error.body.errors || [] };
+      for (const entry of batch) await this.store.exclusive(() => this.reject(entry, reason));
+      return true;
+    }
+    const byKey = new Map(batch.map((e) => [e.key, e]));
+    for (const result of response.case_results) {
+      await this.store.exclusive(() => this.caseResult(byKey.get(outboxKey('case', result.id)), result));
+    }
+    for (const result of response.results) {
+      await this.store.exclusive(() => this.recordResult(byKey.get(outboxKey('record', result.id)), result));
+    }
+    return response.more;
+  }
+
+  async run(userId) {
+    const who = await api('GET', '/session');
+    // A shared tablet: the browser's session may belong to someone else than the unlocked account.
+    if (who.user.id !== userId) return { status: 'login' };
+    const entries = (await this.store.listOutbox()).filter((e) => e.state === 'pending');
+    entries.sort((a, b) => (a.kind === b.kind ? a.order - b.order : a.kind === 'case' ? -1 : 1));
+    let done = 0;
+    this.progress({ phase: 'sending', done, total: entries.length });
+    let more = true;
+    for (const batch of batches(entries)) {
+      more = await this.push(batch);
+      done += batch.length;
+      this.progress({ phase: 'sending', done, total: entries.length });
+    }
+    if (!entries.length) more = true;
+    while (more) {
+      this.progress({ phase: 'receiving' });
+      ({ more } = await this.post({}));
+    }
+    await this.store.setMeta('last_sync', new Date().toISOString());
+    return { status: 'ok', ...this.tally };
+  }
+}
+
+let running = null;
+
+// One sync per account at a time, across tabs too; a tab that finds another tab syncing leaves it to that one.
+function oneAtATime(store, work) {
+  if (!navigator.locks) return work();
+  return navigator.locks.request(`safefuture-sync-${store.account.user_id}`, { ifAvailable: true },
+    (lock) => (lock ? work() : { status: 'ok', sent: 0, conflicts: 0, rejected: 0 }));
+}
+
+// Returns {status: 'ok' | 'offline' | 'login' | 'error', sent, conflicts, rejected, message?}.
+export function syncNow(store, progress = () => {}) {
+  if (!running) {
+    running = (async () => {
+      try {
+        return await oneAtATime(store, () => new Run(store, progress).run(store.account.user_id));
+      } catch (error) {
+        if (error instanceof Unreachable) return { status: 'offline' };
+        if (error instanceof ApiError && error.status === 401) return { status: 'login' };
+        return { status: 'error', message: error.message };
+      } finally {
+        running = null;
+      }
+    })();
+  }
+  return running;
+}

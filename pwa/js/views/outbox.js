@@ -1,0 +1,46 @@
+// The outbox: what this device has not sent yet, and what the server refused, with its reasons.
+import { h } from '../dom.js';
+import { t, tn, formatDateTime } from '../i18n.js';
+import { schemaOf, shortTitle } from '../forms.js';
+import { placeName } from '../form-renderer.js';
+import { badge } from './common.js';
+
+async function describe(app, entry) {
+  const caseValue = await app.store.getCase(entry.label.case_id);
+  const code = caseValue ? caseValue.client_code : '?';
+  if (entry.kind === 'case') return { title: t('New case %(code)s', { code }), href: `#/case/${entry.id}`, schema: null };
+  let schema = null;
+  try { schema = await schemaOf(entry.change.form_id, entry.change.form_version); } catch { /* not on this device */ }
+  return { title: `${schema ? shortTitle(schema) : entry.change.form_id} · ${t('Case %(code)s', { code })}`,
+    href: `#/record/${entry.id}/edit`, schema };
+}
+
+export async function render(app) {
+  const entries = await app.store.listOutbox();
+  const items = await Promise.all(entries.map(async (entry) => {
+    const { title, href, schema } = await describe(app, entry);
+    const rejected = entry.state === 'rejected';
+    const details = rejected ? h('div', { class: 'reason' },
+      h('p', {}, entry.error.message),
+      entry.error.errors && entry.error.errors.length ? h('ul', {}, entry.error.errors.map((e) => {
+        const place = schema && e.path.startsWith('/data/') ? placeName(schema, e.path.slice(5)) : e.path;
+        return h('li', {}, place ? `${place}: ${e.message}` : e.message);
+      })) : null) : null;
+    const resend = rejected ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      await app.retry(entry.key);
+      await app.sync();
+    } }, t('Send again')) : null;
+    return h('li', { class: `outbox-entry ${rejected ? 'rejected' : ''}` },
+      h('div', { class: 'title-row' }, h('span', { class: 'card-title' }, title),
+        rejected ? badge('rejected', t('Refused by the server')) : badge('pending', t('Waiting to be sent'))),
+      h('p', { class: 'card-meta' }, t('Saved %(time)s', { time: formatDateTime(entry.queued_at) })),
+      details,
+      h('div', { class: 'actions' }, h('a', { class: 'button', href }, rejected ? t('Open and fix') : t('Open')), resend));
+  }));
+  return h('div', { class: 'panel' },
+    h('h1', {}, t('Outbox')),
+    h('p', {}, entries.length
+      ? tn('%(count)s change is kept on this device until the server confirms it.', '%(count)s changes are kept on this device until the server confirms them.', entries.length)
+      : t('Everything saved on this device has reached the server.')),
+    entries.length ? h('ul', { class: 'outbox', id: 'outbox-list' }, items) : null);
+}

@@ -1,0 +1,117 @@
+// Filling in an instrument: a new record or an existing one, saved on the device as a draft (never blocked)
+// or finalised (only when the answers are complete and valid). A final record opens read-only first.
+import { h, toast, announce } from '../dom.js';
+import { t, tn, formatDateTime } from '../i18n.js';
+import { outboxKey } from '../outbox.js';
+import { currentSchema, schemaOf, formTitle } from '../forms.js';
+import { prepare } from '../schema-validate.js';
+import { renderForm } from '../form-renderer.js';
+import { sameJSON } from '../json.js';
+import { recordBadges, openConflicts } from './case.js';
+
+// The server reports paths from the change's root, where the answers live under /data.
+function answerErrors(errors) {
+  return (errors || []).filter((e) => e.path.startsWith('/data')).map((e) => ({ ...e, path: e.path.slice(5) }));
+}
+
+export async function render(app, { recordId, caseId, formId, edit = false }) {
+  let record = recordId ? await app.store.getRecord(recordId) : null;
+  let schema;
+  if (record) {
+    schema = await schemaOf(record.form_id, record.form_version);
+  } else if (caseId && formId) {
+    schema = await currentSchema(formId);
+    record = { id: crypto.randomUUID(), case_id: caseId, form_id: formId, form_version: schema.version,
+      status: 'draft', data: {}, rev: null, conflicts: [] };
+  } else {
+    return h('div', { class: 'panel' }, h('h1', {}, t('Record not found on this device.')),
+      h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
+  }
+  const isNew = !recordId;
+  const caseValue = await app.store.getCase(record.case_id);
+  const entry = await app.store.getOutbox(outboxKey('record', record.id));
+  const readOnly = !isNew && record.status === 'final' && !edit;
+  let dirty = false;
+  let saved = !isNew;
+
+  const badges = h('span', { class: 'badges' }, recordBadges(record, entry));
+  const meta = h('p', { class: 'card-meta' },
+    caseValue ? t('Case %(code)s', { code: caseValue.client_code }) : '',
+    ` · ${t('Version %(version)s of the instrument', { version: record.form_version })}`,
+    record.saved_at ? ` · ${t('Saved %(time)s', { time: formatDateTime(record.saved_at) })}` : '');
+  const banners = h('div', { class: 'banners' });
+  if (openConflicts(record, entry).length) {
+    banners.append(h('div', { class: 'banner conflict', role: 'alert' },
+      h('span', {}, t('Someone else saved another version of this record. Both are kept until you choose.')),
+      h('a', { class: 'button', href: `#/record/${record.id}/conflict` }, t('Compare and choose'))));
+  }
+  if (entry && entry.state === 'rejected') {
+    banners.append(h('div', { class: 'banner rejected', role: 'alert' },
+      h('strong', {}, t('The server did not accept the last version:')), ' ', entry.error.message,
+      h('p', {}, t('Fix the answers marked below and save again: the change is sent anew.'))));
+  }
+
+  const form = renderForm(schema, record.data, { readOnly, onChange: () => { dirty = true; } });
+  if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
+
+  async function save(status, { quiet = false } = {}) {
+    const { errors, data } = prepare(schema, form.data(), status);
+    if (status === 'final' && errors.length) {
+      const count = form.setErrors(errors);
+      form.focusErrors();
+      announce(tn('Not finalised: %(count)s answer to check.', 'Not finalised: %(count)s answers to check.', count));
+      return false;
+    }
+    // The change is based on the server revision this form's answers descend from. While the device's copy
+    // still holds what this form saved last, its revision is that base (our own save, maybe confirmed by now);
+    // if a sync replaced it with someone else's version, the base stays and the server keeps both.
+    const stored = await app.store.getRecord(record.id);
+    const base = stored && sameJSON(stored.data, record.data) ? stored.rev : record.rev;
+    record = { ...record, rev: base, conflicts: stored ? stored.conflicts : [], data, status,
+      saved_at: new Date().toISOString() };
+    await app.saveRecord(record);
+    dirty = false;
+    if (!saved) {
+      saved = true;
+      history.replaceState(null, '', `#/record/${record.id}${status === 'final' ? '' : '/edit'}`);
+    }
+    if (quiet) return true;
+    form.setErrors(errors);
+    badges.replaceChildren(...recordBadges(record, await app.store.getOutbox(outboxKey('record', record.id))).filter(Boolean));
+    if (status === 'final') {
+      toast(t('Finalised. Saved on this device.'));
+      app.go(`#/record/${record.id}`);
+    } else {
+      toast(errors.length
+        ? tn('Draft saved on this device. %(count)s answer to check before finalising.', 'Draft saved on this device. %(count)s answers to check before finalising.', errors.length)
+        : t('Draft saved on this device.'));
+    }
+    return true;
+  }
+
+  // Nothing typed is dropped: leaving, locking or hiding the app saves what changed. A final record stays
+  // final if the change keeps it complete; otherwise it becomes a draft.
+  if (!readOnly) {
+    app.leaveHook = async () => {
+      if (!dirty || !app.store) return;
+      const status = record.status === 'final' && !prepare(schema, form.data(), 'final').errors.length ? 'final' : 'draft';
+      await save(status, { quiet: true });
+    };
+  }
+
+  const actions = readOnly
+    ? h('div', { class: 'actions' }, h('a', { class: 'button primary', href: `#/record/${record.id}/edit` }, t('Edit')))
+    : h('div', { class: 'actions sticky' },
+      h('button', { type: 'button', class: 'secondary', id: 'save-draft', onclick: () => save('draft') }, t('Save draft')),
+      h('button', { type: 'button', class: 'primary', id: 'finalise', onclick: () => save('final') }, t('Finalise')));
+
+  return h('div', { class: 'panel record' },
+    h('p', {}, h('a', { href: `#/case/${record.case_id}` }, `← ${caseValue ? t('Case %(code)s', { code: caseValue.client_code }) : t('Cases')}`)),
+    h('div', { class: 'title-row' }, h('h1', {}, formTitle(schema)), badges),
+    meta,
+    schema.description ? h('details', { class: 'about' }, h('summary', {}, t('About this instrument')), h('p', {}, t(schema.description))) : null,
+    banners,
+    readOnly ? null : h('p', { class: 'hint' }, t('Answers marked * are needed to finalise. A draft can be saved at any time.')),
+    form.element,
+    actions);
+}

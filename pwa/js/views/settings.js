@@ -1,0 +1,52 @@
+// Settings: language, this device's storage, the account, lock and log out.
+import { h } from '../dom.js';
+import { t, tn, formatDateTime } from '../i18n.js';
+import { languagePicker, errorBox, showError } from './common.js';
+
+async function storageFacts() {
+  const facts = { persisted: null, usage: null, quota: null };
+  if (navigator.storage && navigator.storage.persisted) facts.persisted = await navigator.storage.persisted();
+  if (navigator.storage && navigator.storage.estimate) Object.assign(facts, await navigator.storage.estimate());
+  return facts;
+}
+
+const megabytes = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+export async function render(app) {
+  const facts = await storageFacts();
+  const offlineReady = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+  const account = app.store.account;
+  const error = errorBox();
+  const logoutButton = h('button', { type: 'button', class: 'danger', id: 'logout' }, t('Log out'));
+  logoutButton.addEventListener('click', async () => {
+    showError(error, '');
+    const result = await app.logout();
+    if (result.refused === 'unsent') {
+      showError(error, tn('You cannot log out yet: %(count)s change has not reached the server. Logging out removes your data from this device, so sync first (or fix what the server refused).',
+        'You cannot log out yet: %(count)s changes have not reached the server. Logging out removes your data from this device, so sync first (or fix what the server refused).', result.count));
+    } else if (result.refused === 'offline') {
+      showError(error, t('Logging out needs a connection, so the server can end your session. Lock the app instead.'));
+    }
+  });
+  return h('div', { class: 'panel' },
+    h('h1', {}, t('Settings')),
+    h('section', { class: 'group' }, languagePicker(app, 'settings-language')),
+    h('section', { class: 'group' }, h('h2', {}, t('This device')),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('Works without a connection')),
+        h('dd', { id: 'offline-ready' }, offlineReady ? t('Yes') : t('Not yet: keep the app open while online.')),
+        h('dt', {}, t('Persistent storage')),
+        h('dd', { id: 'persistent' }, facts.persisted === null ? t('Unknown') : facts.persisted
+          ? t('Granted: the browser will not clear this app\'s data.') : t('Not granted: the browser may clear data when space runs low. Sync often.')),
+        facts.usage !== null ? [h('dt', {}, t('Space used')),
+          h('dd', {}, t('%(used)s MB of %(quota)s MB', { used: megabytes(facts.usage), quota: megabytes(facts.quota) }))] : null,
+        h('dt', {}, t('Last sync')),
+        h('dd', {}, app.lastSync ? formatDateTime(app.lastSync) : t('Not synced yet')))),
+    h('section', { class: 'group' }, h('h2', {}, t('Account')),
+      h('p', {}, t('Logged in as %(email)s', { email: account.email })),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => app.lock('button') }, t('Lock now')),
+        logoutButton),
+      h('p', { class: 'hint' }, t('The app locks itself after 5 minutes without use. Logging out ends your session and removes your data from this device.')),
+      error));
+}

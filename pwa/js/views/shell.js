@@ -1,0 +1,70 @@
+// The bar above every screen: where am I, what has not been sent, sync and lock.
+import { h } from '../dom.js';
+import { t, tn, formatWhen } from '../i18n.js';
+
+let parts = null;
+
+export function renderTopbar(app) {
+  const bar = document.getElementById('topbar');
+  const brand = h('a', { class: 'brand', href: app.store ? '#/cases' : '#/' },
+    h('img', { src: '/icons/icon.svg', alt: '', width: '32', height: '32' }), 'Safe Future');
+  const update = h('div', { class: 'banner update', hidden: true },
+    h('span', {}, t('A new version of the app is ready.')),
+    h('button', { type: 'button', onclick: () => app.applyUpdate() }, t('Use it now')));
+  if (!app.store) {
+    parts = { update };
+    bar.replaceChildren(h('div', { class: 'bar' }, brand), update);
+    return;
+  }
+  const lock = h('button', { type: 'button', id: 'lock-button', class: 'secondary', onclick: () => app.lock('button') },
+    t('Lock'));
+  const network = h('span', { class: 'badge offline' }, t('Offline'));
+  const unsent = h('span', { id: 'unsent', class: 'unsent' });
+  const last = h('span', { id: 'last-sync', class: 'last-sync' });
+  const syncButton = h('button', { type: 'button', id: 'sync-button', onclick: () => app.sync() }, t('Sync now'));
+  const login = h('div', { class: 'banner login', hidden: true },
+    h('span', {}, t('Your session on the server has ended: log in again to send your changes. Nothing is lost.')),
+    h('a', { href: '#/login', class: 'button' }, t('Log in')));
+  const outboxCount = h('span', { class: 'count' });
+  const nav = h('nav', { 'aria-label': t('Main') },
+    h('a', { href: '#/cases', 'data-section': 'case' }, t('Cases')),
+    h('a', { href: '#/outbox', 'data-section': 'outbox' }, t('Outbox'), outboxCount),
+    h('a', { href: '#/settings', 'data-section': 'settings' }, t('Settings')));
+  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount };
+  bar.replaceChildren(
+    h('div', { class: 'bar' }, brand, lock),
+    h('div', { class: 'status' }, h('div', { class: 'status-text', role: 'status' }, network, unsent, last), syncButton),
+    login, update, nav,
+  );
+  updateStatus(app);
+}
+
+export function updateStatus(app) {
+  if (!parts) return;
+  parts.update.hidden = !app.updateReady;
+  if (!parts.unsent) return;
+  parts.network.hidden = navigator.onLine;
+  const { total, rejected } = app.outbox;
+  if (app.progress && app.progress.phase === 'sending' && app.progress.total) {
+    parts.unsent.textContent = t('Sending %(done)s of %(total)s', app.progress);
+  } else if (app.progress) {
+    parts.unsent.textContent = t('Receiving changes…');
+  } else if (total) {
+    parts.unsent.textContent = tn('%(count)s change not sent yet', '%(count)s changes not sent yet', total)
+      + (rejected ? ` (${tn('%(count)s refused', '%(count)s refused', rejected)})` : '');
+  } else {
+    parts.unsent.textContent = t('All changes sent');
+  }
+  parts.unsent.classList.toggle('pending', total > 0);
+  parts.last.textContent = app.lastSync ? t('Last sync: %(time)s', { time: formatWhen(app.lastSync) })
+    : t('Not synced yet');
+  parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
+  parts.login.hidden = !app.loginNeeded;
+  parts.outboxCount.textContent = total ? String(total) : '';
+  const first = location.hash.split('/')[1] || '';
+  const section = ['cases', 'case', 'record'].includes(first) ? 'case' : first;
+  for (const link of parts.nav.querySelectorAll('a')) {
+    if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
