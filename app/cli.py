@@ -1,4 +1,5 @@
-"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user; verify-audit and notify-due."""
+"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user; verify-audit, notify-due and
+migrate-to-postgresql."""
 from __future__ import annotations
 
 import getpass
@@ -39,7 +40,9 @@ def register(app) -> None:
         from waitress import serve as waitress_serve
 
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
-        waitress_serve(current_app, host=host, port=port, threads=threads, ident="safefuture")
+        # The app itself, not the `current_app` proxy: waitress calls it from its own threads, outside this
+        # command's application context.
+        waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="safefuture")
 
     @app.cli.command("first-run")
     def first_run():
@@ -98,3 +101,50 @@ def register(app) -> None:
         reminders = monitoring.notify_due(c)
         push.sender(c).wait_idle(timeout=c.config["PUSH_TIMEOUT_SECONDS"] * 3)
         click.echo(f"{reminders} monitoring reminders, {expired} expired consents")
+
+    @app.cli.command("migrate-to-postgresql")
+    @click.argument("url")
+    def migrate_to_postgresql(url: str):
+        """Copy this data directory's TinyDB store into an empty PostgreSQL database and verify the copy.
+
+        URL is a postgresql:// URL; keep the password out of it (use PGPASSWORD or ~/.pgpass). Stop the app
+        servers first: writes wait while the copy runs, and a server still on TinyDB afterwards writes there.
+        """
+        import psycopg
+
+        from .storage.base import CorruptStore
+        from .storage.crypto import DataCipher, load_or_create_key
+        from .storage.migration import TargetNotEmpty, migrate
+        from .storage.postgresql_store import PostgreSQLStore
+        from .storage.tinydb_store import TinyDBStore
+
+        source = current_app.extensions["safefuture"].store
+        if not isinstance(source, TinyDBStore):
+            click.echo("Error: the configured store is not TinyDB; run this with SAFEFUTURE_STORE=tinydb (the "
+                       "default) and the data directory to copy.", err=True)
+            sys.exit(2)
+        try:
+            target = PostgreSQLStore(url, DataCipher(load_or_create_key(current_app.config["KEY_FILE"])))
+        except (psycopg.OperationalError, CorruptStore) as e:
+            click.echo(f"Error: cannot open the PostgreSQL store: {e}", err=True)
+            sys.exit(2)
+        try:
+            with source.exclusive():
+                checks = migrate(source, target)
+        except TargetNotEmpty as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        finally:
+            target.close()
+        click.echo("| table | rows in TinyDB | rows in PostgreSQL | checksum (sha256, first 16) | match |")
+        click.echo("|---|---:|---:|---|---|")
+        for check in checks:
+            checksum = check.source_checksum[:16] if check.matches else (
+                f"{check.source_checksum[:16]} vs {check.target_checksum[:16]}")
+            click.echo(f"| {check.table} | {check.source_rows} | {check.target_rows} | {checksum} | "
+                       f"{'yes' if check.matches else 'NO'} |")
+        if not all(check.matches for check in checks):
+            click.echo("Error: the copy differs from the source (see the table). Do not switch to it.", err=True)
+            sys.exit(1)
+        click.echo(f"Copied and verified. Now run every app server with SAFEFUTURE_STORE set to this URL and "
+                   f"the same data key ({current_app.config['KEY_FILE']}).")

@@ -1,14 +1,19 @@
 """Benchmark (not a test): does the cost of one record write grow with the number of stored records?
 
-Compares TinyDBStore (partitioned files) with a naive single-file TinyDB store that keeps every record in one
-JSON file, using the same atomic write (temporary file, fsync, rename), the same locks and the same encryption.
-The naive store only upserts the record (no index, no change feed), so it does less work per write than ours.
+Compares every store side by side: the in-memory store (the floor: decide and copies, no I/O), TinyDBStore
+(partitioned files), PostgreSQLStore, and a naive single-file TinyDB store that keeps every record in one JSON
+file, using the same atomic write (temporary file, fsync, rename), the same locks and the same encryption as
+TinyDBStore. The naive store only upserts the record (no index, no change feed), so it does less work per write.
 
-For each size it fills both stores up to that many records (10 per case, ~3 KB of Overzicht 1 answers each),
+For each size it fills every store up to that many records (10 per case, ~3 KB of Overzicht 1 answers each),
 then times single writes: a new record in an existing case, and a new revision of an existing record.
-Filling skips fsync to save time; every timed write fsyncs.
+Filling TinyDB skips fsync to save time; every timed write is durable (fsync, or a PostgreSQL commit, which
+is durable when the server runs with fsync on, as scripts/bench starts it).
 
-    python bench/store_growth.py [--writes 30] [--sizes 100,1000,10000] [--dir DIR]
+    python bench/store_growth.py [--writes 30] [--sizes 100,1000,10000] [--dir DIR] [--postgresql URL]
+
+URL is a PostgreSQL server where the benchmark may create (and then drops) a database; without one, the
+PostgreSQL column is left out.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
@@ -33,11 +38,14 @@ from app.storage.base import Decide  # noqa: E402
 from app.storage.codec import EncryptedCodec  # noqa: E402
 from app.storage.crypto import DataCipher  # noqa: E402
 from app.storage.tinydb_files import open_db  # noqa: E402
+from bench.workload import answers  # noqa: E402
+from app.storage.memory import MemoryStore  # noqa: E402
+from app.storage.postgresql_store import PostgreSQLStore  # noqa: E402
 from app.storage.tinydb_store import TinyDBStore  # noqa: E402
+from tests.postgres import temporary_database  # noqa: E402
 
 ORG = "org-bench"
 RECORDS_PER_CASE = 10
-SCORES = ("--", "-", "+", "++")
 
 
 class NaiveSingleFileStore:
@@ -68,17 +76,6 @@ class NaiveSingleFileStore:
         with self._thread_lock, self._file_lock, open_db(self._path) as db:
             db.storage.write({"records": {**(db.storage.read() or {}).get("records", {}),
                                           **{s.id: self._codec.record_to_doc(s) for s in states}}})
-
-
-def answers(rng: random.Random, n: int) -> dict:
-    """A filled-in Overzicht 1 of about 3 KB."""
-    note = "Client describes the situation in her own words; counsellor notes follow-up. "
-
-    def block():
-        return {f"f{i}": {"score": rng.choice(SCORES), "note": note + str(rng.random())} for i in range(1, 11)}
-
-    return {"scored_on": "2024-05-01", "occasion": f"future conversation {n}", "status": "b8_3",
-            "status_note": note * 4, "nl": block(), "coo": block()}
 
 
 def new_record(rng: random.Random, record_id: str, case_count: int) -> RecordChange:
@@ -113,10 +110,12 @@ def median_write_ms(store, changes: list[RecordChange]) -> float:
     return statistics.median(times)
 
 
-def run(sizes: list[int], writes: int, directory: Path) -> list[dict]:
+def run(sizes: list[int], writes: int, directory: Path, postgresql_url: str | None) -> list[dict]:
     rng = random.Random(7)
     cipher = DataCipher(os.urandom(32))
-    ours = TinyDBStore(directory / "store", cipher)
+    stores = {"memory": MemoryStore(), "TinyDBStore": TinyDBStore(directory / "store", cipher)}
+    if postgresql_url:
+        stores["PostgreSQLStore"] = PostgreSQLStore(postgresql_url, cipher)
     naive = NaiveSingleFileStore(directory, cipher)
     record_ids: list[str] = []
     rows = []
@@ -126,30 +125,32 @@ def run(sizes: list[int], writes: int, directory: Path) -> list[dict]:
         with without_fsync():
             while len(record_ids) < size:
                 record_id = f"rec-{len(record_ids):06d}"
-                filled.append(ours.apply_record_change(new_record(rng, record_id, cases), ORG, decide).state)
+                change = new_record(rng, record_id, cases)
+                outcomes = [store.apply_record_change(change, ORG, decide) for store in stores.values()]
+                filled.append(outcomes[0].state)
                 record_ids.append(record_id)
             naive.fill(filled)
-        row = {"records": size}
-        for name, store in (("ours", ours), ("naive", naive)):
+        for name, store in {**stores, "naive single file": naive}.items():
             creates = [new_record(rng, f"{name}-{size}-{i}", cases) for i in range(writes)]
             edits = [edit(rng, store.get_record(record_id)) for record_id in rng.sample(record_ids, writes)]
-            row[f"{name}_new"] = median_write_ms(store, creates)
-            row[f"{name}_edit"] = median_write_ms(store, edits)
-        rows.append(row)
+            rows.append({"store": name, "write": "new record", "records": size,
+                         "ms": median_write_ms(store, creates)})
+            rows.append({"store": name, "write": "new revision", "records": size, "ms": median_write_ms(store, edits)})
         print(f"  measured at {size:,} records", file=sys.stderr)
+    for store in stores.values():
+        store.close()
     return rows
 
 
-def table(rows: list[dict]) -> str:
-    columns = [("ours_new", "TinyDBStore new record"), ("ours_edit", "TinyDBStore new revision"),
-               ("naive_new", "naive single file new record"), ("naive_edit", "naive single file new revision")]
-    lines = ["| stored records | " + " | ".join(title + " (ms)" for _, title in columns) + " |",
-             "|---:|" + "---:|" * len(columns)]
+def table(rows: list[dict], sizes: list[int]) -> str:
+    lines = ["| store | write | " + " | ".join(f"{size:,} records (ms)" for size in sizes)
+             + f" | ratio {sizes[-1]:,} / {sizes[0]:,} |", "|---|---|" + "---:|" * (len(sizes) + 1)]
+    cells: dict[tuple[str, str], dict[int, float]] = {}
     for row in rows:
-        lines.append(f"| {row['records']:,} | " + " | ".join(f"{row[key]:.2f}" for key, _ in columns) + " |")
-    first, last = rows[0], rows[-1]
-    lines.append(f"| **ratio {last['records']:,} / {first['records']:,}** | "
-                 + " | ".join(f"**{last[key] / first[key]:.2f}x**" for key, _ in columns) + " |")
+        cells.setdefault((row["store"], row["write"]), {})[row["records"]] = row["ms"]
+    for (store, write), by_size in cells.items():
+        lines.append(f"| {store} | {write} | " + " | ".join(f"{by_size[size]:.2f}" for size in sizes)
+                     + f" | **{by_size[sizes[-1]] / by_size[sizes[0]]:.2f}x** |")
     return "\n".join(lines)
 
 
@@ -158,14 +159,19 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=30, help="timed writes per size and kind (median)")
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated record counts, ascending")
     parser.add_argument("--dir", type=Path, default=None, help="where to create the stores (default: a temp dir)")
+    parser.add_argument("--postgresql", default=os.environ.get("SAFEFUTURE_BENCH_PG"),
+                        help="a PostgreSQL server URL (default: $SAFEFUTURE_BENCH_PG); a database is created on it")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory(dir=args.dir) as directory:
-        started = time.perf_counter()
-        rows = run(sizes, args.writes, Path(directory))
-    print(f"Median ms per record write ({args.writes} writes per cell, fsync on, ~3 KB records, "
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=args.dir) as directory, ExitStack() as stack:
+        url = stack.enter_context(temporary_database(args.postgresql)) if args.postgresql else None
+        if not url:
+            print("  no --postgresql server given: PostgreSQLStore left out", file=sys.stderr)
+        rows = run(sizes, args.writes, Path(directory), url)
+    print(f"Median ms per record write ({args.writes} writes per cell, durable writes, ~3 KB records, "
           f"{RECORDS_PER_CASE} records per case; run took {time.perf_counter() - started:.0f} s)\n")
-    print(table(rows))
+    print(table(rows, sizes))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..domain.access import Scope
-from ..domain.errors import N_, Forbidden, Invalid, NotFound
+from ..domain.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from ..domain.handover import report_period
 from ..domain.model import RECORD_STATUSES, Case, RecordState, User
 from ..domain.revisions import Outcome, RecordChange, decide
@@ -61,9 +62,11 @@ def _parse(record_id: str, payload) -> dict:
     return payload
 
 
-def save_record(c: Container, user: User, scope: Scope, record_id: str, payload) -> SaveResult:
+def _change(c: Container, user: User, scope: Scope, record_id: str, payload,
+            case_of: Callable[[str], Case | None]) -> tuple[RecordChange, Case]:
+    """The change a request asks for, parsed, authorised for its case and validated against its form."""
     p = _parse(record_id, payload)
-    case = c.store.get_case(p["case_id"].lower())
+    case = case_of(p["case_id"].lower())
     if case is None or not scope.may_write_case(case):
         # The same answer whether the case exists elsewhere or not at all: nothing leaks.
         raise Forbidden(N_("You may not write records in this case."))
@@ -82,21 +85,67 @@ def save_record(c: Container, user: User, scope: Scope, record_id: str, payload)
     change = RecordChange(id=record_id.lower(), case_id=case.id, form_id=form.id, form_version=form.version,
                           status=p["status"], data=data, base_rev=p.get("base_rev"), saved_by=user.id,
                           saved_at=c.now(), device_id=p.get("device_id"), resolves=list(p.get("resolves", [])))
+    return change, case
 
-    def guarded(state, ch, org_id):
-        if state is not None and not scope.may_write_record(state):
+
+class _Guard:
+    """`decide` behind the scope's check on the record itself, run by the store under its lock. A record that
+    a partner organisation creates in a handed-over case is theirs to write from then on, in the same batch too."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    def __call__(self, state: RecordState | None, change: RecordChange, org_id: str) -> Outcome:
+        if state is not None and not self.scope.may_write_record(state):
             raise Forbidden(N_("You may not write records in this case."))
-        return decide(state, ch, org_id)
+        outcome = decide(state, change, org_id)
+        if outcome.created and org_id not in self.scope.org_ids:
+            self.scope = self.scope.with_own_record(change.id)
+        return outcome
 
-    outcome = c.store.apply_record_change(change, case.org_id, guarded)
-    partner_record = outcome.created and not scope.owns_case(case)
-    if partner_record:
-        handovers.register_partner_record(c, user, case, change.id)
-    if outcome.changed:
-        audit.record(c, user, "write_record", case_id=case.id, record_id=change.id, device_id=change.device_id,
-                     status=outcome.status, rev=outcome.rev)
-        _tell_others(c, user, case, outcome)
-    return SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record)
+
+def save_records(c: Container, user: User, scope: Scope,
+                 items: list[tuple[str, object]]) -> tuple[list[SaveResult | DomainError], Scope]:
+    """Save a batch of changes (record id, payload) in one store step; returns a result or the error for each,
+    in order, and the scope after the batch (a partner's new records are theirs)."""
+    results: list[SaveResult | DomainError | None] = [None] * len(items)
+    prepared: list[tuple[int, RecordChange, Case]] = []
+    cases: dict[str, Case | None] = {}  # a week of work touches a few cases: read each once
+
+    def case_of(case_id: str) -> Case | None:
+        if case_id not in cases:
+            cases[case_id] = c.store.get_case(case_id)
+        return cases[case_id]
+
+    for i, (record_id, payload) in enumerate(items):
+        try:
+            prepared.append((i, *_change(c, user, scope, record_id, payload, case_of)))
+        except DomainError as e:
+            results[i] = e
+    guard = _Guard(scope)
+    outcomes = c.store.apply_record_changes([(change, case.org_id) for _, change, case in prepared], guard)
+    writes = []
+    for (i, change, case), outcome in zip(prepared, outcomes):
+        if isinstance(outcome, DomainError):
+            results[i] = outcome
+            continue
+        partner_record = outcome.created and not scope.owns_case(case)
+        if partner_record:
+            handovers.register_partner_record(c, user, case, change.id)
+        if outcome.changed:
+            writes.append(audit.event(c, user, "write_record", case_id=case.id, record_id=change.id,
+                                      device_id=change.device_id, status=outcome.status, rev=outcome.rev))
+            _tell_others(c, user, case, outcome)
+        results[i] = SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record)
+    audit.record_many(c, writes)
+    return results, guard.scope
+
+
+def save_record(c: Container, user: User, scope: Scope, record_id: str, payload) -> SaveResult:
+    (result,), _ = save_records(c, user, scope, [(record_id, payload)])
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 def _tell_others(c: Container, user: User, case: Case, outcome: Outcome) -> None:

@@ -59,21 +59,25 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
         except DomainError as e:
             case_results.append(_item_result(item_id, e))
 
-    results = []
-    for item in push:
+    # Every change is checked on its own; those that pass are saved together, in one step of the store.
+    results: list[dict | None] = [None] * len(push)
+    items = []
+    for i, item in enumerate(push):
         item_id = item.get("id") if isinstance(item, dict) else None
-        try:
-            if not isinstance(item_id, str):
-                raise Invalid(N_("The change is not valid."), [{"path": "/id", "message": N_("Not a valid id: expected a UUID.")}])
-            res = record_service.save_record(c, user, scope, item_id, item)
-            if res.partner_record:  # the partner's new record is theirs from now on, in this batch too
-                scope = scope.with_own_record(res.record.id)
-            entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
-            if res.status == "conflict":
-                entry["current"] = res.record.view()
-            results.append(entry)
-        except DomainError as e:
-            results.append(_item_result(item_id, e))
+        if isinstance(item_id, str):
+            items.append((i, item_id, item))
+        else:
+            results[i] = _item_result(item_id, Invalid(N_("The change is not valid."), [
+                {"path": "/id", "message": N_("Not a valid id: expected a UUID.")}]))
+    saved, scope = record_service.save_records(c, user, scope, [(item_id, item) for _, item_id, item in items])
+    for (i, item_id, _), res in zip(items, saved):
+        if isinstance(res, DomainError):
+            results[i] = _item_result(item_id, res)
+            continue
+        entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
+        if res.status == "conflict":
+            entry["current"] = res.record.view()
+        results[i] = entry
 
     changes, cursor = c.store.changes_since(since, scope, limit)
     return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes),

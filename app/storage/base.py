@@ -5,6 +5,7 @@ from typing import Callable, Protocol
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
+from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 
@@ -21,6 +22,14 @@ class StaleSequence(Exception):
 
 class CorruptStore(Exception):
     """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
+
+
+def only_outcome(results: list[Outcome | DomainError]) -> Outcome:
+    """The outcome of a batch of one change, raising its error: apply_record_change in terms of the batch."""
+    (result,) = results
+    if isinstance(result, DomainError):
+        raise result
+    return result
 
 
 class Store(Protocol):
@@ -46,9 +55,14 @@ class Store(Protocol):
 
     # Records. `apply_record_change` loads the record's state, calls `decide(state, change, org_id)` and
     # persists the outcome, all atomically with respect to every other writer (threads, processes, servers).
+    # `apply_record_changes` does the same for a batch (a sync push) in one step: the changes are decided in
+    # order, each seeing the ones before it; one that `decide` refuses with a DomainError changes nothing and
+    # its error takes its place in the results, the others go on.
     def get_record(self, record_id: str) -> RecordState | None: ...
     def list_records(self, case_id: str) -> list[RecordState]: ...
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome: ...
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
+                             decide: Decide) -> list[Outcome | DomainError]: ...
 
     # Small documents (handovers and their events, push subscriptions, inbox notifications, ...): JSON objects
     # with a string "id", kept per collection. `put_doc` inserts or replaces by id, atomically; with `feed`

@@ -1,13 +1,16 @@
 """The change feed of the TinyDB store, kept in a ChunkedLog.
 
-A change is first appended as *pending*, then the data it announces is written, then it is committed. A
+Changes are first appended as *pending*, then the data they announce is written, then they are committed. A
 reader stops at a pending change, so it never moves its cursor past data it could not yet read. If a writer
-dies in between, the next writer (or opening the store) commits the pending change: the data was written or
+dies in between, the next writer (or opening the store) commits the pending changes: the data was written or
 not, and a device told about an unchanged entity simply fetches it again. Nothing written goes unannounced.
+Writers are serialised, so the pending changes are always the end of the log: one writer's batch, which may
+reach back over several chunks.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from ..domain.access import Scope
 from ..domain.model import Change
@@ -18,33 +21,50 @@ class ChangeLog:
     def __init__(self, directory: Path):
         self._log = ChunkedLog(directory)
 
+    def _pending_end(self) -> tuple[list[tuple[int, dict]], int]:
+        """(the pending changes at the end of the log, oldest first; the number of the last change)."""
+        entries = self._log.tail()
+        last = entries[-1][0] if entries else 0
+        pending: list[tuple[int, dict]] = []
+        while entries:
+            in_chunk = [(seq, entry) for seq, entry in entries if entry.get("pending")]
+            pending = in_chunk + pending
+            first = entries[0][0]
+            if len(in_chunk) < len(entries) or first == 1:
+                break
+            entries = self._log.chunk_of(first - 1)  # the whole chunk was pending: the batch began earlier
+        return pending, last
+
     def last_seq(self) -> int:
-        tail = self._log.tail()
-        if not tail:
-            return 0
-        seq, entry = tail[-1]
-        return seq - 1 if entry.get("pending") else seq
+        """The number of the last committed change."""
+        pending, last = self._pending_end()
+        return pending[0][0] - 1 if pending else last
 
-    def _recovered_tail(self) -> list[tuple[int, dict]]:
-        tail = self._log.tail()
-        if tail and tail[-1][1].get("pending"):
-            self.commit(*tail[-1])  # its writer died before committing it
-        return tail
+    def recover(self) -> int:
+        """Commit changes left pending by a writer that died; returns the last number. Call with the write lock
+        held."""
+        pending, last = self._pending_end()
+        if pending:
+            self.commit(pending)
+        return last
 
-    def recover(self) -> None:
-        """Commit a change left pending by a writer that died. Call with the write lock held."""
-        self._recovered_tail()
+    def append_pending(self, entries: list[dict]) -> list[tuple[int, dict]]:
+        """Add changes (kind, entity_id, case_id, org_id) as pending, with one write per chunk; returns them
+        numbered. Call with the write lock held."""
+        last = self.recover()
+        numbered = [(last + 1 + i, entry) for i, entry in enumerate(entries)]
+        self._log.put_many([(seq, {**entry, "pending": True}) for seq, entry in numbered])
+        return numbered
 
-    def append_pending(self, kind: str, entity_id: str, case_id: str, org_id: str) -> tuple[int, dict]:
-        """Add a pending change and return its number and entry. Call with the write lock held."""
-        tail = self._recovered_tail()
-        seq = tail[-1][0] + 1 if tail else 1
-        entry = {"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id}
-        self._log.put(seq, {**entry, "pending": True})
-        return seq, entry
+    def commit(self, numbered: list[tuple[int, dict]]) -> None:
+        self._log.put_many([(seq, {k: v for k, v in entry.items() if k != "pending"}) for seq, entry in numbered])
 
-    def commit(self, seq: int, entry: dict) -> None:
-        self._log.put(seq, {k: v for k, v in entry.items() if k != "pending"})
+    def committed(self) -> Iterator[Change]:
+        """Every committed change, in order."""
+        for seq, entry in self._log.entries_after(0):
+            if entry.get("pending"):
+                return
+            yield Change(seq, entry["kind"], entry["entity_id"], entry["case_id"], entry["org_id"])
 
     def since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
         out, cursor = [], since

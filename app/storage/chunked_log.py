@@ -37,6 +37,10 @@ class ChunkedLog:
         self._last_chunk_hint = chunk
         return self._read(chunk)
 
+    def chunk_of(self, seq: int) -> list[tuple[int, dict]]:
+        """The entries of the chunk that holds entry `seq`."""
+        return self._read((seq - 1) // self._size)
+
     def put(self, seq: int, entry: dict) -> None:
         """Write entry `seq`: the next one after the tail, or the tail entry again to replace it."""
         with open_db(self._path((seq - 1) // self._size)) as db:

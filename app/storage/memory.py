@@ -6,9 +6,10 @@ import threading
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
+from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide, StaleSequence
+from .base import AlreadyExists, Decide, StaleSequence, only_outcome
 
 
 class MemoryStore:
@@ -89,12 +90,23 @@ class MemoryStore:
         return copy.deepcopy([r for r in self._records.values() if r.case_id == case_id])
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
+                             decide: Decide) -> list[Outcome | DomainError]:
+        results: list[Outcome | DomainError] = []
         with self._lock:
-            outcome = decide(copy.deepcopy(self._records.get(change.id)), change, org_id)
-            if outcome.changed:
-                self._records[change.id] = copy.deepcopy(outcome.state)
-                self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
-            return outcome
+            for change, org_id in changes:
+                try:
+                    outcome = decide(copy.deepcopy(self._records.get(change.id)), change, org_id)
+                except DomainError as error:
+                    results.append(error)
+                    continue
+                if outcome.changed:
+                    self._records[change.id] = copy.deepcopy(outcome.state)
+                    self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
+                results.append(outcome)
+        return results
 
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
         # Changes are numbered 1..n, so the slice starts at the cursor: no scan of older changes.

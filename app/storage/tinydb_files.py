@@ -125,8 +125,16 @@ class ShardedMap:
         return None if doc is None else doc["value"]
 
     def put(self, key: str, value) -> None:
-        with open_db(self._path_for(key)) as db:
-            db.table(self.TABLE).put(key, {"value": value})
+        self.put_many({key: value})
+
+    def put_many(self, values: dict) -> None:
+        """Set several keys with one write per shard they fall in."""
+        by_shard: dict[Path, dict[str, dict]] = {}
+        for key, value in values.items():
+            by_shard.setdefault(self._path_for(key), {})[key] = {"value": value}
+        for path, documents in by_shard.items():
+            with open_db(path) as db:
+                db.table(self.TABLE).put_many(documents)
 
     def discard(self, key: str) -> None:
         with open_db(self._path_for(key)) as db:

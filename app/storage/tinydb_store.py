@@ -34,9 +34,10 @@ from filelock import FileLock
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
+from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, only_outcome
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import EncryptedCodec
@@ -108,10 +109,13 @@ class TinyDBStore:
             yield
 
     def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[], None]) -> None:
-        """Write the data of a change between appending its change-feed entry as pending and committing it."""
-        seq, entry = self._changes.append_pending(kind, entity_id, case_id, org_id)
+        self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id}], write)
+
+    def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> None:
+        """Write the data of changes between appending their change-feed entries as pending and committing them."""
+        numbered = self._changes.append_pending(changes)
         write()
-        self._changes.commit(seq, entry)
+        self._changes.commit(numbered)
 
     def _decoded(self, what: str, decode: Callable[[dict], object], doc: dict):
         try:
@@ -228,20 +232,43 @@ class TinyDBStore:
         return [self._decoded(f"record {d.doc_id}", self._codec.doc_to_record, d) for d in docs]
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
+                             decide: Decide) -> list[Outcome | DomainError]:
         with self._writing():
-            before = self.get_record(change.id)
-            outcome = decide(before, change, org_id)
-            if outcome.changed:
-                state = outcome.state
-                if before is None:
-                    self._record_cases.put(state.id, state.case_id)
+            states: dict[str, RecordState | None] = {}
+            created: dict[str, str] = {}  # record id -> case id, for the record index
+            written: dict[str, RecordState] = {}
+            results: list[Outcome | DomainError] = []
+            for change, org_id in changes:
+                if change.id not in states:
+                    states[change.id] = self.get_record(change.id)
+                try:
+                    outcome = decide(states[change.id], change, org_id)
+                except DomainError as error:
+                    results.append(error)
+                    continue
+                if outcome.changed:
+                    if states[change.id] is None:
+                        created[change.id] = outcome.state.case_id
+                    states[change.id] = written[change.id] = outcome.state
+                results.append(outcome)
+            if written:
+                self._record_cases.put_many(created)
+                by_case: dict[str, dict[str, dict]] = {}
+                for state in written.values():
+                    by_case.setdefault(state.case_id, {})[state.id] = self._codec.record_to_doc(state)
 
-                def write() -> None:
-                    with open_db(self._case_path(state.case_id)) as db:
-                        db.table("records").put(state.id, self._codec.record_to_doc(state))
+                def write() -> None:  # one write per case file
+                    for case_id, docs in by_case.items():
+                        with open_db(self._case_path(case_id)) as db:
+                            db.table("records").put_many(docs)
 
-                self._announce("record", state.id, state.case_id, state.org_id, write)
-            return outcome
+                self._announce_many([{"kind": "record", "entity_id": r.state.id, "case_id": r.state.case_id,
+                                      "org_id": r.state.org_id} for r in results
+                                     if isinstance(r, Outcome) and r.changed], write)
+            return results
 
     # --- change feed -------------------------------------------------------------------------------------
 
@@ -322,6 +349,46 @@ class TinyDBStore:
             stored = {**edit, "seq": expected_last_seq + 1}
             self._socialmap_edits.put(stored["seq"], stored)
             return stored
+
+    # --- export (migration.py) -----------------------------------------------------------------------------
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No process writes to this store while the block runs (for a consistent export)."""
+        with self._writing():
+            yield
+
+    def _case_file_docs(self, table: str) -> Iterator:
+        for path in sorted((self._root / "cases").glob("*.json")):
+            with open_db(path) as db:
+                docs = db.table(table).all()
+            yield from docs
+
+    def _doc_ids(self, path: Path) -> list[str]:
+        with open_db(path) as db:
+            return [doc.doc_id for doc in db.table("docs").all()]
+
+    def export_rows(self, table: str) -> Iterator[dict]:
+        """Every row of one of migration.TABLES, decrypted, as plain dicts."""
+        def users() -> Iterator[dict]:
+            with open_db(self._root / "users.json") as db:
+                yield from (dict(doc) for doc in db.table("users").all())
+
+        exporters = {
+            "orgs": lambda: (org.to_dict() for org in self.list_orgs()),
+            "users": users,
+            "cases": lambda: (self._decoded(f"case {doc.doc_id}", self._codec.doc_to_case, doc).to_dict()
+                              for doc in self._case_file_docs("case")),
+            "records": lambda: (self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record, doc).to_dict()
+                                for doc in self._case_file_docs("records")),
+            "docs": lambda: ({"collection": path.stem, "doc": self.get_doc(path.stem, doc_id)}
+                             for path in sorted((self._root / "docs").glob("*.json"))
+                             for doc_id in self._doc_ids(path)),
+            "changes": lambda: (change.to_dict() for change in self._changes.committed()),
+            "audit": lambda: (event.to_dict() for event in self.audit_events()),
+            "socialmap_edits": self.list_socialmap_edits,
+        }
+        return iter(exporters[table]())
 
     def close(self) -> None:
         pass  # no file stays open between operations

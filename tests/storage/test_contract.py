@@ -140,6 +140,24 @@ def test_returned_objects_are_copies(store):
     assert store.get_record("rec-1").head.data == {"occasion": "a"}
 
 
+def test_text_with_control_characters_comes_back_unchanged(store):
+    """A NUL or another control character in a field stored readable (a device name, a social-map edit) or
+    sealed (record data) is kept as it was: no store refuses what another accepts."""
+    odd = "a\u0000b\u0007c"
+    store.put_org(Organisation("org-a", f"Name {odd}", "NL", "counselling"))
+    assert store.get_org("org-a").name == f"Name {odd}"
+    store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG_A,
+                                  action="write_record", device_id=f"tablet {odd}", details={"note": odd}))
+    assert store.audit_events()[-1].device_id == f"tablet {odd}"
+    assert first_broken_link(store.audit_events()) is None
+    store.append_socialmap_edit({"id": "e1", "org_id": "x", "changes": {"name": odd}}, 0)
+    assert store.list_socialmap_edits()[0]["changes"]["name"] == odd
+    push(store, change(data={"occasion": odd}))
+    assert store.get_record("rec-1").head.data["occasion"] == odd
+    store.put_doc("handovers", {"id": "h1", "purpose": odd})
+    assert store.get_doc("handovers", "h1")["purpose"] == odd
+
+
 # --- records and revisions ---------------------------------------------------------------------------------
 
 def test_new_record_gets_its_first_revision(store):
@@ -254,6 +272,78 @@ def test_concurrent_changes_from_one_revision_give_one_head_and_conflicts(store)
     record = store.get_record("rec-1")
     assert len(record.revisions) == 2 and len(record.conflicts) == 7
     assert {r.data["occasion"] for r in record.revisions[1:] + record.conflicts} == {f"tablet {n}" for n in range(8)}
+
+
+def test_a_batch_is_decided_in_order_each_change_seeing_the_ones_before(store):
+    store.create_case(case())
+    seq = store.last_seq()
+    first = push(store, change("rec-0"))
+    results = store.apply_record_changes([
+        (change("rec-1", data={"occasion": "new"}), ORG_A),
+        (change("rec-0", data={"occasion": "edited"}, base_rev=first.rev), ORG_A),
+        (change("rec-0", data={"occasion": "late"}, base_rev=first.rev), ORG_A),  # the edit above came first
+        (change("rec-1", data={"occasion": "new"}), ORG_A),  # a replay within the batch
+    ], decide)
+    assert [(r.status, r.changed) for r in results] == [("ok", True), ("ok", True), ("conflict", True), ("ok", False)]
+    assert results[3].rev == results[0].rev
+    record = store.get_record("rec-0")
+    assert record.head.data == {"occasion": "edited"} and [c.data for c in record.conflicts] == [{"occasion": "late"}]
+    changes, _ = store.changes_since(seq, SEES_A, 100)
+    assert [(c.seq, c.entity_id) for c in changes] == [(seq + 1, "rec-0"), (seq + 2, "rec-1"), (seq + 3, "rec-0"),
+                                                      (seq + 4, "rec-0")]
+
+
+def test_a_batch_of_a_few_hundred_changes_keeps_its_order(store):
+    first = push(store, change("rec-000"))
+    batch = [(change(f"rec-{n:03d}"), ORG_A) for n in range(1, 300)]
+    batch.append((change("rec-000", data={"occasion": "edited last"}, base_rev=first.rev), ORG_A))
+    results = store.apply_record_changes(batch, decide)
+    assert [r.status for r in results] == ["ok"] * 300 and results[-1].rev.startswith("2-")
+    changes, cursor = store.changes_since(1, SEES_A, 1000)
+    assert [c.entity_id for c in changes] == [f"rec-{n:03d}" for n in range(1, 300)] + ["rec-000"]
+    assert cursor == store.last_seq() == 301
+
+
+def test_a_refused_change_in_a_batch_changes_nothing_and_the_others_go_through(store):
+    first = push(store, change("rec-0"))
+    seq = store.last_seq()
+    results = store.apply_record_changes([
+        (change("rec-1"), ORG_A),
+        (change("rec-0", data={"occasion": "v2"}, base_rev="9-0000000000000000"), ORG_A),
+        (change("rec-new", base_rev=first.rev), ORG_A),
+        (change("rec-2"), ORG_A),
+    ], decide)
+    assert [type(r).__name__ for r in results] == ["Outcome", "Invalid", "Invalid", "Outcome"]
+    assert results[1].errors[0]["path"] == "/base_rev"
+    assert store.get_record("rec-0").revisions == [first.state.head] and store.get_record("rec-new") is None
+    changes, _ = store.changes_since(seq, SEES_A, 100)
+    assert [c.entity_id for c in changes] == ["rec-1", "rec-2"]
+
+
+def test_concurrent_batches_over_the_same_records_lose_nothing(store):
+    """Batches that touch the same records in opposite orders wait for each other (and never deadlock)."""
+    ids = [f"rec-{n}" for n in range(6)]
+    start = threading.Barrier(4)
+
+    def writer(n):
+        start.wait()
+        for round_ in range(3):
+            order = ids if n % 2 else list(reversed(ids))
+            store.apply_record_changes([(change(i, data={"occasion": f"writer {n} round {round_}"}), ORG_A)
+                                        for i in order], decide)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    changes, cursor = store.changes_since(0, SEES_A, 1000)
+    assert [c.seq for c in changes] == list(range(1, cursor + 1))
+    for record_id in ids:
+        record = store.get_record(record_id)
+        # every writer's every round created the record or conflicted with the first one (base_rev None)
+        assert len(record.revisions) + len(record.conflicts) == 12
+        assert sum(1 for c in changes if c.entity_id == record_id) == 12
 
 
 # --- change feed -------------------------------------------------------------------------------------------
@@ -374,7 +464,9 @@ def test_socialmap_edits_are_numbered_in_order_and_listed_after_a_cursor(store):
     assert [e["id"] for e in store.list_socialmap_edits(since=1)] == ["e2"]
     with pytest.raises(StaleSequence):  # someone else appended first: nothing is written
         store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 1)
-    assert store.last_socialmap_edit_seq() == 2
+    with pytest.raises(StaleSequence):  # a number from the future would leave a gap
+        store.append_socialmap_edit({"id": "e3", "org_id": "x", "changes": {}}, 5)
+    assert store.last_socialmap_edit_seq() == 2 and len(store.list_socialmap_edits()) == 2
 
 
 def test_a_batch_of_audit_events_continues_the_chain(store):

@@ -165,7 +165,7 @@ def test_a_process_killed_mid_write_loses_no_acknowledged_write(tmp_path):
 def test_a_writer_dying_between_data_and_feed_entry_leaves_the_change_announced(tmp_path, monkeypatch):
     store = open_store(tmp_path)
 
-    def die(self, seq, entry):
+    def die(self, numbered):
         raise SystemExit("killed before the change was committed")
 
     monkeypatch.setattr(ChangeLog, "commit", die)
@@ -178,6 +178,29 @@ def test_a_writer_dying_between_data_and_feed_entry_leaves_the_change_announced(
     assert reopened.get_record("rec-1").head.data["occasion"] == "saved just before the crash"
     changes, cursor = reopened.changes_since(0, EVERYTHING, 10)
     assert [(c.seq, c.entity_id) for c in changes] == [(1, "rec-1")] and cursor == 1
+
+
+def test_a_batch_dying_before_its_commit_is_announced_whole_even_across_chunks(tmp_path, monkeypatch):
+    store = open_store(tmp_path)
+    for n in range(100):  # the batch will start in the first chunk of the feed (128 changes) and end in the third
+        store.apply_record_change(change(f"before-{n}", "case-0", "earlier"), ORG, decide)
+
+    def die(self, numbered):
+        raise SystemExit("killed before the changes were committed")
+
+    monkeypatch.setattr(ChangeLog, "commit", die)
+    batch = [(change(f"rec-{n}", f"case-{n % 7}", f"batch {n}"), ORG) for n in range(200)]
+    with pytest.raises(SystemExit):
+        store.apply_record_changes(batch, decide)
+    monkeypatch.undo()
+
+    assert store.last_seq() == 100  # readers wait at the first pending change
+    assert store.changes_since(100, EVERYTHING, 10) == ([], 100)
+    reopened = open_store(tmp_path)
+    assert reopened.last_seq() == 300
+    changes, cursor = reopened.changes_since(100, EVERYTHING, 1000)
+    assert [c.entity_id for c in changes] == [f"rec-{n}" for n in range(200)] and cursor == 300
+    assert all(reopened.get_record(f"rec-{n}").head.data["occasion"] == f"batch {n}" for n in range(200))
 
 
 def test_a_reader_never_sees_a_change_before_its_data(tmp_path):
