@@ -31,6 +31,10 @@ def test_every_instrument_offline_in_every_language(device, server):
     app.first_login("fay")
     app.new_case("BG-0001", "BG")
     case_id = re.search(r"#/case/([\w-]+)", page.url).group(1)
+    # Let the new case reach the server and the case view finish asking about it, so that only what happens
+    # offline is counted below.
+    expect(page.locator("#unsent.pending")).to_have_count(0, timeout=15000)
+    page.wait_for_load_state("networkidle")
     errors, attempts = [], []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("requestfailed", lambda r: attempts.append(r.url))

@@ -150,6 +150,9 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         ended = bg.locator("#case-list .card.ended")
         expect(ended).to_have_count(1, timeout=15000)
         expect(bg.locator("#case-list a.card")).to_have_count(0)
+        # The worker shows the notification and wakes the page in either order: wait for both.
+        bg.wait_for_function("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+                             ".then((ns) => ns.length > 0)", timeout=15000)
         notes = bg.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
                             ".then((ns) => ns.map((n) => ({title: n.title, body: n.body, lang: n.lang})))")
         assert len(notes) == 1 and notes[0]["lang"] == "bg", notes

@@ -180,7 +180,7 @@ export async function render(app, caseId) {
       h('h2', { id: 'history-heading' }, t('Overview 1 over time')),
       scored ? scoreCharts(overzicht1History(records, overzicht1.schema), overzicht1.schema)
         : h('p', { class: 'empty' }, t('No final Overview 1 yet.'))),
-    partnerSection(app, value),
+    partnerSection(app, value, { pending: pendingCase }),
     h('h2', {}, t('Records')),
     records.length ? [h('ul', { class: 'cards', id: 'record-list' }, recordItems),
       pdfPanel(`/cases/${caseId}/pdf`, { pending: entries.some((e) => e.label && e.label.case_id === caseId),

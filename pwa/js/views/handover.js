@@ -92,7 +92,8 @@ function monitoringBlock(app, value, m, redraw) {
 
 // The part of the case view about partner organisations: the way to a handover, and the monitoring schedule
 // (from the server, so online only).
-export function partnerSection(app, value) {
+// `pending`: the case has not reached the server yet, so there is nothing to ask it about.
+export function partnerSection(app, value, { pending = false } = {}) {
   const body = h('div', {});
   const section = h('section', { class: 'partners', id: 'partner-section' },
     h('h2', {}, t('Return and monitoring')),
@@ -100,6 +101,8 @@ export function partnerSection(app, value) {
       ? h('p', {}, h('a', { class: 'button', href: `#/case/${value.id}/handover` }, t('Hand over to a partner organisation'))) : null,
     body);
   const draw = async () => {
+    if (pending) { body.replaceChildren(h('p', { class: 'empty' }, t('Not handed over.'))); return; }
+    if (!navigator.onLine) { body.replaceChildren(offlineNote()); return; }
     try {
       const found = await api('GET', `/cases/${value.id}/monitoring`);
       body.replaceChildren(...(found.handovers.length ? found.handovers.map((m) => monitoringBlock(app, value, m, draw))
