@@ -12,6 +12,7 @@ from pathlib import Path
 from jsonschema import Draft7Validator
 
 from .errors import N_, Invalid, NotFound
+from .validation import type_error
 
 SCORE_WEIGHTS = {"-": 1, "--": 2, "+": 1, "++": 2}
 
@@ -158,8 +159,7 @@ class FormRegistry:
     def prepare(self, form: Form, data, status: str) -> dict:
         """Validate `data` for `status` and return it with computed fields filled in. Raises Invalid."""
         if not isinstance(data, dict):
-            raise Invalid(N_("The record data must be an object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
-                                                                  "params": {"type": "object"}}])
+            raise Invalid(N_("The record data must be an object."), [type_error("", "object")])
         data = copy.deepcopy(data)
         computed = list(_walk_computed(form.schema))
         for path, _ in computed:  # computed fields are never trusted from the client

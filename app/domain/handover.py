@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from .errors import N_, Invalid
-from .validation import date_error, string_error, uuid_error
+from .validation import date_error, string_error, type_error, uuid_error
 
 GIVEN_BY = ("client", "legal_representative")
 CONSENT_FIELDS = ("given_by", "date", "purpose", "language", "expires")
@@ -96,7 +96,7 @@ def consent_errors(consent, today: str) -> list[dict]:
     if consent is None:
         return [{"path": "/consent", "message": N_("Record the client's consent before handing over.")}]
     if not isinstance(consent, dict):
-        return [{"path": "/consent", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}]
+        return [type_error("/consent", "object")]
     errors = _unknown(consent, CONSENT_FIELDS, "/consent")
     if consent.get("given_by") not in GIVEN_BY:
         errors.append({"path": "/consent/given_by", "message": N_("Choose client or legal_representative.")})
@@ -127,8 +127,7 @@ def parse_request(payload, today: str) -> dict:
     """Check a handover request {id?, to_org, record_ids, consent, departure_date?}. Raises Invalid with every
     problem and its path; the checks that need the store (organisation, records of the case) come after."""
     if not isinstance(payload, dict):
-        raise Invalid(N_("The handover must be a JSON object."),
-                      [{"path": "", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}])
+        raise Invalid(N_("The handover must be a JSON object."), [type_error("", "object")])
     errors = _unknown(payload, REQUEST_FIELDS)
     if payload.get("id") is not None:
         errors.extend(_errors_at("", [uuid_error(payload["id"], "/id")]))
@@ -155,8 +154,7 @@ def parse_request(payload, today: str) -> dict:
 def parse_monitoring_event(payload, today: str) -> dict:
     """Check {item, date} of a monitoring event. Raises Invalid."""
     if not isinstance(payload, dict):
-        raise Invalid(N_("The monitoring event must be a JSON object."),
-                      [{"path": "", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}])
+        raise Invalid(N_("The monitoring event must be a JSON object."), [type_error("", "object")])
     errors = _unknown(payload, ("item", "date"))
     if payload.get("item") not in RECORDABLE_ITEMS:
         errors.append({"path": "/item", "message": N_("Choose departed, arrival_confirmed or first_contact.")})

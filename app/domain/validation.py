@@ -47,3 +47,7 @@ def date_error(value, path: str, required: bool = True) -> dict | None:
 
 def collect(*errors) -> list[dict]:
     return [e for e in errors if e]
+
+
+def type_error(path: str, type_name: str) -> dict:
+    return {"path": path, "message": N_("Wrong type: expected %(type)s."), "params": {"type": type_name}}

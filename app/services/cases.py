@@ -8,7 +8,7 @@ from ..domain.errors import N_, Forbidden, Invalid, NotFound
 from ..domain.model import Case, User
 from ..domain import workflow
 from ..domain.scores import overzicht1_history
-from ..domain.validation import collect, country_error, string_error, uuid_error
+from ..domain.validation import collect, country_error, string_error, type_error, uuid_error
 from ..domain.workflow import STEPS
 from ..storage.base import AlreadyExists
 from . import audit, handovers
@@ -29,8 +29,7 @@ def case_view(case: Case, scope: Scope) -> dict:
 
 def _parse(payload) -> dict:
     if not isinstance(payload, dict):
-        raise Invalid(N_("The case must be a JSON object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
-                                                             "params": {"type": "object"}}])
+        raise Invalid(N_("The case must be a JSON object."), [type_error("", "object")])
     errors = collect(
         uuid_error(payload.get("id"), "/id"),
         string_error(payload.get("client_code"), "/client_code", 64),

@@ -30,6 +30,7 @@ from pywebpush import WebPushException, webpush
 
 from ..domain.errors import N_, Invalid
 from ..domain.model import User
+from ..domain.validation import type_error
 from ..secret_file import create_once
 from .container import Container
 
@@ -115,8 +116,7 @@ def endpoint_error(endpoint, config) -> dict | None:
 
 def _parse(payload, config) -> dict:
     if not isinstance(payload, dict):
-        raise Invalid(N_("The subscription must be a JSON object."),
-                      [{"path": "", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}])
+        raise Invalid(N_("The subscription must be a JSON object."), [type_error("", "object")])
     errors = [{"path": f"/{k}", "message": N_("Unknown field.")}
               for k in payload if k not in ("endpoint", "keys", "expirationTime")]
     problem = endpoint_error(payload.get("endpoint"), config)

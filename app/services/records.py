@@ -9,7 +9,7 @@ from ..domain.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from ..domain.handover import report_period
 from ..domain.model import RECORD_STATUSES, Case, RecordState, User
 from ..domain.revisions import Outcome, RecordChange, decide
-from ..domain.validation import collect, string_error, uuid_error
+from ..domain.validation import collect, string_error, type_error, uuid_error
 from . import audit, handovers, monitoring, notifications
 from .container import Container
 
@@ -35,8 +35,7 @@ class SaveResult:
 
 def _parse(record_id: str, payload) -> dict:
     if not isinstance(payload, dict):
-        raise Invalid(N_("The change must be a JSON object."), [{"path": "", "message": N_("Wrong type: expected %(type)s."),
-                                                               "params": {"type": "object"}}])
+        raise Invalid(N_("The change must be a JSON object."), [type_error("", "object")])
     errors = collect(uuid_error(record_id, "/id"), uuid_error(payload.get("case_id"), "/case_id"),
                      string_error(payload.get("form_id"), "/form_id", 100),
                      string_error(payload.get("device_id"), "/device_id", 100, required=False))
@@ -48,7 +47,7 @@ def _parse(record_id: str, payload) -> dict:
     if payload.get("status") not in RECORD_STATUSES:
         errors.append({"path": "/status", "message": N_("Choose draft or final.")})
     if not isinstance(payload.get("data"), dict):
-        errors.append({"path": "/data", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}})
+        errors.append(type_error("/data", "object"))
     base = payload.get("base_rev")
     if base is not None and (not isinstance(base, str) or len(base) > 64):
         errors.append({"path": "/base_rev", "message": N_("Unknown revision")})

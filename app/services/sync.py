@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, DomainError, Forbidden, Invalid
 from ..domain.model import User
+from ..domain.validation import type_error
 from . import audit, handovers
 from . import cases as case_service
 from . import records as record_service
@@ -31,8 +32,7 @@ def _item_result(item_id, error: DomainError) -> dict:
 
 def sync(c: Container, user: User, scope: Scope, body) -> dict:
     if not isinstance(body, dict):
-        raise Invalid(N_("The sync request must be a JSON object."),
-                      [{"path": "", "message": N_("Wrong type: expected %(type)s."), "params": {"type": "object"}}])
+        raise Invalid(N_("The sync request must be a JSON object."), [type_error("", "object")])
     unknown = [k for k in body if k not in ("cases", "push", "since", "limit")]
     if unknown:
         raise Invalid(N_("The sync request is not valid."), [{"path": f"/{k}", "message": N_("Unknown field.")} for k in unknown])
