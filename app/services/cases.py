@@ -56,7 +56,7 @@ def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, 
                 counsellor_id=p.get("counsellor_id") or user.id, created_at=now, updated_at=now, created_by=user.id)
     try:
         c.store.create_case(case)
-        audit.record(c, user, "create_case", case_id=case.id)
+        audit.record(c, user, "create_case", case_id=case.id, step=case.step)
         return case, True
     except AlreadyExists:
         existing = c.store.get_case(case.id)
@@ -80,7 +80,8 @@ def list_cases(c: Container, scope: Scope) -> list[Case]:
 def overview(c: Container, scope: Scope, case: Case) -> dict:
     """The case view: the client's path through the steps, the moves possible now, the Overzicht 1 history."""
     records = [state.view() for state in c.store.list_records(case.id) if scope.sees_record(state)]
-    visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action == "update_case"]
+    # The steps the case has been in: where it started and every step change since.
+    visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action in ("create_case", "update_case")]
     handed_over = _handed_over(c, case)
     return {"progress": workflow.case_progress(case.step, records, c.forms.current(), visited),
             "moves": workflow.next_moves(case.step, records, handed_over=handed_over),

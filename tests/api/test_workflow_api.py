@@ -27,6 +27,8 @@ def test_the_case_view_shows_every_step_with_its_instruments(counsellor):
 def test_moves_follow_the_flowchart_and_refusals_say_why(counsellor):
     case_id = counsellor.new_case()
     assert step(counsellor, case_id, "NL-2").status_code == 200
+    steps = {s["id"]: s for s in counsellor.get(f"/api/v1/cases/{case_id}/overview").json["progress"]["steps"]}
+    assert steps["NL-1"]["visited"] and steps["NL-2"]["current"] and not steps["NL-3"]["visited"]
     refused = step(counsellor, case_id, "NL-8", lang="nl")
     assert refused.status_code == 422 and refused.json["errors"][0]["path"] == "/step"
     assert refused.json["errors"][0]["message"]
