@@ -83,8 +83,10 @@ def overview(c: Container, scope: Scope, case: Case) -> dict:
     # The steps the case has been in: where it started and every step change since.
     visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action in ("create_case", "update_case")]
     handed_over = _handed_over(c, case)
+    moves = [m for m in workflow.next_moves(case.step, records, handed_over=handed_over)
+             if _may_move(scope, case, m["target"])]
     return {"progress": workflow.case_progress(case.step, records, c.forms.current(), visited),
-            "moves": workflow.next_moves(case.step, records, handed_over=handed_over),
+            "moves": moves,
             "overzicht1_history": overzicht1_history(records, c.forms.get("overzicht-1"))}
 
 
@@ -92,13 +94,19 @@ def _handed_over(c: Container, case: Case) -> bool:
     return any(h.active(handovers.today(c)) for h in handovers.for_case(c, case.id))
 
 
+def _may_move(scope: Scope, case: Case, target) -> bool:
+    """The Dutch organisation moves the case along every step; the partner abroad only between the
+    re-integration steps."""
+    return scope.owns_case(case) or (scope.may_write_case(case) and case.step in workflow.ABROAD_STEPS
+                                     and target in workflow.ABROAD_STEPS)
+
+
 def change_step(c: Container, user: User, scope: Scope, case_id: str, payload) -> Case:
     """Move the case along the methodology's flowchart; refused (422 at /step, saying why) when not allowed.
     The partner abroad moves the re-integration steps; the Dutch organisation every step."""
     case = get_case(c, user, scope, case_id)
     target = payload.get("step") if isinstance(payload, dict) else None
-    if not (scope.owns_case(case) or (scope.may_write_case(case) and case.step in workflow.ABROAD_STEPS
-                                      and target in workflow.ABROAD_STEPS)):
+    if not _may_move(scope, case, target):
         raise Forbidden(N_("You may not write this case."))
     records = [state.view() for state in c.store.list_records(case.id)]
     workflow.require_step_change(case.step, target, records, handed_over=_handed_over(c, case))

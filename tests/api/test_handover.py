@@ -322,3 +322,22 @@ def test_partner_organisations_to_choose_from(anna, petya):
     assert orgs == [{"id": "animus", "name": "Animus", "country": "BG"}, {"id": "cosudow", "name": "Cosudow",
                                                                            "country": "NG"}]
     assert petya.get("/api/v1/partner-organisations").status_code == 403
+
+
+def test_a_partner_is_offered_no_step_change_while_the_case_is_in_the_netherlands(tmp_path):
+    """The overview lists only moves its reader may make: the partner moves the re-integration steps only."""
+    from tests.api.partners import add_org, add_user, handover_body, make_app, new_record
+    from tests.conftest import Api
+
+    app = make_app(tmp_path)
+    add_org(app, "shelter-a", "counselling", "NL")
+    add_org(app, "animus", "partner", "BG")
+    add_user(app, "anna@shelter-a.nl", "shelter-a", "counsellor")
+    add_user(app, "petya@animus.bg", "animus", "partner")
+    anna, petya = Api(app, "anna@shelter-a.nl"), Api(app, "petya@animus.bg")
+    case_id = anna.new_case(country="BG")
+    plan = new_record(anna, case_id, {"status": "b8_3"})
+    assert anna.post(f"/api/v1/cases/{case_id}/handovers", handover_body("animus", [plan])).status_code == 201
+    assert anna.get(f"/api/v1/cases/{case_id}/overview").json["moves"]
+    assert petya.get(f"/api/v1/cases/{case_id}/overview").json["moves"] == []
+    assert petya.post(f"/api/v1/cases/{case_id}/step", {"step": "NL-2"}).status_code == 403
