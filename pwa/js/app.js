@@ -134,7 +134,9 @@ export const app = {
       toast(t('Sync failed: %(reason)s', { reason: result.message }), 'warn');
     }
     await app.refreshStatus();
-    if (result.status === 'ok' && !app.leaveHook) await refreshView();
+    // Redraw only when the sync changed something: a redraw closes what the user has open (a panel, a choice).
+    const changed = result.status === 'ok' && (result.sent || result.conflicts || result.rejected || result.received);
+    if (changed && !app.leaveHook) await refreshView();
     return result;
   },
 

@@ -33,15 +33,16 @@ export function deviceMap(store) {
   return store.getMeta(META);
 }
 
+// Returns whether the device's map changed.
 export async function catchUpMap(store) {
   const kept = await store.getMeta(META);
   if (!kept) {
     const whole = await api('GET', '/socialmap');
     await store.setMeta(META, { organisations: whole.organisations, cursor: whole.cursor });
-    return;
+    return true;
   }
   const news = await api('GET', `/socialmap/changes?since=${kept.cursor}`);
-  if (news.cursor === kept.cursor) return;
+  if (news.cursor === kept.cursor) return false;
   const gone = new Set([...news.retired, ...news.organisations.map((o) => o.id)]);
   const organisations = kept.organisations.filter((o) => !gone.has(o.id));
   // Changed organisations keep their place in the seed's order; added ones go last.
@@ -49,6 +50,7 @@ export async function catchUpMap(store) {
   organisations.push(...news.organisations);
   organisations.sort((a, b) => (order.get(a.id) ?? Infinity) - (order.get(b.id) ?? Infinity));
   await store.setMeta(META, { organisations, cursor: news.cursor });
+  return true;
 }
 
 // Lower case, no accents, dashes as spaces: as the server's socialmap.countries.fold.

@@ -37,7 +37,7 @@ class Run {
   constructor(store, progress) {
     this.store = store;
     this.progress = progress;
-    this.tally = { sent: 0, conflicts: 0, rejected: 0 };
+    this.tally = { sent: 0, conflicts: 0, rejected: 0, received: 0 };
   }
 
   // The entry as it is now, if the user has not saved it again since `sent` went out.
@@ -100,6 +100,7 @@ class Run {
   }
 
   async applyChanges(changes, granted) {
+    this.tally.received += changes.length;
     for (const change of changes) {
       if (change.kind === 'case') {
         await this.store.putCase(change.case);
@@ -126,7 +127,10 @@ class Run {
   // Every answer names the cases the partner organisation may see now: any other case on the device goes.
   async dropUngranted(granted) {
     for (const value of await this.store.listCases()) {
-      if (!value.ended && !granted.has(value.id)) await this.store.dropCase(value.id, { id: value.id, ended: 'ended' });
+      if (!value.ended && !granted.has(value.id)) {
+        await this.store.dropCase(value.id, { id: value.id, ended: 'ended' });
+        this.tally.received += 1;
+      }
     }
   }
 
@@ -189,7 +193,7 @@ class Run {
       ({ more } = await this.post({}));
     }
     this.progress({ phase: 'receiving' });
-    await catchUpMap(this.store);
+    if (await catchUpMap(this.store)) this.tally.received += 1;
     await this.store.setMeta('last_sync', new Date().toISOString());
     return { status: 'ok', ...this.tally };
   }
@@ -201,10 +205,10 @@ let running = null;
 function oneAtATime(store, work) {
   if (!navigator.locks) return work();
   return navigator.locks.request(`safefuture-sync-${store.account.user_id}`, { ifAvailable: true },
-    (lock) => (lock ? work() : { status: 'ok', sent: 0, conflicts: 0, rejected: 0 }));
+    (lock) => (lock ? work() : { status: 'ok', sent: 0, conflicts: 0, rejected: 0, received: 0 }));
 }
 
-// Returns {status: 'ok' | 'offline' | 'login' | 'error', sent, conflicts, rejected, message?}.
+// Returns {status: 'ok' | 'offline' | 'login' | 'error', sent, conflicts, rejected, received, message?}.
 export function syncNow(store, progress = () => {}) {
   if (!running) {
     running = (async () => {
