@@ -100,11 +100,10 @@ def consent_errors(consent, today: str) -> list[dict]:
     errors = _unknown(consent, CONSENT_FIELDS, "/consent")
     if consent.get("given_by") not in GIVEN_BY:
         errors.append({"path": "/consent/given_by", "message": N_("Choose client or legal_representative.")})
-    date_problem = date_error(consent.get("date"), "/consent/date")
+    date_problem = past_date_error(consent.get("date"), "/consent/date", today,
+                                   N_("Consent cannot be dated in the future."))
     if date_problem:
         errors.append(date_problem)
-    elif consent["date"] > today:
-        errors.append({"path": "/consent/date", "message": N_("Consent cannot be dated in the future.")})
     purpose = string_error(consent.get("purpose"), "/consent/purpose", 2000)
     if purpose:
         errors.append(purpose)
@@ -151,6 +150,14 @@ def parse_request(payload, today: str) -> dict:
     return payload
 
 
+def past_date_error(value, path: str, today: str, future_message: str) -> dict | None:
+    """A required ISO date that is not after `today` (something that has happened)."""
+    problem = date_error(value, path)
+    if problem is None and value > today:
+        problem = {"path": path, "message": future_message}
+    return problem
+
+
 def parse_monitoring_event(payload, today: str) -> dict:
     """Check {item, date} of a monitoring event. Raises Invalid."""
     if not isinstance(payload, dict):
@@ -158,11 +165,9 @@ def parse_monitoring_event(payload, today: str) -> dict:
     errors = _unknown(payload, ("item", "date"))
     if payload.get("item") not in RECORDABLE_ITEMS:
         errors.append({"path": "/item", "message": N_("Choose departed, arrival_confirmed or first_contact.")})
-    problem = date_error(payload.get("date"), "/date")
+    problem = past_date_error(payload.get("date"), "/date", today, N_("This date lies in the future."))
     if problem:
         errors.append(problem)
-    elif payload["date"] > today:
-        errors.append({"path": "/date", "message": N_("This date lies in the future.")})
     if errors:
         raise Invalid(N_("The monitoring event is not valid."), errors)
     return payload
