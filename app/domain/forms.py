@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import jsonschema_rs
 from jsonschema import Draft7Validator
 
 from .errors import N_, Invalid, NotFound
@@ -61,8 +62,14 @@ def _score_values(node, prefix_parts):
             stack.extend(v for k, v in cur.items() if isinstance(v, dict))
 
 
-def compute(op: str, of: list[str], data: dict) -> int:
-    scores = [s for prefix in of for s in _score_values(data, [p for p in prefix.split("/") if p])]
+def compute(op: str, of: list[str], data: dict, memo: dict | None = None) -> int:
+    """The value of a computed field. `memo` keeps the scores found under each prefix for the next field of
+    the same data (Overzicht 1 has seven totals over two blocks)."""
+    memo = {} if memo is None else memo
+    for prefix in of:
+        if prefix not in memo:
+            memo[prefix] = list(_score_values(data, [p for p in prefix.split("/") if p]))
+    scores = [s for prefix in of for s in memo[prefix]]
     if op == "score_minus":
         return sum(SCORE_WEIGHTS[s] for s in scores if s.startswith("-"))
     if op == "score_plus":
@@ -80,6 +87,32 @@ def _has_answer(value) -> bool:
     if isinstance(value, str):
         return value.strip() != ""
     return value is not None and value is not False
+
+
+def _without(data: dict, paths: list[tuple]) -> dict:
+    """A copy of `data` without the values at `paths`. Only the objects on those paths are copied (the caller's
+    data is never changed, and the copy may be changed on those paths); everything else is shared."""
+    data = dict(data)
+    for path in paths:
+        parent = data
+        for part in path[:-1]:
+            child = parent.get(part)
+            if not isinstance(child, dict):
+                break
+            parent[part] = parent = dict(child)
+        else:
+            parent.pop(path[-1], None)
+    return data
+
+
+def _quickly_valid(quick, data) -> bool:
+    """Whether the compiled validator passes `data`. jsonschema stays the judge: a no, or a value the Rust side
+    cannot take (a number beyond 64 bits, a lone surrogate), is looked at again by jsonschema, which may still
+    accept it. Its yes is trusted: tests/forms/test_quick_validation.py holds the two to the same answers."""
+    try:
+        return quick.is_valid(data)
+    except (ValueError, OverflowError, TypeError):
+        return False
 
 
 def _pointer(parts) -> str:
@@ -119,7 +152,8 @@ class FormRegistry:
     def __init__(self, forms_dir: Path):
         self._current: dict[str, Form] = {}
         self._versions: dict[tuple[str, int], Form] = {}
-        self._validators: dict[tuple[str, int, str], Draft7Validator] = {}
+        self._compiled: dict[tuple[str, int, str], tuple] = {}
+        self._computed_fields: dict[tuple[str, int], list] = {}
         files = sorted(forms_dir.glob("*.schema.json")) + sorted((forms_dir / "archive").glob("*.schema.json"))
         for path in files:
             schema = json.loads(path.read_text(encoding="utf-8"))
@@ -149,27 +183,25 @@ class FormRegistry:
             raise NotFound(N_("Unknown form or form version."), form_id=form_id, version=version)
         return form
 
-    def _validator(self, form: Form, status: str) -> Draft7Validator:
+    def _validators(self, form: Form, status: str) -> tuple:
+        """(quick, full) for the form in this status: a compiled Rust validator that only says yes or no, and
+        jsonschema's, which says what is wrong and where."""
         key = (form.id, form.version, status)
-        if key not in self._validators:
+        if key not in self._compiled:
             schema = form.schema if status == "final" else _strip_required(copy.deepcopy(form.schema))
-            self._validators[key] = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-        return self._validators[key]
+            self._compiled[key] = (jsonschema_rs.Draft7Validator(schema, validate_formats=True),
+                                   Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER))
+        return self._compiled[key]
 
     def prepare(self, form: Form, data, status: str) -> dict:
         """Validate `data` for `status` and return it with computed fields filled in. Raises Invalid."""
         if not isinstance(data, dict):
             raise Invalid(N_("The record data must be an object."), [type_error("", "object")])
-        data = copy.deepcopy(data)
-        computed = list(_walk_computed(form.schema))
-        for path, _ in computed:  # computed fields are never trusted from the client
-            parent = data
-            for part in path[:-1]:
-                parent = parent.get(part) if isinstance(parent, dict) else None
-            if isinstance(parent, dict):
-                parent.pop(path[-1], None)
+        computed = self._computed(form)
+        data = _without(data, [path for path, _ in computed])  # computed fields are never trusted from the client
+        quick, full = self._validators(form, status)
         errors, seen = [], set()
-        for error in self._validator(form, status).iter_errors(data):
+        for error in ([] if _quickly_valid(quick, data) else full.iter_errors(data)):
             for entry in _error_entries(error):
                 if entry["path"] not in seen:  # one message per field: the first rule it breaks
                     seen.add(entry["path"])
@@ -179,9 +211,16 @@ class FormRegistry:
         if errors:
             errors.sort(key=lambda e: e["path"])
             raise Invalid(N_("The record does not match its form."), errors)
+        memo: dict = {}
         for path, spec in computed:
             parent = data
             for part in path[:-1]:
                 parent = parent.setdefault(part, {})
-            parent[path[-1]] = compute(spec["op"], spec["of"], data)
+            parent[path[-1]] = compute(spec["op"], spec["of"], data, memo)
         return data
+
+    def _computed(self, form: Form) -> list[tuple[tuple, dict]]:
+        key = (form.id, form.version)
+        if key not in self._computed_fields:
+            self._computed_fields[key] = list(_walk_computed(form.schema))
+        return self._computed_fields[key]
