@@ -1,7 +1,7 @@
 """The domain model (ARCHITECTURE §3) as plain dataclasses."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 ROLES = ("counsellor", "coordinator", "partner", "admin")
 ORG_KINDS = ("counselling", "partner")
@@ -84,7 +84,8 @@ class Revision:
         return int(self.rev.split("-", 1)[0])
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Its fields, for storing: the data is not copied (asdict's deep copy cost more than the encryption)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Revision":
@@ -105,6 +106,10 @@ class RecordState:
     def head(self) -> Revision:
         return self.revisions[-1]
 
+    @property
+    def open_conflicts(self) -> list[Revision]:
+        return [c for c in self.conflicts if c.resolved_by is None]
+
     def to_dict(self) -> dict:
         return {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
                 "revisions": [r.to_dict() for r in self.revisions],
@@ -123,7 +128,7 @@ class RecordState:
                 "status": h.status, "data": h.data, "rev": h.rev, "saved_by": h.saved_by, "saved_at": h.saved_at,
                 "conflicts": [{"rev": c.rev, "base_rev": c.base_rev, "status": c.status, "data": c.data,
                                "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at}
-                              for c in self.conflicts if c.resolved_by is None]}
+                              for c in self.open_conflicts]}
 
 
 @dataclass

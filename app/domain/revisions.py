@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import N_, Invalid
 from .model import RecordState, Revision
@@ -91,7 +91,7 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     if change.base_rev is not None and change.base_rev not in known:
         raise Invalid(N_("The change is based on a revision the server does not know."),
                       [{"path": "/base_rev", "message": N_("Unknown revision")}])
-    open_revs = {c.rev for c in open_conflicts(state)}
+    open_revs = {c.rev for c in state.open_conflicts}
     all_conflicts = {c.rev for c in state.conflicts}
     unknown = set(change.resolves) - all_conflicts
     if unknown:
@@ -119,8 +119,5 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
 
 def _mark_resolved(conflict: Revision, by_rev: str) -> Revision:
     """A resolved conflict stays in history, marked with the revision that resolved it."""
-    return Revision(**{**conflict.to_dict(), "resolved_by": by_rev})
+    return replace(conflict, resolved_by=by_rev)
 
-
-def open_conflicts(state: RecordState) -> list[Revision]:
-    return [c for c in state.conflicts if c.resolved_by is None]

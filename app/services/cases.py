@@ -124,6 +124,5 @@ def case_records(c: Container, scope: Scope, case: Case) -> list[dict]:
             continue
         h = state.head
         out.append({"id": state.id, "form_id": h.form_id, "form_version": h.form_version, "status": h.status,
-                    "rev": h.rev, "saved_at": h.saved_at, "conflicts": sum(1 for x in state.conflicts
-                                                                          if x.resolved_by is None)})
+                    "rev": h.rev, "saved_at": h.saved_at, "conflicts": len(state.open_conflicts)})
     return sorted(out, key=lambda r: r["saved_at"])

@@ -81,7 +81,7 @@ def _record_page(c: Container, printing: Printing, state: RecordState) -> Record
                       description=printing.tr(form.schema["description"]) if form.schema.get("description") else None,
                       form_id=form.id, form_version=form.version, status=printing.chrome[head.status],
                       saved_on=printing.date(head.saved_at), items=items,
-                      conflicts=sum(1 for x in state.conflicts if x.resolved_by is None))
+                      conflicts=len(state.open_conflicts))
 
 
 def _current(c: Container, form_id: str) -> dict | None:

@@ -79,8 +79,10 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             entry["current"] = res.record.view()
         results[i] = entry
 
+    # What this request has just saved, the device holds already: the results carry the new revisions.
+    known = {entry["id"]: entry["rev"] for entry in results if entry["status"] == "ok"}
     changes, cursor = c.store.changes_since(since, scope, limit)
-    return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes),
+    return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes, known),
             "cursor": cursor, "more": cursor < c.store.last_seq(), "granted_case_ids": sorted(scope.case_ids)}
 
 
@@ -93,9 +95,13 @@ def _entity(change) -> tuple[str, str]:
     return change.kind, change.entity_id
 
 
-def materialise(c: Container, user: User, scope: Scope, changes) -> list[dict]:
+def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str, str] | None = None) -> list[dict]:
     """The current state of every changed case, record and handover, once each, in feed order. Each is checked
-    against the scope again, whatever the store filtered. The reads are audited together, in one write."""
+    against the scope again, whatever the store filtered. The reads are audited together, in one write.
+
+    A record in `known` (id → revision the device has) is left out while it is still at that revision with no
+    open conflict: a week of work does not come straight back down a costly connection."""
+    known = known or {}
     latest = {}
     for change in changes:
         key = _entity(change)
@@ -110,6 +116,8 @@ def materialise(c: Container, user: User, scope: Scope, changes) -> list[dict]:
                 reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
         elif kind == "record":
             state = c.store.get_record(entity_id)
+            if state and known.get(state.id) == state.head.rev and not state.open_conflicts:
+                continue
             if state and scope.sees_record(state):
                 out.append(_record_entry(c, user, state, change.seq, reads))
         elif kind == "handover":

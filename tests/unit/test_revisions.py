@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.domain.errors import Invalid
-from app.domain.revisions import RecordChange, decide, open_conflicts
+from app.domain.revisions import RecordChange, decide
 
 ORG = "org-a"
 
@@ -114,7 +114,7 @@ def test_resolving_marks_the_conflict_and_keeps_it():
     assert merged.status == "ok" and merged.rev.startswith("3-")
     assert merged.state.head.resolves == [conflict.rev]
     assert [(c.rev, c.resolved_by) for c in merged.state.conflicts] == [(conflict.rev, merged.rev)]
-    assert open_conflicts(merged.state) == []
+    assert merged.state.open_conflicts == []
 
 
 def test_resolving_with_the_head_content_still_resolves():
@@ -123,7 +123,7 @@ def test_resolving_with_the_head_content_still_resolves():
     conflict = decide(head.state, change({"occasion": "B"}, base_rev=first.rev), ORG)
     keep_head = decide(conflict.state, change({"occasion": "A"}, base_rev=head.rev, resolves=[conflict.rev]), ORG)
     assert keep_head.changed and keep_head.rev.startswith("3-")
-    assert open_conflicts(keep_head.state) == []
+    assert keep_head.state.open_conflicts == []
 
 
 def test_a_resolution_from_an_old_revision_is_itself_a_conflict():
@@ -133,7 +133,7 @@ def test_a_resolution_from_an_old_revision_is_itself_a_conflict():
     stale = decide(conflict.state, change({"occasion": "B"}, base_rev=first.rev, resolves=[conflict.rev]), ORG)
     assert stale.status == "conflict"
     assert stale.state.head == head.state.head
-    assert conflict.rev in [c.rev for c in open_conflicts(stale.state)]
+    assert conflict.rev in [c.rev for c in stale.state.open_conflicts]
 
 
 @pytest.mark.parametrize("kwargs, path", [({"base_rev": "9-ffffffffffffffff"}, "/base_rev"),
