@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
            "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "monitoring_recorded",
@@ -29,10 +29,14 @@ class AuditEvent:
     hash: str = ""
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """A copy as a dict (details hold codes and ids only, so a shallow copy of them is a full one)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["details"] = dict(self.details)
+        return out
 
     def computed_hash(self) -> str:
-        body = {k: v for k, v in asdict(self).items() if k != "hash"}
+        body = self.to_dict()
+        del body["hash"]
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

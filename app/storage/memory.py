@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 
 from ..domain.access import Scope
@@ -19,7 +20,7 @@ class MemoryStore:
         self._users: dict[str, User] = {}
         self._sessions: dict[str, Session] = {}
         self._cases: dict[str, Case] = {}
-        self._records: dict[str, RecordState] = {}
+        self._records: dict[str, tuple[str, str]] = {}  # id -> (case id, the state as JSON: a record is big)
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
         self._socialmap_edits: list[dict] = []
@@ -84,10 +85,10 @@ class MemoryStore:
                                     key=lambda c: (c.created_at, c.id)))
 
     def get_record(self, record_id: str) -> RecordState | None:
-        return copy.deepcopy(self._records.get(record_id))
+        return _thaw(self._records.get(record_id))
 
     def list_records(self, case_id: str) -> list[RecordState]:
-        return copy.deepcopy([r for r in self._records.values() if r.case_id == case_id])
+        return [_thaw(r) for r in list(self._records.values()) if r[0] == case_id]
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
         return only_outcome(self.apply_record_changes([(change, org_id)], decide))
@@ -98,12 +99,12 @@ class MemoryStore:
         with self._lock:
             for change, org_id in changes:
                 try:
-                    outcome = decide(copy.deepcopy(self._records.get(change.id)), change, org_id)
+                    outcome = decide(_thaw(self._records.get(change.id)), change, org_id)
                 except DomainError as error:
                     results.append(error)
                     continue
                 if outcome.changed:
-                    self._records[change.id] = copy.deepcopy(outcome.state)
+                    self._records[change.id] = (outcome.state.case_id, json.dumps(outcome.state.to_dict()))
                     self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
                 results.append(outcome)
         return results
@@ -146,11 +147,11 @@ class MemoryStore:
     def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._lock:
             for event in events:
-                self._audit.append(chain(self._audit[-1] if self._audit else None, copy.deepcopy(event)))
-            return copy.deepcopy(self._audit[len(self._audit) - len(events):])
+                self._audit.append(chain(self._audit[-1] if self._audit else None, AuditEvent(**event.to_dict())))
+            return [AuditEvent(**e.to_dict()) for e in self._audit[len(self._audit) - len(events):]]
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
-        return copy.deepcopy([e for e in self._audit if case_id is None or e.case_id == case_id])
+        return [AuditEvent(**e.to_dict()) for e in self._audit if case_id is None or e.case_id == case_id]
 
     def list_socialmap_edits(self, since: int = 0) -> list[dict]:
         return copy.deepcopy([e for e in self._socialmap_edits if e["seq"] > since])
@@ -168,3 +169,8 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+
+def _thaw(frozen: tuple[str, str] | None) -> RecordState | None:
+    """A fresh copy of a stored record (decoding JSON costs a fraction of a deep copy of the objects)."""
+    return None if frozen is None else RecordState.from_dict(json.loads(frozen[1]))
