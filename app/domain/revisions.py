@@ -44,6 +44,7 @@ class Outcome:
     state: RecordState  # the state after the change
     changed: bool  # False for a replay or a change that says nothing new: nothing to persist
     created: bool = False
+    seq: int | None = None  # the change feed's number for it, given by the store when it is persisted
 
     @property
     def current(self) -> Revision:

@@ -24,6 +24,7 @@ class SaveResult:
     created: bool
     record: RecordState
     partner_record: bool = False  # created by a partner organisation in a handed-over case
+    seq: int | None = None  # the change feed's number for this save (None when it changed nothing)
 
     def body(self) -> dict:
         if self.status == "ok":
@@ -135,7 +136,8 @@ def save_records(c: Container, user: User, scope: Scope,
             writes.append(audit.event(c, user, "write_record", case_id=case.id, record_id=change.id,
                                       device_id=change.device_id, status=outcome.status, rev=outcome.rev))
             _tell_others(c, user, case, outcome)
-        results[i] = SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record)
+        results[i] = SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record,
+                                outcome.seq)
     audit.record_many(c, writes)
     return results, guard.scope
 

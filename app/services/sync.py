@@ -61,6 +61,7 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
 
     # Every change is checked on its own; those that pass are saved together, in one step of the store.
     results: list[dict | None] = [None] * len(push)
+    known: dict[str, int] = {}  # record id -> the feed entry of this request's save, which the device has
     items = []
     for i, item in enumerate(push):
         item_id = item.get("id") if isinstance(item, dict) else None
@@ -77,10 +78,10 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
         entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
         if res.status == "conflict":
             entry["current"] = res.record.view()
+        elif res.seq is not None and not res.record.open_conflicts:
+            known[res.record.id] = res.seq
         results[i] = entry
 
-    # What this request has just saved, the device holds already: the results carry the new revisions.
-    known = {entry["id"]: entry["rev"] for entry in results if entry["status"] == "ok"}
     changes, cursor = c.store.changes_since(since, scope, limit)
     return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes, known),
             "cursor": cursor, "more": cursor < c.store.last_seq(), "granted_case_ids": sorted(scope.case_ids)}
@@ -95,18 +96,21 @@ def _entity(change) -> tuple[str, str]:
     return change.kind, change.entity_id
 
 
-def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str, str] | None = None) -> list[dict]:
+def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str, int] | None = None) -> list[dict]:
     """The current state of every changed case, record and handover, once each, in feed order. Each is checked
     against the scope again, whatever the store filtered. The reads are audited together, in one write.
 
-    A record in `known` (id → revision the device has) is left out while it is still at that revision with no
-    open conflict: a week of work does not come straight back down a costly connection."""
+    `known` maps a record id to the feed entry of a save whose result the device has just received: while that
+    entry is the record's latest, the device holds the current state and it is left out (a week of work does
+    not come straight back down a costly connection)."""
     known = known or {}
     latest = {}
     for change in changes:
         key = _entity(change)
         latest.pop(key, None)
-        latest[key] = change
+        if not (key[0] == "record" and known.get(key[1]) == change.seq):
+            latest[key] = change
+    states = c.store.get_records([entity_id for kind, entity_id in latest if kind == "record"])
     out, reads = [], []
     for (kind, entity_id), change in latest.items():
         if kind == "case":
@@ -115,9 +119,7 @@ def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str
                 out.append({"kind": "case", "seq": change.seq, "case": case_service.case_view(case, scope)})
                 reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
         elif kind == "record":
-            state = c.store.get_record(entity_id)
-            if state and known.get(state.id) == state.head.rev and not state.open_conflicts:
-                continue
+            state = states.get(entity_id)
             if state and scope.sees_record(state):
                 out.append(_record_entry(c, user, state, change.seq, reads))
         elif kind == "handover":
@@ -142,6 +144,7 @@ def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, 
     if handovers.is_receiver(user, handover) and handover.active(handovers.today(c)) and case:
         entry["case"] = case_service.case_view(case, scope)
         reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
-        states = (c.store.get_record(r) for r in dict.fromkeys(handover.record_ids + handover.partner_record_ids))
-        entry["records"] = [_record_entry(c, user, s, seq, reads)["record"] for s in states if s is not None]
+        ids = list(dict.fromkeys(handover.record_ids + handover.partner_record_ids))
+        states = c.store.get_records(ids)
+        entry["records"] = [_record_entry(c, user, states[r], seq, reads)["record"] for r in ids if r in states]
     return [entry]

@@ -1,7 +1,7 @@
 """The `Store` interface every storage implementation fulfils (checked by tests/storage contract tests)."""
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
@@ -59,6 +59,7 @@ class Store(Protocol):
     # order, each seeing the ones before it; one that `decide` refuses with a DomainError changes nothing and
     # its error takes its place in the results, the others go on.
     def get_record(self, record_id: str) -> RecordState | None: ...
+    def get_records(self, record_ids: Iterable[str]) -> dict[str, RecordState]: ...  # those that exist, by id
     def list_records(self, case_id: str) -> list[RecordState]: ...
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome: ...
     def apply_record_changes(self, changes: list[tuple[RecordChange, str]],

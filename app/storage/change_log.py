@@ -6,9 +6,15 @@ dies in between, the next writer (or opening the store) commits the pending chan
 not, and a device told about an unchanged entity simply fetches it again. Nothing written goes unannounced.
 Writers are serialised, so the pending changes are always the end of the log: one writer's batch, which may
 reach back over several chunks.
+
+Every record change names the record's case, so the feed is also the index from a record id to its case file:
+each process keeps that map in memory and reads only the entries added since it last looked. A pending entry
+counts (it is written before the case file, so an id found here may not be in its case file yet, never the
+other way round).
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +26,18 @@ from .chunked_log import ChunkedLog
 class ChangeLog:
     def __init__(self, directory: Path):
         self._log = ChunkedLog(directory)
+        self._record_cases: dict[str, str] = {}
+        self._indexed = 0  # the last entry read into _record_cases
+        self._index_lock = threading.Lock()
+
+    def record_cases(self, record_ids) -> dict[str, str]:
+        """The case of each of these records the feed has announced (record id → case id)."""
+        with self._index_lock:
+            for seq, entry in self._log.entries_after(self._indexed):
+                if entry["kind"] == "record":
+                    self._record_cases[entry["entity_id"]] = entry["case_id"]
+                self._indexed = seq
+            return {r: self._record_cases[r] for r in record_ids if r in self._record_cases}
 
     def _pending_end(self) -> tuple[list[tuple[int, dict]], int]:
         """(the pending changes at the end of the log, oldest first; the number of the last change)."""

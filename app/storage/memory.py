@@ -62,8 +62,9 @@ class MemoryStore:
         with self._lock:
             self._sessions.pop(session_id, None)
 
-    def _append_change(self, kind: str, entity_id: str, case_id: str, org_id: str) -> None:
+    def _append_change(self, kind: str, entity_id: str, case_id: str, org_id: str) -> int:
         self._changes.append(Change(len(self._changes) + 1, kind, entity_id, case_id, org_id))
+        return len(self._changes)
 
     def create_case(self, case: Case) -> None:
         with self._lock:
@@ -87,6 +88,10 @@ class MemoryStore:
     def get_record(self, record_id: str) -> RecordState | None:
         return _thaw(self._records.get(record_id))
 
+    def get_records(self, record_ids) -> dict[str, RecordState]:
+        found = {record_id: self._records.get(record_id) for record_id in record_ids}
+        return {record_id: _thaw(frozen) for record_id, frozen in found.items() if frozen is not None}
+
     def list_records(self, case_id: str) -> list[RecordState]:
         return [_thaw(r) for r in list(self._records.values()) if r[0] == case_id]
 
@@ -105,7 +110,7 @@ class MemoryStore:
                     continue
                 if outcome.changed:
                     self._records[change.id] = (outcome.state.case_id, json.dumps(outcome.state.to_dict()))
-                    self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
+                    outcome.seq = self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
                 results.append(outcome)
         return results
 

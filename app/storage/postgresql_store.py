@@ -153,11 +153,14 @@ class PostgreSQLStore:
         cur.execute("UPDATE log_heads SET last_seq = last_seq + %s WHERE name = %s RETURNING last_seq", (count, log))
         return cur.fetchone()[0]
 
-    def _announce(self, cur: psycopg.Cursor, changes: list[tuple[str, str, str, str]]) -> None:
-        """Append changes (kind, entity id, case id, org id) to the feed, in the transaction of their data."""
+    def _announce(self, cur: psycopg.Cursor, changes: list[tuple[str, str, str, str]]) -> list[int]:
+        """Append changes (kind, entity id, case id, org id) to the feed, in the transaction of their data;
+        returns their numbers."""
         last = self._next_seq(cur, "changes", len(changes))
+        seqs = [last - len(changes) + 1 + i for i in range(len(changes))]
         cur.executemany("INSERT INTO changes (seq, kind, entity_id, case_id, org_id) VALUES (%s, %s, %s, %s, %s)",
-                        [(last - len(changes) + 1 + i, *change) for i, change in enumerate(changes)])
+                        [(seq, *change) for seq, change in zip(seqs, changes)])
+        return seqs
 
     # --- organisations, users, sessions ------------------------------------------------------------------
 
@@ -246,6 +249,10 @@ class PostgreSQLStore:
         rows = self._rows("SELECT body FROM records WHERE id = %s", (record_id,))
         return self._record(rows[0][0]) if rows else None
 
+    def get_records(self, record_ids) -> dict[str, RecordState]:
+        rows = self._rows("SELECT id, body FROM records WHERE id = ANY(%s::text[])", (list(record_ids),))
+        return {row_id: self._record(body) for row_id, body in rows}
+
     def list_records(self, case_id: str) -> list[RecordState]:
         return [self._record(body) for (body,) in self._rows("SELECT body FROM records WHERE case_id = %s", (case_id,))]
 
@@ -299,8 +306,10 @@ class PostgreSQLStore:
                                 "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
                                 [(s.id, s.case_id, s.org_id, Jsonb(self._codec.record_to_doc(s)))
                                  for s in written.values()])
-                self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id)
-                                     for r in results if isinstance(r, Outcome) and r.changed])
+                persisted = [r for r in results if isinstance(r, Outcome) and r.changed]
+                seqs = self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id) for r in persisted])
+                for outcome, seq in zip(persisted, seqs):
+                    outcome.seq = seq
             return results
 
     # --- small documents ---------------------------------------------------------------------------------

@@ -44,8 +44,9 @@ def read_json_file(path: Path):
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str):
+    def __init__(self, path: str, sync_dir: bool = True):
         self._path = Path(path)
+        self._sync_dir = sync_dir  # False: the caller fsyncs the directory once after several files
 
     def read(self):
         return read_json_file(self._path)
@@ -61,7 +62,8 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        fsync_dir(self._path.parent)
+        if self._sync_dir:
+            fsync_dir(self._path.parent)
 
     def close(self) -> None:
         pass  # no handle is kept open between operations
@@ -88,10 +90,10 @@ class KeyedTinyDB(TinyDB):
 
 
 @contextmanager
-def open_db(path: Path) -> Iterator[KeyedTinyDB]:
+def open_db(path: Path, sync_dir: bool = True) -> Iterator[KeyedTinyDB]:
     """A fresh TinyDB on `path` for one operation: nothing is cached between operations, so a write made by
     another process is always seen."""
-    db = KeyedTinyDB(str(path), storage=AtomicJSONStorage)
+    db = KeyedTinyDB(str(path), storage=AtomicJSONStorage, sync_dir=sync_dir)
     try:
         yield db
     finally:
@@ -128,13 +130,15 @@ class ShardedMap:
         self.put_many({key: value})
 
     def put_many(self, values: dict) -> None:
-        """Set several keys with one write per shard they fall in."""
+        """Set several keys with one write per shard they fall in, and one fsync of the directory for all."""
         by_shard: dict[Path, dict[str, dict]] = {}
         for key, value in values.items():
             by_shard.setdefault(self._path_for(key), {})[key] = {"value": value}
         for path, documents in by_shard.items():
-            with open_db(path) as db:
+            with open_db(path, sync_dir=False) as db:
                 db.table(self.TABLE).put_many(documents)
+        if by_shard:
+            fsync_dir(self._directory)
 
     def discard(self, key: str) -> None:
         with open_db(self._path_for(key)) as db:

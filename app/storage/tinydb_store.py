@@ -8,7 +8,6 @@ Layout of the store directory:
     sessions/sessions-XX.json  sessions in 16 shards
     cases/<sha256(case id)>.json
                                one case: its details and its records with full revision history and conflicts
-    index/record-case-XX.json  record id → case id, 64 shards
     index/org-<sha256(org id)>-XX.json
                                the case ids of one organisation, 16 shards
     changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
@@ -19,7 +18,8 @@ Layout of the store directory:
 Writers are serialised by a threading.RLock (threads of this process) plus a file lock (other processes).
 Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
 place before what it follows *from* (an index entry before the case file, the case file before its change is
-committed), so a reader never meets a pointer to data that is not there yet.
+committed), so a reader never meets a pointer to data that is not there yet. The change feed is also the index
+from a record to its case (see change_log.py): a pending change is written before the case file.
 
 Case text is encrypted (see codec.py) with a key that lives outside this directory.
 """
@@ -46,7 +46,6 @@ from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db
 
 FORMAT = 1
 KEY_CHECK = "safefuture store key check"
-RECORD_INDEX_SHARDS = 64
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
 SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap", "docs")
@@ -68,7 +67,6 @@ class TinyDBStore:
         self._changes = ChangeLog(self._root / "changes")
         self._audit = ChunkedLog(self._root / "audit")
         self._socialmap_edits = ChunkedLog(self._root / "socialmap")
-        self._record_cases = ShardedMap(self._root / "index", "record-case", RECORD_INDEX_SHARDS)
         self._sessions = ShardedMap(self._root / "sessions", "sessions", SESSION_SHARDS)
         with self._writing():
             self._remove_temp_files()
@@ -111,11 +109,13 @@ class TinyDBStore:
     def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[], None]) -> None:
         self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id}], write)
 
-    def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> None:
-        """Write the data of changes between appending their change-feed entries as pending and committing them."""
+    def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> list[int]:
+        """Write the data of changes between appending their change-feed entries as pending and committing them.
+        Returns their numbers in the feed."""
         numbered = self._changes.append_pending(changes)
         write()
         self._changes.commit(numbered)
+        return [seq for seq, _ in numbered]
 
     def _decoded(self, what: str, decode: Callable[[dict], object], doc: dict):
         try:
@@ -219,12 +219,20 @@ class TinyDBStore:
     # --- records -----------------------------------------------------------------------------------------
 
     def get_record(self, record_id: str) -> RecordState | None:
-        case_id = self._record_cases.get(record_id)
-        if case_id is None:
-            return None
-        with open_db(self._case_path(case_id)) as db:
-            doc = db.table("records").get(doc_id=record_id)
-        return None if doc is None else self._decoded(f"record {record_id}", self._codec.doc_to_record, doc)
+        return self.get_records([record_id]).get(record_id)
+
+    def get_records(self, record_ids) -> dict[str, RecordState]:
+        by_case: dict[str, list[str]] = {}
+        for record_id, case_id in self._changes.record_cases(record_ids).items():
+            by_case.setdefault(case_id, []).append(record_id)
+        found = {}
+        for case_id, ids in by_case.items():  # each case file is read once
+            with open_db(self._case_path(case_id)) as db:
+                table = db.table("records")
+                docs = [(record_id, table.get(doc_id=record_id)) for record_id in ids]
+            found.update((record_id, self._decoded(f"record {record_id}", self._codec.doc_to_record, doc))
+                         for record_id, doc in docs if doc is not None)
+        return found
 
     def list_records(self, case_id: str) -> list[RecordState]:
         with open_db(self._case_path(case_id)) as db:
@@ -237,25 +245,19 @@ class TinyDBStore:
     def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
                              decide: Decide) -> list[Outcome | DomainError]:
         with self._writing():
-            states: dict[str, RecordState | None] = {}
-            created: dict[str, str] = {}  # record id -> case id, for the record index
+            states: dict[str, RecordState | None] = self.get_records({change.id for change, _ in changes})
             written: dict[str, RecordState] = {}
             results: list[Outcome | DomainError] = []
             for change, org_id in changes:
-                if change.id not in states:
-                    states[change.id] = self.get_record(change.id)
                 try:
-                    outcome = decide(states[change.id], change, org_id)
+                    outcome = decide(states.get(change.id), change, org_id)
                 except DomainError as error:
                     results.append(error)
                     continue
                 if outcome.changed:
-                    if states[change.id] is None:
-                        created[change.id] = outcome.state.case_id
                     states[change.id] = written[change.id] = outcome.state
                 results.append(outcome)
             if written:
-                self._record_cases.put_many(created)
                 by_case: dict[str, dict[str, dict]] = {}
                 for state in written.values():
                     by_case.setdefault(state.case_id, {})[state.id] = self._codec.record_to_doc(state)
@@ -265,9 +267,11 @@ class TinyDBStore:
                         with open_db(self._case_path(case_id)) as db:
                             db.table("records").put_many(docs)
 
-                self._announce_many([{"kind": "record", "entity_id": r.state.id, "case_id": r.state.case_id,
-                                      "org_id": r.state.org_id} for r in results
-                                     if isinstance(r, Outcome) and r.changed], write)
+                persisted = [r for r in results if isinstance(r, Outcome) and r.changed]
+                seqs = self._announce_many([{"kind": "record", "entity_id": r.state.id, "case_id": r.state.case_id,
+                                             "org_id": r.state.org_id} for r in persisted], write)
+                for outcome, seq in zip(persisted, seqs):
+                    outcome.seq = seq
             return results
 
     # --- change feed -------------------------------------------------------------------------------------

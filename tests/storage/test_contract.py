@@ -254,6 +254,20 @@ def test_list_records_returns_the_records_of_one_case(store):
     assert store.get_record("rec-unknown") is None
 
 
+def test_get_records_reads_many_records_at_once_and_leaves_out_unknown_ids(store):
+    ids = [f"rec-{n}" for n in range(70)]  # more than the TinyDB index has shards, over three cases
+    for n, record_id in enumerate(ids):
+        push(store, change(record_id, f"case-{n % 3}", data={"occasion": f"v{n}"}))
+    second = push(store, change("rec-5", "case-2", data={"occasion": "again"}, base_rev=store.get_record("rec-5").head.rev))
+    found = store.get_records(ids + ["rec-unknown"])
+    assert sorted(found) == sorted(ids)
+    assert found["rec-5"] == store.get_record("rec-5") and found["rec-5"].head == second.state.head
+    assert found["rec-7"].head.data == {"occasion": "v7"} and found["rec-7"].case_id == "case-1"
+    assert store.get_records([]) == {} and store.get_records(["rec-unknown"]) == {}
+    found["rec-7"].head.data["occasion"] = "changed by a caller"
+    assert store.get_record("rec-7").head.data == {"occasion": "v7"}
+
+
 def test_concurrent_changes_from_one_revision_give_one_head_and_conflicts(store):
     first = push(store, change(data={"occasion": "v1"}))
     start = threading.Barrier(8)
@@ -291,6 +305,8 @@ def test_a_batch_is_decided_in_order_each_change_seeing_the_ones_before(store):
     changes, _ = store.changes_since(seq, SEES_A, 100)
     assert [(c.seq, c.entity_id) for c in changes] == [(seq + 1, "rec-0"), (seq + 2, "rec-1"), (seq + 3, "rec-0"),
                                                       (seq + 4, "rec-0")]
+    # Each persisted outcome knows its entry in the feed; the replay persisted nothing.
+    assert first.seq == seq + 1 and [r.seq for r in results] == [seq + 2, seq + 3, seq + 4, None]
 
 
 def test_a_batch_of_a_few_hundred_changes_keeps_its_order(store):
@@ -301,6 +317,7 @@ def test_a_batch_of_a_few_hundred_changes_keeps_its_order(store):
     assert [r.status for r in results] == ["ok"] * 300 and results[-1].rev.startswith("2-")
     changes, cursor = store.changes_since(1, SEES_A, 1000)
     assert [c.entity_id for c in changes] == [f"rec-{n:03d}" for n in range(1, 300)] + ["rec-000"]
+    assert [r.seq for r in results] == [c.seq for c in changes]
     assert cursor == store.last_seq() == 301
 
 
