@@ -82,9 +82,12 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             known[res.record.id] = res.seq
         results[i] = entry
 
+    # `more` asks the device to pull again at once: the page was full when the feed had more than it. What
+    # other writers commit meanwhile comes with the next sync (it does not cost this device another request).
+    last = c.store.last_seq()
     changes, cursor = c.store.changes_since(since, scope, limit)
     return {"case_results": case_results, "results": results, "changes": materialise(c, user, scope, changes, known),
-            "cursor": cursor, "more": cursor < c.store.last_seq(), "granted_case_ids": sorted(scope.case_ids)}
+            "cursor": cursor, "more": cursor < last, "granted_case_ids": sorted(scope.case_ids)}
 
 
 def _entity(change) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import psycopg
 import pytest
@@ -100,5 +101,27 @@ def test_a_postgresql_url_in_the_configuration_opens_this_store(tmp_path):
         try:
             assert isinstance(store, PostgreSQLStore)
             assert (tmp_path / "keys" / "data.key").exists()
+        finally:
+            store.close()
+
+
+@pytest.mark.parametrize("idle_before_check, survives", [(0.2, True), (3600, False)])
+def test_a_connection_the_server_dropped_is_replaced_when_it_was_idle(idle_before_check, survives):
+    """A pooled connection idle for longer than idle_before_check is checked before use, so a database restart
+    while the app is quiet costs a reconnect, not an error; one used moments ago is not pinged (the second
+    case shows that the check is what saves the first)."""
+    with temporary_schema() as url:
+        store = PostgreSQLStore(url, DataCipher(os.urandom(32)), pool_size=1, idle_before_check=idle_before_check)
+        try:
+            store.create_case(Case("case-1", ORG, client_code="C-1", country_of_origin="NG"))
+            [(pid,)] = store._rows("SELECT pg_backend_pid()")
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            time.sleep(0.5)
+            if survives:
+                assert store.get_case("case-1").client_code == "C-1"
+            else:
+                with pytest.raises(psycopg.OperationalError):
+                    store.get_case("case-1")
         finally:
             store.close()
