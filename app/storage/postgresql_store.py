@@ -174,8 +174,8 @@ class PostgreSQLStore:
         returns their numbers."""
         last = self._next_seq(cur, "changes", len(changes))
         seqs = [last - len(changes) + 1 + i for i in range(len(changes))]
-        cur.executemany("INSERT INTO changes (seq, kind, entity_id, case_id, org_id) VALUES (%s, %s, %s, %s, %s)",
-                        [(seq, *change) for seq, change in zip(seqs, changes)])
+        _insert_rows(cur, "changes", ("seq", "kind", "entity_id", "case_id", "org_id"),
+                     ("bigint", "text", "text", "text", "text"), [(seq, *change) for seq, change in zip(seqs, changes)])
         return seqs
 
     # --- organisations, users, sessions ------------------------------------------------------------------
@@ -321,10 +321,10 @@ class PostgreSQLStore:
                     states[change.id] = written[change.id] = outcome.state
                 results.append(outcome)
             if written:
-                cur.executemany("INSERT INTO records (id, case_id, org_id, body) VALUES (%s, %s, %s, %s) "
-                                "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body",
-                                [(s.id, s.case_id, s.org_id, Jsonb(self._codec.record_to_doc(s)))
-                                 for s in written.values()])
+                _insert_rows(cur, "records", ("id", "case_id", "org_id", "body"), ("text", "text", "text", "jsonb"),
+                             [(s.id, s.case_id, s.org_id, _text(self._codec.record_to_doc(s)))
+                              for s in written.values()],
+                             "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body")
                 persisted = [r for r in results if isinstance(r, Outcome) and r.changed]
                 seqs = self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id) for r in persisted])
                 for outcome, seq in zip(persisted, seqs):
@@ -402,8 +402,8 @@ class PostgreSQLStore:
                 sealed.append(prev)
             if sealed[0].seq != first:
                 raise CorruptStore(f"The audit trail in the database is missing event {first - 1}.")
-            cur.executemany("INSERT INTO audit (seq, case_id, body) VALUES (%s, %s, %s)",
-                            [(e.seq, e.case_id, _text(e.to_dict())) for e in sealed])
+            _insert_rows(cur, "audit", ("seq", "case_id", "body"), ("bigint", "text", "text"),
+                         [(e.seq, e.case_id, _text(e.to_dict())) for e in sealed])
             return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
@@ -505,6 +505,17 @@ class PostgreSQLStore:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _insert_rows(cur: psycopg.Cursor, table: str, columns: tuple[str, ...], types: tuple[str, ...],
+                 rows: list[tuple], suffix: str = "") -> None:
+    """Insert `rows` in one statement, one array parameter per column (executemany sends a statement per row,
+    and its Python side cost more than the database's work)."""
+    arrays = [list(column) for column in zip(*rows)]
+    query = sql.SQL("INSERT INTO {} ({}) SELECT * FROM unnest({}) {}").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns)),
+        sql.SQL(", ").join(sql.SQL("%s::{}[]").format(sql.SQL(t)) for t in types), sql.SQL(suffix))
+    cur.execute(query, arrays)
 
 
 def _text(document: dict) -> str:
