@@ -185,7 +185,9 @@ SPEC = {
                                                    "parameters": [_id("notification_id")]}},
         "/sync": {"post": _op("Push cases and record changes, pull the change feed since a cursor. changes are "
                               "{kind: case | record | handover, seq, ...}; a handover change carries the case and "
-                              "its records while active. granted_case_ids lists the handed-over cases the user may "
+                              "its records while active. A record saved by this request is left out while that save is "
+                              "its latest change (the result carries its rev). more is true when the page was full: "
+                              "pull again at once. granted_case_ids lists the handed-over cases the user may "
                               "see now", "200", "400", "401", "413", "422",
                               body={"type": "object", "properties": {
                                   "cases": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}},
