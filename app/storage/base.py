@@ -57,7 +57,8 @@ class Store(Protocol):
     # persists the outcome, all atomically with respect to every other writer (threads, processes, servers).
     # `apply_record_changes` does the same for a batch (a sync push) in one step: the changes are decided in
     # order, each seeing the ones before it; one that `decide` refuses with a DomainError changes nothing and
-    # its error takes its place in the results, the others go on.
+    # its error takes its place in the results, the others go on. A persisted outcome gets `seq`, the number of
+    # its entry in the change feed.
     def get_record(self, record_id: str) -> RecordState | None: ...
     def get_records(self, record_ids: Iterable[str]) -> dict[str, RecordState]: ...  # those that exist, by id
     def list_records(self, case_id: str) -> list[RecordState]: ...
