@@ -90,6 +90,20 @@ def assert_feed_complete(store, record_ids) -> None:
 
 
 @pytest.mark.slow
+def test_a_store_finds_records_that_another_process_saved_after_it_opened(tmp_path):
+    """Each process keeps the record -> case index in memory, from the change feed: it must catch up with what
+    other processes appended (two store objects on one directory share nothing in memory, like two processes)."""
+    first, second = open_store(tmp_path), open_store(tmp_path)
+    assert second.get_record("r-1") is None  # second has read the feed up to here
+    first.apply_record_change(change("r-1", "case-a", "one"), ORG, decide)
+    assert second.get_record("r-1").head.data["occasion"] == "one"
+    rev = second.get_record("r-1").head.rev
+    second.apply_record_change(change("r-1", "case-a", "two", rev), ORG, decide)
+    first.apply_record_change(change("r-2", "case-b", "three"), ORG, decide)
+    assert first.get_record("r-1").head.data["occasion"] == "two"
+    assert sorted(second.get_records(["r-1", "r-2", "r-3"])) == ["r-1", "r-2"]
+
+
 def test_eight_threads_and_four_processes_writing_records_and_audit_at_once(tmp_path):
     store = open_store(tmp_path)
     shared_rev = store.apply_record_change(change("shared", "case-shared", "start"), ORG, decide).rev
