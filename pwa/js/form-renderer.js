@@ -89,6 +89,7 @@ class Renderer {
     this.onChange = onChange;
     this.conditions = [];
     this.outputs = [];
+    this.choiceSetters = new Map(); // pointer -> sets a drawn choice to a value (for a prefill)
   }
 
   changed(pointer, value) {
@@ -110,7 +111,6 @@ class Renderer {
     return true;
   }
 
-  // The frame every field shares: label or legend, hint, help on demand, required mark, an error slot.
   // The frame every field shares: label (or legend, or heading), required mark, help on demand, hint, and a
   // slot for errors. `group`: a fieldset whose first child is its legend (choices, rows); `section`: a part
   // with a heading (score matrix, totals).
@@ -338,25 +338,46 @@ class Renderer {
     control.value = node.enum.indexOf(value) >= 0 ? String(node.enum.indexOf(value)) : '';
     this.describe(control, described);
     control.addEventListener('change', () => {
-      this.changed(pointer, control.value === '' ? undefined : node.enum[Number(control.value)]);
+      const value = control.value === '' ? undefined : node.enum[Number(control.value)];
+      this.changed(pointer, value);
+      if (node['x-refersTo']) this.prefillScore(node, pointer, value);
     });
     wrapper.append(control);
     return wrapper;
   }
 
-  // An option naming a place in another instrument (`x-refersTo`) shows that instrument's latest answer there:
-  // Overzicht 2's factor list shows each factor's current score from the latest Overzicht 1.
-  withReference(node, option) {
+  // The answer another instrument (`x-refersTo`) holds at the place an option names, as {place, value}: for a
+  // factor of Overzicht 1, its score.
+  referredAnswer(node, optionValue) {
     const referred = this.references[node['x-refersTo']];
-    if (!referred || typeof option.value !== 'string' || !option.value.startsWith('/')) return option.text;
-    let place = schemaAt(referred.schema, option.value);
-    let value = getAt(referred.data, option.value);
+    if (!referred || typeof optionValue !== 'string' || !optionValue.startsWith('/')) return {};
+    let place = schemaAt(referred.schema, optionValue);
+    let value = getAt(referred.data, optionValue);
     if (place && place.properties && place.properties.score) {
       place = place.properties.score;
       value = value && value.score;
     }
+    return { place, value };
+  }
+
+  // An option naming a place in another instrument shows that instrument's latest answer there: Overzicht 2's
+  // factor list shows each factor's current score from the latest Overzicht 1.
+  withReference(node, option) {
+    const { place, value } = this.referredAnswer(node, option.value);
     const text = displayValue(place, value);
     return text ? t('%(option)s (now: %(answer)s)', { option: option.text, answer: text }) : option.text;
+  }
+
+  // Choosing a factor fills the row's `score` with its latest score in the referred instrument, when the row
+  // has no score yet (Overzicht 2 starts from the latest Overzicht 1); what the user chose is never replaced.
+  prefillScore(node, pointer, optionValue) {
+    const scorePointer = join([...parse(pointer).slice(0, -1), 'score']);
+    const scoreNode = schemaAt(this.schema, scorePointer);
+    const { value } = this.referredAnswer(node, optionValue);
+    if (!scoreNode || !(scoreNode.enum || []).includes(value) || getAt(this.data, scorePointer) !== undefined) return;
+    this.changed(scorePointer, value);
+    const show = this.choiceSetters.get(scorePointer);
+    if (show) show(value);
   }
 
   // Single choice as radio buttons; the score widget is the same with symbols (−− − + ++) as large buttons.
@@ -386,6 +407,12 @@ class Renderer {
       clear.hidden = true;
       this.changed(pointer, undefined);
       options.querySelector('input').focus();
+    });
+    this.choiceSetters.set(pointer, (chosen) => {
+      options.querySelectorAll('input').forEach((input) => {
+        input.checked = node.enum[Number(input.value)] === chosen;
+      });
+      clear.hidden = chosen === undefined;
     });
     wrapper.append(options, clear);
     return wrapper;

@@ -124,3 +124,48 @@ def test_read_only_view_shows_answers_as_text(device):
     for text in ("Aunt Ada", "Varna", "Medical help", "Yes", "Contact 1", "Pastor"):
         expect(main).to_contain_text(text)
     expect(page.locator('[data-pointer="/story"] .value.empty')).to_have_text("No answer")
+
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+
+
+def test_choosing_a_factor_in_overview_2_starts_its_score_from_the_latest_overview_1(device):
+    """forms/README.md, x-refersTo: the row's empty score is filled with the factor's latest Overzicht 1 score,
+    which the counsellor may change; a score already given is never replaced."""
+    page = device.open().page
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    overview_2, overview_1 = (json.loads((FORMS / f"{name}.schema.json").read_text(encoding="utf-8"))
+                              for name in ("overzicht-2", "overzicht-1"))
+    page.evaluate("""async ([schema, referred]) => {
+      const { renderForm } = await import('/js/form-renderer.js');
+      const data = {status: 'b8_3', nl: {f1: {score: '--'}}, coo: {f1: {score: '++'}, f2: {score: '-'}}};
+      window.testForm = renderForm(schema, {}, {references: {'overzicht-1': {schema: referred, data}}});
+      document.getElementById('main').replaceChildren(window.testForm.element);
+    }""", [overview_2, overview_1])
+    page.get_by_role("button", name="Add: Factor").click()
+    row = page.locator('fieldset.row[data-pointer="/rows/0"]')
+    factor = row.get_by_label("Factor name")
+    scores = row.locator('[data-pointer="/rows/0/score"] input[type=radio]')
+    # Options are numbered by their place in the schema's enum: /status, /nl/f1 … /nl/f10, /coo/f1 … /coo/f10.
+    expect(factor.locator('option[value="1"]')).to_contain_text("(now: −− Very negative)")
+
+    factor.select_option(value="1")  # /nl/f1
+    expect(scores.nth(0)).to_be_checked()  # -- taken over from Overzicht 1
+    assert page.evaluate("window.testForm.data().rows[0].score") == "--"
+
+    row.locator('[data-pointer="/rows/0/score"] label.option').nth(2).click()  # the counsellor says +
+    factor.select_option(value="11")  # /coo/f1, ++ in Overzicht 1
+    expect(scores.nth(2)).to_be_checked()
+    assert page.evaluate("window.testForm.data().rows[0]") == {"factor": "/coo/f1", "score": "+"}
+
+    # A factor without a score in Overzicht 1, or the residence status (not a score), leaves an empty score empty.
+    row.get_by_role("button", name="Clear answer").click()
+    factor.select_option(value="2")  # /nl/f2, not scored
+    factor.select_option(value="0")  # /status
+    assert page.evaluate("window.testForm.data().rows[0]") == {"factor": "/status"}
+    for n in range(4):
+        expect(scores.nth(n)).not_to_be_checked()
+    factor.select_option(value="12")  # /coo/f2, - in Overzicht 1
+    expect(scores.nth(1)).to_be_checked()
+    expect(row.get_by_role("button", name="Clear answer")).to_be_visible()
+    device.screenshot("15-overview-2-score-from-overview-1", widths=(360,))
