@@ -6,7 +6,7 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from ..domain.errors import N_, TooManyRequests, Unauthorized
@@ -81,6 +81,7 @@ def login(c: Container, email: str, password: str, client_address: str) -> tuple
     now = c.now()
     c.store.put_session(Session(session_id(token), user.id, now, now))
     audit.record(c, user, "login")
+    purge_idle_sessions(c)
     return token, user
 
 
@@ -88,9 +89,25 @@ def logout(c: Container, token: str) -> None:
     session = c.store.get_session(session_id(token))
     if session is None:
         return
-    c.store.delete_session(session.id)
-    push.forget_session(c, session.id)
+    _end(c, [session.id])
     audit.record(c, c.store.get_user(session.user_id), "logout")
+
+
+def _end(c: Container, session_ids: list[str]) -> None:
+    """Sessions end with the push subscriptions they registered (a shared tablet stops getting signals)."""
+    for sid in session_ids:
+        c.store.delete_session(sid)
+    push.forget_sessions(c, session_ids)
+
+
+def purge_idle_sessions(c: Container) -> int:
+    """End every session idle for longer than SESSION_IDLE_SECONDS, not only the ones presented again: a
+    session left on a lost phone must not wait in the store. Runs at each login; returns how many ended."""
+    now = datetime.fromisoformat(c.now().replace("Z", "+00:00"))
+    cutoff = (now - timedelta(seconds=c.config["SESSION_IDLE_SECONDS"])).astimezone(timezone.utc)
+    ended = c.store.delete_sessions_idle_since(cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    push.forget_sessions(c, ended)
+    return len(ended)
 
 
 def user_for_token(c: Container, token: str | None) -> User | None:
@@ -103,7 +120,7 @@ def user_for_token(c: Container, token: str | None) -> User | None:
     idle = datetime.fromisoformat(c.now().replace("Z", "+00:00")) - datetime.fromisoformat(
         session.last_seen.replace("Z", "+00:00"))
     if idle.total_seconds() > c.config["SESSION_IDLE_SECONDS"]:
-        c.store.delete_session(session.id)
+        _end(c, [session.id])
         return None
     user = c.store.get_user(session.user_id)
     if user is None or not user.active:

@@ -8,7 +8,7 @@ Sending runs in a small thread pool with timeouts, so a slow push service never 
 service that answers 404 or 410 has dropped the subscription: we delete it too.
 
 Documents: `push_subscriptions` {id: sha256(endpoint), user_id, session_id, endpoint, keys: {p256dh, auth},
-created_at}. A subscription belongs to the session that registered it and ends with it (logout), so a shared
+created_at}. A subscription belongs to the session that registered it and ends with it (logout, expiry), so a shared
 tablet does not keep getting the previous user's signals.
 """
 from __future__ import annotations
@@ -161,9 +161,14 @@ def unsubscribe(c: Container, user: User, payload) -> None:
         c.store.delete_doc(COLLECTION, existing["id"])
 
 
-def forget_session(c: Container, session_id: str) -> None:
-    for sub in c.store.list_docs(COLLECTION, session_id=session_id):
-        c.store.delete_doc(COLLECTION, sub["id"])
+def forget_sessions(c: Container, session_ids: list[str]) -> None:
+    """Delete the subscriptions these sessions registered."""
+    ended = set(session_ids)
+    if not ended:
+        return
+    for sub in c.store.list_docs(COLLECTION):
+        if sub["session_id"] in ended:
+            c.store.delete_doc(COLLECTION, sub["id"])
 
 
 # Sending ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The `Store` interface every storage implementation fulfils (checked by tests/storage contract tests)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable, Iterable, Protocol
 
 from ..domain.access import Scope
@@ -22,6 +23,11 @@ class StaleSequence(Exception):
 
 class CorruptStore(Exception):
     """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
+
+
+def earlier(moment: str, than: str) -> bool:
+    """Whether one ISO 8601 time is before another, compared as times (with or without fractions of a second)."""
+    return datetime.fromisoformat(moment) < datetime.fromisoformat(than)
 
 
 def only_outcome(results: list[Outcome | DomainError]) -> Outcome:
@@ -46,6 +52,7 @@ class Store(Protocol):
     def put_session(self, session: Session) -> None: ...
     def get_session(self, session_id: str) -> Session | None: ...
     def delete_session(self, session_id: str) -> None: ...
+    def delete_sessions_idle_since(self, cutoff: str) -> list[str]: ...  # last_seen before cutoff; their ids
 
     # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means).
     def create_case(self, case: Case) -> None: ...

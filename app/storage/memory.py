@@ -10,7 +10,7 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide, StaleSequence, only_outcome
+from .base import AlreadyExists, Decide, StaleSequence, earlier, only_outcome
 
 
 class MemoryStore:
@@ -61,6 +61,13 @@ class MemoryStore:
     def delete_session(self, session_id: str) -> None:
         with self._lock:
             self._sessions.pop(session_id, None)
+
+    def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
+        with self._lock:
+            idle = [s.id for s in self._sessions.values() if earlier(s.last_seen, cutoff)]
+            for session_id in idle:
+                del self._sessions[session_id]
+            return idle
 
     def _append_change(self, kind: str, entity_id: str, case_id: str, org_id: str) -> int:
         self._changes.append(Change(len(self._changes) + 1, kind, entity_id, case_id, org_id))

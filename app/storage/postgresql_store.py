@@ -224,6 +224,12 @@ class PostgreSQLStore:
         with self._transaction() as cur:
             cur.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
 
+    def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM sessions WHERE (body::json ->> 'last_seen')::timestamptz < %s::timestamptz "
+                        "RETURNING id", (cutoff,))
+            return [row_id for (row_id,) in cur.fetchall()]
+
     # --- cases -------------------------------------------------------------------------------------------
 
     def create_case(self, case: Case) -> None:

@@ -146,6 +146,18 @@ class ShardedMap:
             if table.contains(doc_id=key):
                 table.remove(doc_ids=[key])
 
+    def remove_where(self, matches) -> list[str]:
+        """Remove the entries whose value `matches`, with one write per shard that had any; returns their keys."""
+        removed = []
+        for shard in range(self._shards):
+            with open_db(self._path(shard)) as db:
+                table = db.table(self.TABLE)
+                keys = [doc.doc_id for doc in table.all() if matches(doc["value"])]
+                if keys:
+                    table.remove(doc_ids=keys)
+            removed += keys
+        return removed
+
     def keys(self) -> list[str]:
         keys = []
         for shard in range(self._shards):

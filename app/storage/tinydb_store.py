@@ -37,7 +37,7 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, only_outcome
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, earlier, only_outcome
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import EncryptedCodec
@@ -170,6 +170,10 @@ class TinyDBStore:
     def delete_session(self, session_id: str) -> None:
         with self._writing():
             self._sessions.discard(session_id)
+
+    def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
+        with self._writing():
+            return self._sessions.remove_where(lambda session: earlier(session["last_seen"], cutoff))
 
     # --- cases -------------------------------------------------------------------------------------------
 

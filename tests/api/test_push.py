@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from app.services import push
-from tests.api.partners import add_org, add_user, handover_body, make_app, new_record, report
+from tests.api.partners import Clock, add_org, add_user, handover_body, make_app, new_record, report
 from tests.conftest import Api, change, overzicht1
 
 CONSTANT = b'{"title":"Safe Future","body":"Safe Future: something needs your attention","sync":true}'
@@ -272,3 +272,27 @@ def test_unsubscribe_logout_and_a_shared_tablet(app, service):
     # Logging out ends the session's subscriptions.
     assert petya.delete("/api/v1/session").status_code == 204
     assert subscriptions(app) == []
+
+
+def test_a_session_left_idle_ends_with_its_subscriptions_when_anyone_logs_in(app, service):
+    """A phone lost with its session open: the session and its push subscription do not wait in the store until
+    someone presents the cookie again; the next login anywhere ends every session idle for too long."""
+    c = app.extensions["safefuture"]
+    c.config["SESSION_IDLE_SECONDS"] = 14 * 24 * 3600
+    clock = c.now = Clock("2026-03-10")
+    anna, petya = Api(app, "anna@shelter-a.nl"), Api(app, "petya@animus.bg")
+    lost_phone, tablet = Browser(service), Browser(service)
+    anna.post("/api/v1/push/subscriptions", lost_phone.subscription)
+    petya.post("/api/v1/push/subscriptions", tablet.subscription)
+    clock.day = "2026-03-20"
+    assert petya.get("/api/v1/session").status_code == 200  # Petya keeps working; Anna's phone stays in a drawer
+    clock.day = "2026-03-25"
+    Api(app, "carla@shelter-a.nl")
+    assert [s["endpoint"] for s in subscriptions(app)] == [tablet.endpoint]
+    assert anna.get("/api/v1/cases").status_code == 401 and petya.get("/api/v1/cases").status_code == 200
+    # Presented after too long, a session ends there and then, with its subscription.
+    anna = Api(app, "anna@shelter-a.nl")
+    anna.post("/api/v1/push/subscriptions", lost_phone.subscription)
+    clock.day = "2026-04-10"
+    assert anna.get("/api/v1/cases").status_code == 401
+    assert [s["endpoint"] for s in subscriptions(app)] == [tablet.endpoint]

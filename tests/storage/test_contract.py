@@ -80,6 +80,18 @@ def test_sessions_round_trip_and_delete(store):
     store.delete_session("sess-hash-1")  # deleting a dead session again is not an error
 
 
+def test_sessions_idle_since_a_moment_are_deleted_together(store):
+    seen = {"old-1": "2024-04-01T09:00:00.000Z", "old-2": "2024-04-30T23:59:59Z",
+            "edge": "2024-05-01T00:00:00Z", "new": "2024-05-01T00:00:00.001Z"}
+    for n, (session_id, last_seen) in enumerate(seen.items()):
+        store.put_session(Session(session_id, f"user-{n}", "2024-03-01T00:00:00.000Z", last_seen))
+    assert sorted(store.delete_sessions_idle_since("2024-05-01T00:00:00.000Z")) == ["old-1", "old-2"]
+    assert store.get_session("old-1") is None and store.get_session("old-2") is None
+    assert store.get_session("edge").user_id == "user-2" and store.get_session("new").user_id == "user-3"
+    assert store.delete_sessions_idle_since("2024-05-01T00:00:00.0005Z") == ["edge"]  # times, not text, compared
+    assert store.delete_sessions_idle_since("2024-05-01T00:00:00.000Z") == []
+
+
 # --- cases -------------------------------------------------------------------------------------------------
 
 def test_create_and_get_case(store):
