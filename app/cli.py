@@ -84,13 +84,25 @@ def register(app) -> None:
         click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")
 
     @app.cli.command("verify-audit")
-    def verify_audit():
-        """Check the audit trail's hash chain; exit 1 at the first broken link."""
-        count, broken = audit.verify(current_app.extensions["safefuture"])
-        if broken is not None:
-            click.echo(f"audit chain broken at event {broken}", err=True)
+    @click.option("--anchor", "noted", metavar="SEQ:HASH",
+                  help="an anchor this command printed earlier: also check that the trail still holds that event")
+    def verify_audit(noted):
+        """Check the audit trail's hash chain; exit 1 at the first broken link, or when the trail no longer holds
+        the event of an anchor noted earlier (the chain alone cannot show that its end was cut off)."""
+        try:
+            result = audit.verify(current_app.extensions["safefuture"], noted)
+        except ValueError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        if result["broken"] is not None:
+            click.echo(f"audit chain broken at event {result['broken']}", err=True)
             sys.exit(1)
-        click.echo(f"audit chain intact: {count} events")
+        if result["anchor_problem"]:
+            click.echo(f"audit trail does not match the anchor: {result['anchor_problem']}", err=True)
+            sys.exit(1)
+        click.echo(f"audit chain intact: {result['count']} events")
+        if result["anchor"]:
+            click.echo(f"anchor: {result['anchor']}  (keep this line outside the server; pass it as --anchor later)")
 
     @app.cli.command("notify-due")
     def notify_due():

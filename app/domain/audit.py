@@ -49,6 +49,26 @@ def chain(prev: AuditEvent | None, event: AuditEvent) -> AuditEvent:
     return event
 
 
+def anchor(events) -> str | None:
+    """The last event as "seq:hash": written down outside the store, it later shows whether the trail still
+    holds that event unchanged (see `anchor_problem`). The chain alone cannot show that its end was cut off."""
+    return f"{events[-1].seq}:{events[-1].hash}" if events else None
+
+
+def anchor_problem(events, noted: str) -> str | None:
+    """What is wrong with the trail against an anchor noted earlier, or None when it still holds that event.
+    Raises ValueError for text that is not an anchor."""
+    seq_text, _, noted_hash = noted.strip().partition(":")
+    if not seq_text.isdigit() or len(noted_hash) != 64:
+        raise ValueError("an anchor is the 'seq:hash' that verify-audit printed")
+    seq = int(seq_text)
+    if seq > len(events):
+        return f"the trail ends at event {len(events)}, before the anchor's event {seq}: events were removed"
+    if events[seq - 1].seq != seq or events[seq - 1].hash != noted_hash:
+        return f"event {seq} is not the one the anchor noted: the trail was rewritten"
+    return None
+
+
 def first_broken_link(events) -> int | None:
     """The seq of the first event whose hash or link does not hold, or None when the chain is intact."""
     prev_hash, expected_seq = GENESIS, 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..domain.access import Scope
-from ..domain.audit import ACTIONS, AuditEvent, first_broken_link
+from ..domain.audit import ACTIONS, AuditEvent, anchor, anchor_problem, first_broken_link
 from ..domain.errors import N_, Forbidden, NotFound
 from ..domain.model import User
 from ..domain.validation import uuid_error
@@ -47,7 +47,9 @@ def case_events(c: Container, user: User, scope: Scope, case_id: str) -> list[di
              "actor_email": emails.get(e.actor_id)} for e in events]
 
 
-def verify(c: Container) -> tuple[int, int | None]:
-    """(number of events, seq of the first broken link or None when the chain holds)."""
+def verify(c: Container, noted_anchor: str | None = None) -> dict:
+    """{count, broken: seq of the first broken link or None, anchor: the trail's anchor now, anchor_problem: what
+    is wrong against `noted_anchor` or None}. ValueError for a malformed `noted_anchor`."""
     events = c.store.audit_events()
-    return len(events), first_broken_link(events)
+    return {"count": len(events), "broken": first_broken_link(events), "anchor": anchor(events),
+            "anchor_problem": anchor_problem(events, noted_anchor) if noted_anchor else None}

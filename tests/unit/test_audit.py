@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.domain.audit import GENESIS, AuditEvent, chain, first_broken_link
+from app.domain.audit import GENESIS, AuditEvent, anchor, anchor_problem, chain, first_broken_link
 from app.services import audit
 
 
@@ -51,7 +51,7 @@ def test_verify_audit_reports_an_intact_chain_and_the_first_broken_link(app, run
     count = len(store.audit_events())
     assert count == 3  # login, create_case, read_case
     result = runner.invoke(args=["verify-audit"])
-    assert result.exit_code == 0 and result.output.strip() == f"audit chain intact: {count} events"
+    assert result.exit_code == 0 and result.output.splitlines()[0] == f"audit chain intact: {count} events"
 
     # Edit one stored event in the TinyDB store's audit file, as someone with access to the disk could.
     (chunk,) = (app.config["DATA_DIR"] / "store" / "audit").glob("*.json")
@@ -60,3 +60,47 @@ def test_verify_audit_reports_an_intact_chain_and_the_first_broken_link(app, run
     chunk.write_text(json.dumps(stored))
     result = runner.invoke(args=["verify-audit"])
     assert result.exit_code == 1 and "audit chain broken at event 2" in result.output
+
+
+def test_an_anchor_noted_earlier_shows_a_cut_off_or_resealed_trail():
+    """The chain checks itself but cannot see that its end was cut off, or that everything after an edit was
+    sealed again; an anchor (the last event's seq and hash) kept outside the server can."""
+    chained = events(6)
+    noted = anchor(chained[:4])
+    assert noted == f"4:{chained[3].hash}"
+    assert anchor_problem(chained, noted) is None  # the trail grew, the noted event is unchanged
+    cut = chained[:3]
+    assert first_broken_link(cut) is None
+    assert anchor_problem(cut, noted) == "the trail ends at event 3, before the anchor's event 4: events were removed"
+    resealed, prev = [], None
+    for e in chained:
+        prev = chain(prev, dataclasses.replace(e, details={"i": 0} if e.seq == 2 else e.details))
+        resealed.append(prev)
+    assert first_broken_link(resealed) is None
+    assert anchor_problem(resealed, noted) == "event 4 is not the one the anchor noted: the trail was rewritten"
+    for bad in ("", "4", "x:abc", f"four:{chained[3].hash}", "4:" + "0" * 63):
+        with pytest.raises(ValueError):
+            anchor_problem(chained, bad)
+
+
+def test_verify_audit_prints_an_anchor_and_checks_one_noted_earlier(app, runner, make_user, login):
+    api = login(make_user("anna@shelter-a.nl"))
+    api.new_case()
+    first = runner.invoke(args=["verify-audit"])
+    noted = first.output.splitlines()[1].split()[1]
+    assert first.exit_code == 0 and noted == anchor(app.extensions["safefuture"].store.audit_events())
+    api.new_case()  # the trail grows after the anchor was noted
+    later = runner.invoke(args=["verify-audit", "--anchor", noted])
+    assert later.exit_code == 0, later.output
+
+    # Someone with access to the disk cuts the trail back to before the anchor: the chain still holds.
+    (chunk,) = (app.config["DATA_DIR"] / "store" / "audit").glob("*.json")
+    stored = json.loads(chunk.read_text())
+    stored["entries"] = {k: v for k, v in stored["entries"].items() if int(k) < int(noted.split(":")[0])}
+    chunk.write_text(json.dumps(stored))
+    assert runner.invoke(args=["verify-audit"]).exit_code == 0
+    cut = runner.invoke(args=["verify-audit", "--anchor", noted])
+    assert cut.exit_code == 1 and "events were removed" in cut.output
+
+    wrong = runner.invoke(args=["verify-audit", "--anchor", "not an anchor"])
+    assert wrong.exit_code == 2 and "seq:hash" in wrong.output
