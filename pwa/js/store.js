@@ -3,6 +3,8 @@
 import { openRegistry, openAccountDB, deleteAccountDB } from './db.js';
 import { createKeyring, openKeyring, seal, unseal } from './crypto.js';
 
+// What the server last said about one case, kept sealed in `meta` as `<kind>:<case id>` (see getSealed).
+const CASE_SEALED = ['overview', 'monitoring'];
 const keyringLabel = (userId) => `safefuture-data-key:${userId}`;
 
 export async function listAccounts() {
@@ -122,10 +124,12 @@ export class DeviceStore {
   // outbox keeps what was typed and not sent, so the user still sees it).
   async dropCase(id, marker) {
     const caseRow = marker ? await this.sealRow('cases', id, marker) : null;
-    const tx = this.db.transaction(['cases', 'records'], 'readwrite');
+    const tx = this.db.transaction(['cases', 'records', 'meta'], 'readwrite');
     const records = tx.objectStore('records');
     const keys = await records.index('case_id').getAllKeys(id);
-    await Promise.all([...keys.map((key) => records.delete(key)),
+    // What the server last said about the case goes with it (CASE_SEALED: overview, monitoring).
+    const said = CASE_SEALED.map((kind) => tx.objectStore('meta').delete(`${kind}:${id}`));
+    await Promise.all([...keys.map((key) => records.delete(key)), ...said,
       caseRow ? tx.objectStore('cases').put(caseRow) : tx.objectStore('cases').delete(id), tx.done]);
   }
 
@@ -182,15 +186,16 @@ export class DeviceStore {
     await Promise.all([tx.objectStore('cases').put(caseRow), tx.objectStore('outbox').put(entryRow), tx.done]);
   }
 
-  // The last overview the server sent for a case (its visited steps and possible moves), so the case view
-  // shows them offline too. Sealed like a case.
-  async getOverview(caseId) {
-    const sealed = await this.db.get('meta', `overview:${caseId}`);
-    return sealed ? unseal(this.key, sealed, `overview:${caseId}`) : undefined;
+  // What the server last said for a screen that shows it offline too, sealed like a case, under a name of its
+  // own: `<kind>:<case id>` for a kind in CASE_SEALED (visited steps and possible moves; the monitoring
+  // schedule), or `inbox`.
+  async getSealed(name) {
+    const sealed = await this.db.get('meta', name);
+    return sealed ? unseal(this.key, sealed, name) : undefined;
   }
 
-  async putOverview(caseId, value) {
-    await this.db.put('meta', await seal(this.key, value, `overview:${caseId}`), `overview:${caseId}`);
+  async putSealed(name, value) {
+    await this.db.put('meta', await seal(this.key, value, name), name);
   }
 
   // Plain settings of this account on this device (cursor, time of the last sync, device id): no case text.

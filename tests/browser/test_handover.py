@@ -106,6 +106,17 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         bg.locator('.monitoring-item button[data-item="arrival_confirmed"]').click()
         expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
 
+        # Offline for days: the schedule stays readable as the server last sent it, without what needs the server.
+        bg_context.set_offline(True)
+        bg.evaluate("location.hash = '#/cases'")
+        bg.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
+        expect(bg.locator("#partner-section .last-said")).to_be_visible()
+        expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
+        expect(bg.locator('.monitoring-item.status-overdue[data-item="first_contact"]')).to_be_visible()
+        expect(bg.locator("#partner-section .record-item")).to_have_count(0)
+        petar.screenshot("partners/04b-partner-monitoring-offline")
+        bg_context.set_offline(False)
+
         # The partner files the six-month report.
         bg.locator(f'a.card.instrument[href="#/case/{case_id}/new/monitoring-report"]').click()
         bg.locator('[data-pointer="/period"] input[type=radio]').first.check()
@@ -125,6 +136,14 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         nina.screenshot("partners/05-inbox")
         report_note.locator("button.mark-read").click()
         expect(page.locator('#inbox-list .inbox-entry.unread[data-kind="monitoring_report"]')).to_have_count(0)
+        # Offline, the inbox shows what the server last sent, and nothing can be marked read.
+        nl_context.set_offline(True)
+        page.evaluate("location.hash = '#/cases'")
+        page.locator("#inbox-link").click()
+        expect(page.locator(".last-said")).to_be_visible()
+        expect(page.locator('#inbox-list .inbox-entry[data-kind="monitoring_report"]')).to_have_count(1)
+        expect(page.locator("#inbox-list button.mark-read")).to_have_count(0)
+        nl_context.set_offline(False)
         page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
         expect(page.locator('.monitoring-item.status-done[data-item="report_6"]')).to_be_visible()
         expect(page.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
@@ -150,16 +169,30 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         ended = bg.locator("#case-list .card.ended")
         expect(ended).to_have_count(1, timeout=15000)
         expect(bg.locator("#case-list a.card")).to_have_count(0)
-        # The worker shows the notification and wakes the page in either order: wait for both.
-        bg.wait_for_function("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
-                             ".then((ns) => ns.length > 0)", timeout=15000)
-        notes = bg.evaluate("navigator.serviceWorker.ready.then((r) => r.getNotifications())"
-                            ".then((ns) => ns.map((n) => ({title: n.title, body: n.body, lang: n.lang})))")
+        # The worker shows the notification and wakes the page in either order: wait for both, and read the
+        # notification while it is shown (the browser may take it away again).
+        notes = bg.wait_for_function("navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => "
+                                     "ns.length ? ns.map((n) => ({title: n.title, body: n.body, lang: n.lang})) : null)",
+                                     timeout=15000).json_value()
         assert len(notes) == 1 and notes[0]["lang"] == "bg", notes
         assert "BG-2024-17" not in notes[0]["body"] and "Something needs" not in notes[0]["body"]  # generic, in Bulgarian
         petar.screenshot("partners/07-partner-withdrawn")
         bg.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
         expect(bg.locator("#record-list")).to_have_count(0)
+        # What the server last said about the case left the device with it.
+        kept = bg.evaluate("""async (caseId) => {
+          const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('safefuture-'));
+          const keys = [];
+          for (const name of names) {
+            const db = await new Promise((ok, fail) => {
+              const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+            keys.push(...await new Promise((ok) => {
+              const r = db.transaction('meta').objectStore('meta').getAllKeys(); r.onsuccess = () => ok(r.result); }));
+            db.close();
+          }
+          return keys.filter((k) => String(k).endsWith(caseId));
+        }""", case_id)
+        assert kept == [], kept
         nina.assert_no_policy_violations()
         petar.assert_no_policy_violations()
     finally:

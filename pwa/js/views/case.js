@@ -127,7 +127,7 @@ async function loadMoves(app, caseValue, box, cached, pendingCase) {
     const overview = await api('GET', `/cases/${caseValue.id}/overview`);
     if (!app.store) return;
     const kept = { moves: overview.moves, visited: overview.progress.steps.filter((s) => s.visited).map((s) => s.id) };
-    await app.store.putOverview(caseValue.id, kept);
+    await app.store.putSealed(`overview:${caseValue.id}`, kept);
     drawMoves(app, caseValue, box, kept, { fresh: true });
   } catch (e) {
     if (!(e instanceof Unreachable || e instanceof ApiError)) throw e;
@@ -141,7 +141,7 @@ export async function render(app, caseId) {
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
   }
   const [records, entries, forms, cached] = await Promise.all([app.store.recordsOfCase(caseId), app.store.listOutbox(),
-    currentForms(), app.store.getOverview(caseId)]);
+    currentForms(), app.store.getSealed(`overview:${caseId}`)]);
   const byKey = new Map(entries.map((e) => [e.key, e]));
   const schemas = await Promise.all(forms.map((f) => currentSchema(f.id)));
   const withSchemas = forms.map((f, i) => ({ id: f.id, schema: schemas[i] }));

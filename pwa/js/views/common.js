@@ -1,6 +1,6 @@
 // Pieces several screens share.
 import { h } from '../dom.js';
-import { t, LANGUAGES, language, loadLanguage } from '../i18n.js';
+import { t, LANGUAGES, language, loadLanguage, formatDateTime } from '../i18n.js';
 import { renderTopbar } from './shell.js';
 import { storeWorkerText } from '../push.js';
 
@@ -36,6 +36,12 @@ export function busy(button, isBusy, text) {
   } else if (button.dataset.label) {
     button.textContent = button.dataset.label;
   }
+}
+
+// Above what a screen shows from the device's copy while the server cannot be reached.
+export function lastSaidNote(fetchedAt) {
+  return h('p', { class: 'notice last-said' },
+    t('Offline: as the server last sent it, at %(time)s.', { time: formatDateTime(fetchedAt) }));
 }
 
 export function badge(kind, text) {

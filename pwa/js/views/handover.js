@@ -4,7 +4,7 @@ import { h, toast, announce, uid } from '../dom.js';
 import { t, countryName, formatDate, formatDateTime, language } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { schemaOf, shortTitle } from '../forms.js';
-import { badge, caseLabel, errorBox, showError, busy } from './common.js';
+import { badge, caseLabel, errorBox, showError, busy, lastSaidNote } from './common.js';
 
 const SENDERS = ['counsellor', 'coordinator'];
 const MONITORING_REPORT = 'monitoring-report';
@@ -65,13 +65,14 @@ function recordItem(app, handoverId, item, redraw) {
     date, button, error);
 }
 
-function monitoringBlock(app, value, m, redraw) {
+function monitoringBlock(app, value, m, redraw, offline) {
   const active = m.status === 'active';
+  const online = active && !offline; // recording a date is done on the server
   const anchor = m.anchor.source === 'departed' ? t('Departed on %(date)s', { date: formatDate(m.anchor.date) })
     : m.anchor.source === 'planned' ? t('Departure planned for %(date)s', { date: formatDate(m.anchor.date) })
       : t('No departure date yet.');
   const rows = m.items.map((item) => {
-    const recordable = active && item.status !== 'done' && ['arrival_confirmed', 'first_contact'].includes(item.item);
+    const recordable = online && item.status !== 'done' && ['arrival_confirmed', 'first_contact'].includes(item.item);
     const isReport = item.item.startsWith('report_');
     return h('li', { class: `monitoring-item status-${item.status}`, 'data-item': item.item },
       h('div', { class: 'title-row' }, h('span', { class: 'card-title' }, itemName(item.item)), itemStatus(item.status)),
@@ -86,7 +87,7 @@ function monitoringBlock(app, value, m, redraw) {
   return h('section', { class: 'monitoring', 'data-handover': m.handover_id },
     h('div', { class: 'title-row' }, h('h3', {}, t('Monitoring: %(org)s', { org: m.to_org_name || m.to_org })), statusBadge(m.status)),
     h('p', {}, anchor),
-    active && m.anchor.source !== 'departed' ? recordItem(app, m.handover_id, 'departed', redraw) : null,
+    online && m.anchor.source !== 'departed' ? recordItem(app, m.handover_id, 'departed', redraw) : null,
     h('ul', { class: 'monitoring-items' }, rows));
 }
 
@@ -100,15 +101,24 @@ export function partnerSection(app, value, { pending = false } = {}) {
     SENDERS.includes(app.store.account.role)
       ? h('p', {}, h('a', { class: 'button', href: `#/case/${value.id}/handover` }, t('Hand over to a partner organisation'))) : null,
     body);
+  const show = (found, offline) => body.replaceChildren(offline ? lastSaidNote(found.fetched_at) : '',
+    ...(found.handovers.length ? found.handovers.map((m) => monitoringBlock(app, value, m, draw, offline))
+      : [h('p', { class: 'empty' }, t('Not handed over.'))]));
+  // Offline, what the server last said (sealed on the device), without the actions that need the server.
+  const showKept = async () => {
+    const kept = await app.store.getSealed(`monitoring:${value.id}`);
+    if (kept) show(kept, true);
+    else body.replaceChildren(offlineNote());
+  };
   const draw = async () => {
     if (pending) { body.replaceChildren(h('p', { class: 'empty' }, t('Not handed over.'))); return; }
-    if (!navigator.onLine) { body.replaceChildren(offlineNote()); return; }
+    if (!navigator.onLine) { await showKept(); return; }
     try {
-      const found = await api('GET', `/cases/${value.id}/monitoring`);
-      body.replaceChildren(...(found.handovers.length ? found.handovers.map((m) => monitoringBlock(app, value, m, draw))
-        : [h('p', { class: 'empty' }, t('Not handed over.'))]));
+      const found = { ...await api('GET', `/cases/${value.id}/monitoring`), fetched_at: new Date().toISOString() };
+      await app.store.putSealed(`monitoring:${value.id}`, found);
+      show(found, false);
     } catch (e) {
-      if (e instanceof Unreachable) body.replaceChildren(offlineNote());
+      if (e instanceof Unreachable) await showKept();
       else if (e instanceof ApiError && e.status === 404) body.replaceChildren(h('p', { class: 'empty' }, t('Not handed over.')));
       else throw e;
     }

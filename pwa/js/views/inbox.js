@@ -1,9 +1,10 @@
 // The in-app inbox: the same events as web push (a handover arrived or ended, monitoring due or filed, a
-// conflict), for every user, also where push is unavailable. Read from the server over the session.
+// conflict), for every user, also where push is unavailable. Read from the server over the session; offline,
+// the device shows what the server last sent (sealed), without the actions that need the server.
 import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
-import { caseLabel } from './common.js';
+import { caseLabel, lastSaidNote } from './common.js';
 
 function itemName(item) {
   return { arrival_confirmed: t('Arrival confirmed'), first_contact: t('Contact after one month'),
@@ -41,12 +42,18 @@ async function markRead(app, note) {
 
 export async function render(app) {
   let found;
+  let offline = false;
   try {
-    found = await api('GET', '/inbox');
+    found = { ...await api('GET', '/inbox'), fetched_at: new Date().toISOString() };
+    await app.store.putSealed('inbox', found);
   } catch (e) {
     if (!(e instanceof Unreachable)) throw e;
-    return h('div', { class: 'panel' }, h('h1', {}, t('Inbox')),
-      h('p', { class: 'notice' }, t('The inbox is shown when the device is online.')));
+    found = await app.store.getSealed('inbox');
+    if (!found) {
+      return h('div', { class: 'panel' }, h('h1', {}, t('Inbox')),
+        h('p', { class: 'notice' }, t('The inbox is shown when the device is online.')));
+    }
+    offline = true;
   }
   app.unread = found.unread;
   const cases = new Map((await app.store.listCases()).map((c) => [c.id, c]));
@@ -56,7 +63,7 @@ export async function render(app) {
       const value = note.case_id && cases.get(note.case_id);
       const open = value && !value.ended ? h('a', { class: 'button', href: note.record_id ? `#/record/${note.record_id}` : `#/case/${value.id}`,
         onclick: () => { markRead(app, note).catch(() => {}); } }, t('Open %(case)s', { case: caseLabel(value) })) : null;
-      const read = note.read_at ? null : h('button', { type: 'button', class: 'secondary mark-read', onclick: async () => {
+      const read = note.read_at || offline ? null : h('button', { type: 'button', class: 'secondary mark-read', onclick: async () => {
         await markRead(app, note);
         app.refreshStatus();
         draw();
@@ -69,5 +76,5 @@ export async function render(app) {
     if (!found.notifications.length) list.append(h('li', { class: 'empty' }, t('Nothing new.')));
   };
   draw();
-  return h('div', { class: 'panel' }, h('h1', {}, t('Inbox')), list);
+  return h('div', { class: 'panel' }, h('h1', {}, t('Inbox')), offline ? lastSaidNote(found.fetched_at) : null, list);
 }
