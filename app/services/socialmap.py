@@ -40,15 +40,27 @@ def shipped() -> tuple[dict, ...]:
     return tuple(load_organisations())
 
 
-def current_map(c: Container) -> SocialMap:
-    """The effective map, rebuilt only when the edit log moved (searching needs its folded text index)."""
+def _effective(c: Container) -> tuple[SocialMap, list[dict]]:
+    """The effective map and the organisations taken off it, rebuilt only when the edit log moved (searching
+    needs the map's folded text index)."""
     last = c.store.last_socialmap_edit_seq()
     cached = c.extras.get("socialmap")
     if cached is None or cached[0] != last:
         effective = map_edits.apply_edits(list(shipped()), StoreEditLog(c.store).list_socialmap_edits())
-        cached = (last, SocialMap(effective.organisations))
+        cached = (last, SocialMap(effective.organisations), effective.retired)
         c.extras["socialmap"] = cached
-    return cached[1]
+    return cached[1], cached[2]
+
+
+def current_map(c: Container) -> SocialMap:
+    return _effective(c)[0]
+
+
+def retired(c: Container, user: User, lang: str) -> list[dict]:
+    """The organisations coordinators took off the map, so that one can be put back."""
+    if user.role not in EDITOR_ROLES:
+        raise Forbidden(N_("Only coordinators change the social map."))
+    return sorted((public_view(o, lang) for o in _effective(c)[1]), key=lambda o: o["name"].casefold())
 
 
 def search(c: Container, country: str | None, service: str | None, q: str | None, lang: str) -> list[dict]:

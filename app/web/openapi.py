@@ -202,6 +202,8 @@ SPEC = {
                                                                "404"),
                                                        "parameters": [{"name": "org_id", "in": "path", "required": True,
                                                                        "schema": {"type": "string"}}]}},
+        "/socialmap/retired": {"get": _op("Organisations coordinators took off the map (coordinators only)", "200",
+                                          "401", "403")},
         "/socialmap/edits": {"post": _op("A coordinator's edit (add, change, retire, restore); 409 when the old "
                                          "values are stale", "201", "401", "403", "409", "422",
                                          body={"type": "object", "required": ["id", "kind", "changes"]})},

@@ -34,6 +34,12 @@ def socialmap_organisation(org_id: str):
     return jsonify(map_service.organisation(container(), org_id, _lang()))
 
 
+@bp.get("/socialmap/retired")
+@login_required
+def socialmap_retired():
+    return jsonify({"organisations": map_service.retired(container(), current_user(), _lang())})
+
+
 @bp.post("/socialmap/edits")
 @login_required
 def socialmap_edit():

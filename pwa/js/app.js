@@ -35,6 +35,7 @@ const ROUTES = [
   [/^#\/settings$/, () => settingsView.render(app)],
   [/^#\/map$/, () => mapView.render(app)],
   [/^#\/map\/new$/, () => mapView.renderEdit(app, null)],
+  [/^#\/map\/retired$/, () => mapView.renderRetired(app)],
   [/^#\/map\/([\w-]+)\/edit$/, ([orgId]) => mapView.renderEdit(app, orgId)],
   [/^#\/map\/([\w-]+)$/, ([orgId]) => mapView.renderOrganisation(app, orgId)],
   [/^#\/inbox$/, () => inboxView.render(app)],

@@ -46,3 +46,22 @@ def test_a_coordinators_edit_is_kept_with_who_and_when_and_reaches_other_devices
     # A stale change (based on the old value) is refused and changes nothing.
     stale = {**edit, "id": str(uuid.uuid4()), "changes": {"description": {"old": cosudow["description"], "new": "X"}}}
     assert coordinator.post("/api/v1/socialmap/edits", stale).status_code == 409
+
+
+def test_an_organisation_taken_off_the_map_is_listed_for_coordinators_and_can_be_put_back(coordinator, counsellor):
+    def found() -> list[dict]:
+        return counsellor.get("/api/v1/socialmap?q=COSUDOW").json["organisations"]
+
+    cosudow = found()[0]
+    assert coordinator.get("/api/v1/socialmap/retired").json["organisations"] == []
+    assert counsellor.get("/api/v1/socialmap/retired").status_code == 403
+    retire = {"id": str(uuid.uuid4()), "org_id": cosudow["id"], "kind": "retire", "changes": {},
+              "reason": "closed in 2026"}
+    assert coordinator.post("/api/v1/socialmap/edits", retire).status_code == 201
+    assert [o["id"] for o in coordinator.get("/api/v1/socialmap/retired").json["organisations"]] == [cosudow["id"]]
+    assert cosudow["id"] not in [o["id"] for o in found()]
+    restore = {"id": str(uuid.uuid4()), "org_id": cosudow["id"], "kind": "restore", "changes": {},
+               "reason": "reopened"}
+    assert coordinator.post("/api/v1/socialmap/edits", restore).status_code == 201
+    assert coordinator.get("/api/v1/socialmap/retired").json["organisations"] == []
+    assert cosudow["id"] in [o["id"] for o in found()]

@@ -88,3 +88,35 @@ def test_coordinator_edit_reaches_a_second_device_which_searches_offline(browser
     expect(picked).to_contain_text("Different & Equal")
     expect(picked.locator('a[href="tel:+35542229999"]')).to_be_visible()
     mia.screenshot("socialmap/05-read-only")
+
+
+def test_a_coordinator_takes_an_organisation_off_the_map_and_puts_it_back(device):
+    cora, page = device, device.page
+    cora.first_login("cora")
+    cora.expect_synced()
+    page.get_by_role("link", name="Map", exact=True).click()
+    page.get_by_label("Search the map").fill("cosudow")
+    expect(page.locator("#map-list > li")).to_have_count(2)
+    page.locator('#map-list a[href="#/map/b14-ng-cosudow"]').click()
+
+    retire = page.locator("#map-retire")
+    retire.get_by_role("button", name="Take off the map").click()
+    expect(retire.locator(".form-error")).to_have_text("Say why.")  # nothing is sent without a reason
+    cora.screenshot("socialmap/06-take-off", widths=(360,))
+    retire.get_by_label("Why", exact=True).fill("Closed in 2026")
+    retire.get_by_role("button", name="Take off the map").click()
+    expect(page.get_by_role("heading", name="Social map")).to_be_visible()
+    page.get_by_label("Search the map").fill("cosudow")
+    expect(page.locator("#map-list > li")).to_have_count(1)
+
+    page.get_by_role("link", name="Organisations taken off the map").click()
+    entry = page.locator("#retired-list > li", has_text="COSUDOW")
+    expect(entry).to_have_count(1)
+    cora.screenshot("socialmap/07-taken-off")
+    entry.get_by_label("Why", exact=True).fill("Reopened")
+    entry.get_by_role("button", name="Put back on the map").click()
+    expect(page.get_by_role("heading", name="COSUDOW", exact=True)).to_be_visible()
+    expect(page.locator("#map-history")).to_contain_text("Reopened")
+    page.get_by_role("link", name="Map", exact=True).click()
+    page.get_by_label("Search the map").fill("cosudow")
+    expect(page.locator("#map-list > li")).to_have_count(2)

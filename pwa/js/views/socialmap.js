@@ -1,5 +1,6 @@
 // The social map: browse and search the device's copy (offline too) by country, service and free text; one
-// organisation with what it offers and its contacts; coordinators correct and add entries (online).
+// organisation with what it offers and its contacts; coordinators correct and add entries, take them off the
+// map and put them back (online).
 import { h, toast } from '../dom.js';
 import { t, tn, countryName, formatDateTime } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
@@ -42,6 +43,8 @@ export async function render(app) {
   return h('div', { class: 'panel socialmap' },
     h('div', { class: 'title-row' }, h('h1', {}, t('Social map')),
       EDITORS.includes(app.store.account.role) ? h('a', { class: 'button', href: '#/map/new' }, t('Add an organisation')) : null),
+    EDITORS.includes(app.store.account.role)
+      ? h('p', {}, h('a', { href: '#/map/retired', id: 'map-retired-link' }, t('Organisations taken off the map'))) : null,
     h('div', { class: 'filters' },
       h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'map-country' }, t('Country')), country),
       h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'map-service' }, t('Service')), service),
@@ -86,7 +89,68 @@ export async function renderOrganisation(app, orgId) {
       : h('p', { class: 'empty' }, t('No services listed.')),
     org.other_services ? h('p', { class: 'value' }, org.other_services) : null,
     org.description ? [h('h2', {}, t('About the organisation')), h('p', { class: 'value' }, org.description)] : null,
-    changes);
+    changes,
+    EDITORS.includes(app.store.account.role) ? h('section', { class: 'group', id: 'map-retire' },
+      h('h2', {}, t('Take off the map')),
+      h('p', { class: 'hint' }, t('For an organisation that closed or no longer helps returnees. It keeps its history and can be put back.')),
+      retireForm(app, org, 'retire', () => app.go('#/map'))) : null);
+}
+
+// Taking an organisation off the map, or putting it back: online, with a reason that stays in its history.
+function retireForm(app, org, kind, done) {
+  const id = `${kind}-reason-${org.id}`;
+  const reason = h('input', { id, type: 'text' });
+  const error = errorBox();
+  const button = h('button', { type: 'submit', class: kind === 'retire' ? 'danger' : 'secondary' },
+    kind === 'retire' ? t('Take off the map') : t('Put back on the map'));
+  const form = h('form', { class: `map-${kind}`, noValidate: true },
+    h('div', { class: 'field' }, h('label', { class: 'field-label', for: id }, t('Why')), reason), error, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!reason.value.trim()) {
+      showError(error, t('Say why.'));
+      reason.focus();
+      return;
+    }
+    busy(button, true, t('Saving…'));
+    try {
+      await api('POST', '/socialmap/edits', { id: crypto.randomUUID(), org_id: org.id, kind, changes: {},
+        reason: reason.value.trim() });
+      await catchUpMap(app.store);
+      toast(kind === 'retire' ? t('Taken off the map. Other devices follow at their next sync.')
+        : t('Back on the map. Other devices follow at their next sync.'));
+      done();
+    } catch (e) {
+      if (e instanceof Unreachable) showError(error, t('You are offline: the social map can only be changed online.'));
+      else if (e instanceof ApiError) showError(error, e.message);
+      else throw e;
+    } finally {
+      busy(button, false);
+    }
+  });
+  return form;
+}
+
+// For coordinators: the organisations taken off the map (asked from the server), each with a way back.
+export async function renderRetired(app) {
+  const back = h('p', {}, h('a', { href: '#/map' }, `← ${t('Social map')}`));
+  const title = h('h1', {}, t('Organisations taken off the map'));
+  if (!EDITORS.includes(app.store.account.role)) {
+    return h('div', { class: 'panel' }, h('h1', {}, t('This page could not be opened.')), back);
+  }
+  let found;
+  try {
+    found = (await api('GET', '/socialmap/retired')).organisations;
+  } catch (e) {
+    if (!(e instanceof Unreachable)) throw e;
+    return h('div', { class: 'panel' }, back, title,
+      h('p', { class: 'notice' }, t('You are offline: the social map can only be changed online.')));
+  }
+  return h('div', { class: 'panel' }, back, title,
+    found.length ? h('ul', { class: 'outbox', id: 'retired-list' }, found.map((org) => h('li', { class: 'outbox-entry' },
+      h('p', { class: 'card-title' }, org.name), h('p', { class: 'card-meta' }, organisationMeta(org)),
+      retireForm(app, org, 'restore', () => app.go(`#/map/${org.id}`)))))
+      : h('p', { class: 'empty' }, t('No organisation was taken off the map.')));
 }
 
 const lines = (text) => text.split('\n').map((s) => s.trim()).filter(Boolean);
