@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
@@ -25,7 +26,8 @@ def read_json():
     """The request body as JSON, or a 400 that says where it broke."""
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite_float)
+        text = raw.decode("utf-8")
+        body = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise BadRequest(N_("The request body is not UTF-8 text."))
     except json.JSONDecodeError as e:
@@ -33,6 +35,38 @@ def read_json():
                          params={"line": e.lineno, "column": e.colno})
     except (RecursionError, ValueError):
         raise BadRequest(N_("The request body is nested too deeply or holds a number out of range."))
+    # JSON may escape half of a UTF-16 pair ("\ud800") that no text can hold: nothing could store it.
+    if _SURROGATE_ESCAPE.search(text):
+        where = _lone_surrogate_at(body)
+        if where is not None:
+            raise BadRequest(N_("The request body holds a broken character at %(path)s."), path=where,
+                             params={"path": where or "/"})
+    return body
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_at(value, path: str = "") -> str | None:
+    """The JSON pointer of the first key or text holding a lone surrogate (a valid pair is one character by
+    now), or None."""
+    if isinstance(value, str):
+        return path if _SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        where = f"{path}/{str(key).replace('~', '~0').replace('/', '~1')}"
+        if isinstance(key, str) and _SURROGATE.search(key):
+            return where
+        found = _lone_surrogate_at(item, where)
+        if found is not None:
+            return found
+    return None
 
 
 def _no_constant(name: str):

@@ -49,9 +49,31 @@ def test_every_api_route_is_in_the_openapi_description(app, client):
             assert method.lower() in served["paths"][path], f"{method} {rule.rule} is not in openapi.json"
 
 
-def _junk(rng):
+def _junk(rng, in_url=False):
+    # A lone surrogate can travel in JSON (as an escape), not in a URL.
     return rng.choice([None, True, 0, -1, 10**30, 1.5, "", "x" * 1000, "\u0000", "../../etc", [], [None], {},
-                       {"a": {"b": []}}, str(uuid.uuid4()), "1-abc", "final", "overzicht-1"])
+                       {"a": {"b": []}}, str(uuid.uuid4()), "1-abc", "final", "overzicht-1"]
+                      + ([] if in_url else ["\ud800 half a pair"]))
+
+
+def test_half_of_a_utf16_pair_is_a_400_naming_the_field_and_stores_nothing(counsellor):
+    """JSON can escape a lone surrogate ("\\ud800"), which no text can hold; an escaped pair is one character."""
+    case_id = counsellor.new_case()
+    headers = {"X-Requested-With": "safefuture", "Content-Type": "application/json"}
+    record_id = str(uuid.uuid4())
+    body = ('{"case_id": "%s", "form_id": "overzicht-1", "form_version": 1, "status": "draft", "base_rev": null, '
+            '"data": {"occasion": "OCCASION"}}') % case_id
+    r = counsellor.client.put(f"/api/v1/records/{record_id}", data=body.replace("OCCASION", "x\\udc00y"),
+                              headers=headers)
+    assert r.status_code == 400 and r.json["path"] == "/data/occasion" and "/data/occasion" in r.json["message"]
+    assert counsellor.get(f"/api/v1/records/{record_id}").status_code == 404
+    r = counsellor.client.post("/api/v1/cases", data='{"id": "%s", "client_code": "C-\\ud83d", '
+                               '"country_of_origin": "NG"}' % uuid.uuid4(), headers=headers)
+    assert r.status_code == 400 and r.json["path"] == "/client_code"
+    r = counsellor.client.put(f"/api/v1/records/{record_id}", data=body.replace("OCCASION", "smile \\ud83d\\ude00"),
+                              headers=headers)
+    assert r.status_code == 201
+    assert counsellor.get(f"/api/v1/records/{record_id}").json["data"]["occasion"] == "smile \U0001F600"
 
 
 def test_no_input_produces_a_500(counsellor):
@@ -66,7 +88,7 @@ def test_no_input_produces_a_500(counsellor):
             body.update({"case_id": case_id, "form_id": "overzicht-1", "form_version": 1, "status": "draft",
                          "data": {"nl": {"f1": _junk(rng)}, "status": _junk(rng)}})
         for method, url in (("put", f"/api/v1/records/{uuid.uuid4()}"), ("post", "/api/v1/sync"),
-                            ("post", "/api/v1/cases"), ("post", "/api/v1/sync"), ("put", f"/api/v1/records/{_junk(rng)}")):
+                            ("post", "/api/v1/cases"), ("post", "/api/v1/sync"), ("put", f"/api/v1/records/{_junk(rng, in_url=True)}")):
             r = getattr(counsellor, method)(url, body if i % 5 else [body])
             assert r.status_code < 500, (method, url, body, r.json)
     for raw in (b"\xff\xfe", b"[" * 10000, b'{"a": 1e999999}', b"nul", b'"just a string"'):
