@@ -244,6 +244,8 @@ ROWS = [
             "id": str(uuid.uuid4()), "kind": "add", "reason": "new partner",
             "changes": {"name": {"old": None, "new": "New shelter"}, "country": {"old": None, "new": "NG"}}})),
     Row("GET", "/socialmap/changes", "-", expect(200), lambda w, api, a: api.get(f"{V1}/socialmap/changes?since=0")),
+    Row("GET", "/socialmap/retired", "-", expect(403, coordinator_own=200, coordinator_other=200, admin=200),
+        lambda w, api, a: api.get(f"{V1}/socialmap/retired")),
     Row("GET", "/push/key", "-", expect(200), lambda w, api, a: api.get(f"{V1}/push/key")),
     Row("POST", "/push/subscriptions", "a new device", expect(201),
         lambda w, api, a: api.post(f"{V1}/push/subscriptions", subscription())),
