@@ -5,8 +5,9 @@ Events hold ids and codes only (never case text, names or client codes), so read
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field, fields
+
+from .jsontext import canonical
 
 ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
            "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "monitoring_recorded",
@@ -37,8 +38,7 @@ class AuditEvent:
     def computed_hash(self) -> str:
         body = self.to_dict()
         del body["hash"]
-        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(canonical(body)).hexdigest()
 
 
 def chain(prev: AuditEvent | None, event: AuditEvent) -> AuditEvent:

@@ -6,10 +6,10 @@ Nothing here does I/O, so the rules are the same for every store.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field, replace
 
 from .errors import N_, Invalid
+from .jsontext import canonical
 from .model import RecordState, Revision
 
 
@@ -31,10 +31,9 @@ class RecordChange:
 
     def content_hash(self) -> str:
         """Identifies the change itself: what it is based on and what it says (not who sent it when)."""
-        canonical = json.dumps({"base_rev": self.base_rev, "form_id": self.form_id, "form_version": self.form_version,
-                                "status": self.status, "data": self.data, "resolves": sorted(self.resolves)},
-                               sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(canonical({
+            "base_rev": self.base_rev, "form_id": self.form_id, "form_version": self.form_version,
+            "status": self.status, "data": self.data, "resolves": sorted(self.resolves)})).hexdigest()
 
 
 @dataclass

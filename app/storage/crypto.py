@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ..domain.jsontext import compact
 from ..secret_file import create_once
 
 KEY_BYTES = 32  # AES-256
@@ -37,7 +38,7 @@ class DataCipher:
     def encrypt(self, value, bound_to: str) -> str:
         """Encrypt a JSON-serialisable `value`; it decrypts only with the same `bound_to`."""
         nonce = os.urandom(NONCE_BYTES)
-        plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        plaintext = compact(value).encode()
         sealed = self._aead.encrypt(nonce, plaintext, bound_to.encode())
         return base64.b64encode(nonce + sealed).decode("ascii")
 

@@ -8,6 +8,7 @@ import threading
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
+from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import AlreadyExists, Decide, StaleSequence, earlier, only_outcome
@@ -116,7 +117,7 @@ class MemoryStore:
                     results.append(error)
                     continue
                 if outcome.changed:
-                    self._records[change.id] = (outcome.state.case_id, json.dumps(outcome.state.to_dict()))
+                    self._records[change.id] = (outcome.state.case_id, compact(outcome.state.to_dict()))
                     outcome.seq = self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
                 results.append(outcome)
         return results

@@ -41,6 +41,7 @@ from psycopg_pool import ConnectionPool
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
+from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, only_outcome
@@ -523,13 +524,13 @@ def _insert_rows(cur: psycopg.Cursor, table: str, columns: tuple[str, ...], type
         typed=sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t))
                                  for c, t in zip(columns, types)),
         suffix=sql.SQL(suffix))
-    cur.execute(query, (json.dumps([dict(zip(columns, row)) for row in rows], separators=(",", ":")),))
+    cur.execute(query, (compact([dict(zip(columns, row)) for row in rows]),))
 
 
 def _text(document: dict) -> str:
     """A readable document as JSON text. JSONB cannot hold the character U+0000, which a user may type into a
     field kept readable (a device name, a social-map edit); JSON text escapes it, so every store keeps the same."""
-    return json.dumps(document, separators=(",", ":"))
+    return compact(document)
 
 
 def _email_key(email: str) -> str:

@@ -19,6 +19,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from ..domain.jsontext import compact
 from ..secret_file import fsync_dir
 
 from .base import CorruptStore
@@ -55,7 +56,7 @@ class AtomicJSONStorage(Storage):
         fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # C encoder; dump() is not
+                f.write(compact(data))
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self._path)
