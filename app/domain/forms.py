@@ -47,36 +47,42 @@ def _walk_computed(schema: dict, path: tuple = ()):
             yield from _walk_computed(prop, path + (name,))
 
 
-def _score_values(node, prefix_parts):
-    for part in prefix_parts:
-        if not isinstance(node, dict) or part not in node:
-            return
-        node = node[part]
-    stack = [node]
+_TALLY_PART = {"score_minus": 0, "score_plus": 1, "score_count": 2}
+
+
+def _score_tally(node, prefix: str) -> tuple[int, int, int]:
+    """(weight of the - and -- answers, weight of the + and ++ answers, number of scored factors) of the
+    `score` answers in the objects below `prefix`."""
+    for part in prefix.split("/"):
+        if part:
+            if not isinstance(node, dict) or part not in node:
+                return 0, 0, 0
+            node = node[part]
+    minus = plus = count = 0
+    stack = [node] if isinstance(node, dict) else []
     while stack:
         cur = stack.pop()
-        if isinstance(cur, dict):
-            score = cur.get("score")
-            if isinstance(score, str) and score in SCORE_WEIGHTS:
-                yield score
-            stack.extend(v for k, v in cur.items() if isinstance(v, dict))
+        score = cur.get("score")
+        if isinstance(score, str) and score in SCORE_WEIGHTS:
+            count += 1
+            if score[0] == "-":
+                minus += SCORE_WEIGHTS[score]
+            else:
+                plus += SCORE_WEIGHTS[score]
+        stack += [v for v in cur.values() if isinstance(v, dict)]
+    return minus, plus, count
 
 
 def compute(op: str, of: list[str], data: dict, memo: dict | None = None) -> int:
-    """The value of a computed field. `memo` keeps the scores found under each prefix for the next field of
-    the same data (Overzicht 1 has seven totals over two blocks)."""
+    """The value of a computed field. `memo` keeps the tally of each prefix for the next field of the same
+    data (Overzicht 1 has seven totals over two blocks)."""
+    if op not in _TALLY_PART:
+        raise ValueError(f"unknown computed op {op!r}")
     memo = {} if memo is None else memo
     for prefix in of:
         if prefix not in memo:
-            memo[prefix] = list(_score_values(data, [p for p in prefix.split("/") if p]))
-    scores = [s for prefix in of for s in memo[prefix]]
-    if op == "score_minus":
-        return sum(SCORE_WEIGHTS[s] for s in scores if s.startswith("-"))
-    if op == "score_plus":
-        return sum(SCORE_WEIGHTS[s] for s in scores if s.startswith("+"))
-    if op == "score_count":
-        return len(scores)
-    raise ValueError(f"unknown computed op {op!r}")
+            memo[prefix] = _score_tally(data, prefix)
+    return sum(memo[prefix][_TALLY_PART[op]] for prefix in of)
 
 
 def _has_answer(value) -> bool:
