@@ -120,3 +120,32 @@ def test_a_coordinator_takes_an_organisation_off_the_map_and_puts_it_back(device
     page.get_by_role("link", name="Map", exact=True).click()
     page.get_by_label("Search the map").fill("cosudow")
     expect(page.locator("#map-list > li")).to_have_count(2)
+
+
+def test_a_coordinator_notes_how_a_service_is_offered_and_where_the_organisation_supports_return_to(device):
+    cora, page = device, device.page
+    cora.first_login("cora")
+    cora.expect_synced()
+    page.evaluate("h => { location.hash = h; }", f"#/map/{ORG}/edit")
+    note = page.get_by_label("Note on Shelter (optional)")
+    expect(note).to_be_visible()  # Different & Equal offers every service
+    airport = page.get_by_label("Airport pick-up", exact=True)
+    airport.uncheck()
+    expect(page.get_by_label("Note on Airport pick-up (optional)")).to_be_hidden()  # only for ticked services
+    airport.check()
+    note.fill("For women and their children only")
+    served = page.locator('[data-path="countries_served"]')
+    served.locator("summary").click()  # the list of countries is folded
+    served.get_by_label("Kosovo").check()
+    expect(served.locator("summary")).to_have_text("Also supports return to: Kosovo")
+    cora.screenshot("socialmap/08-edit-notes-and-countries", widths=(360,))
+    page.get_by_label("Why (optional)").fill("Confirmed by phone")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator(".services")).to_contain_text("Shelter — For women and their children only")
+    expect(page.locator(".organisation")).to_contain_text("Supports return to: Kosovo")
+    expect(page.locator("#map-history")).to_contain_text("countries_served, service_notes — Confirmed by phone")
+
+    # Saving again without touching anything changes nothing (notes and countries compare in any order).
+    page.evaluate("h => { location.hash = h; }", f"#/map/{ORG}/edit")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator(".form-error")).to_have_text("Nothing was changed.")

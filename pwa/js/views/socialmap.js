@@ -92,7 +92,8 @@ export async function renderOrganisation(app, orgId) {
     changes,
     EDITORS.includes(app.store.account.role) ? h('section', { class: 'group', id: 'map-retire' },
       h('h2', {}, t('Take off the map')),
-      h('p', { class: 'hint' }, t('For an organisation that closed or no longer helps returnees. It keeps its history and can be put back.')),
+      h('p', { class: 'hint' },
+        t('For an organisation that closed or no longer helps returnees. It keeps its history and can be put back.')),
       retireForm(app, org, 'retire', () => app.go('#/map'))) : null);
 }
 
@@ -155,6 +156,13 @@ export async function renderRetired(app) {
 
 const lines = (text) => text.split('\n').map((s) => s.trim()).filter(Boolean);
 
+// Whether an edited value equals what the entry holds: notes in any key order, countries in any order.
+function sameValue(a, b) {
+  const norm = (v) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v].sort()
+    : v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v);
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+}
+
 // A coordinator's correction or a new organisation. Only changed fields are sent, each with the value the
 // coordinator saw: the server refuses the edit if someone changed that field meanwhile.
 export async function renderEdit(app, orgId) {
@@ -189,6 +197,32 @@ export async function renderEdit(app, orgId) {
   };
   const services = SERVICES.map(([key]) => h('input', { type: 'checkbox', value: key,
     checked: Boolean(org && org.services.includes(key)) }));
+  // A note per offered service ("only when needed", "for women"), shown while the service is ticked.
+  const notes = services.map((box) => text(`org-note-${box.value}`,
+    org && org.service_notes && org.service_notes[box.value]));
+  const noteFields = services.map((box, i) => {
+    const wrapper = field(notes[i].id, t('Note on %(service)s (optional)', { service: serviceName(box.value) }), notes[i]);
+    wrapper.classList.add('service-note');
+    wrapper.hidden = !box.checked;
+    box.addEventListener('change', () => { wrapper.hidden = !box.checked; });
+    return wrapper;
+  });
+  const served = new Set((org && org.countries_served) || []);
+  const countriesServed = mapCountries(kept ? kept.organisations : []).map((c) => h('input', { type: 'checkbox',
+    value: c.code, checked: served.has(c.code) }));
+  // The long list of countries stays folded; its summary names the ones chosen.
+  const servedSummary = h('summary', { class: 'field-label' });
+  const summarise = () => {
+    const chosen = countriesServed.filter((b) => b.checked).map((b) => countryName(b.value));
+    servedSummary.textContent = chosen.length
+      ? t('Also supports return to: %(countries)s', { countries: chosen.join(', ') }) : t('Also supports return to');
+  };
+  countriesServed.forEach((box) => box.addEventListener('change', summarise));
+  summarise();
+  const servedPicker = h('details', { class: 'field countries-served', 'data-path': 'countries_served' }, servedSummary,
+    h('fieldset', {}, h('legend', { class: 'sr-only' }, t('Also supports return to')),
+      h('div', { class: 'options' }, countriesServed.map((box) => h('label', { class: 'option' }, box,
+        h('span', { class: 'option-text' }, countryName(box.value)))))));
   const error = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, org ? t('Save the correction') : t('Add to the map'));
   const onePerLine = t('One per line.');
@@ -204,8 +238,9 @@ export async function renderEdit(app, orgId) {
     field('org-websites', t('Websites'), inputs.websites, onePerLine),
     field('org-address', t('Address'), inputs.address),
     h('fieldset', { class: 'field' }, h('legend', { class: 'field-label' }, t('Services')),
-      h('div', { class: 'options' }, services.map((box) => h('label', { class: 'option' }, box,
-        h('span', { class: 'option-text' }, serviceName(box.value)))))),
+      h('div', { class: 'options' }, services.map((box, i) => [h('label', { class: 'option' }, box,
+        h('span', { class: 'option-text' }, serviceName(box.value))), noteFields[i]]))),
+    servedPicker,
     field('org-description', t('About the organisation'), inputs.description),
     field('org-reason', t('Why (optional)'), inputs.reason),
     error, submit);
@@ -223,13 +258,17 @@ export async function renderEdit(app, orgId) {
       country: inputs.country.value || null,
       description: inputs.description.value.trim() || null,
       services: services.filter((b) => b.checked).map((b) => b.value),
+      service_notes: Object.fromEntries(services.map((b, i) => [b.value, notes[i].value.trim()])
+        .filter(([key, note]) => note && services.find((b) => b.value === key).checked)),
+      countries_served: countriesServed.filter((b) => b.checked).map((b) => b.value).sort(),
       contact: { ...contact, persons: nextPersons, phones: lines(inputs.phones.value), emails: lines(inputs.emails.value),
         websites: lines(inputs.websites.value), address: lines(inputs.address.value) },
     };
-    const before = org || { name: '', country: null, description: null, services: [], contact };
+    const before = { service_notes: {}, countries_served: [],
+      ...(org || { name: '', country: null, description: null, services: [], contact }) };
     const changes = {};
     for (const [key, value] of Object.entries(next)) {
-      if (JSON.stringify(before[key]) !== JSON.stringify(value)) changes[key] = { old: org ? before[key] : null, new: value };
+      if (!sameValue(before[key], value)) changes[key] = { old: org ? before[key] : null, new: value };
     }
     if (!Object.keys(changes).length) return showError(error, t('Nothing was changed.'));
     const body = { id: crypto.randomUUID(), kind: org ? 'change' : 'add', changes, reason: inputs.reason.value.trim() || null };
