@@ -3,8 +3,6 @@ import json
 import random
 import uuid
 
-import pytest
-
 from app.web.openapi import SPEC
 
 
