@@ -30,6 +30,29 @@ def earlier(moment: str, than: str) -> bool:
     return datetime.fromisoformat(moment) < datetime.fromisoformat(than)
 
 
+def decide_in_order(changes: list[tuple[RecordChange, str]], states: dict[str, RecordState | None],
+                    decide: Decide) -> tuple[list[Outcome | DomainError], list[Outcome]]:
+    """Decide a batch in order, each change seeing the ones before it (`states`, record id -> state, is updated
+    as it goes). Returns the result of every change, and the outcomes to persist, in order: each gets its own
+    entry in the change feed (store it as its `seq`); the last state of each record is the one to write."""
+    results: list[Outcome | DomainError] = []
+    for change, org_id in changes:
+        try:
+            outcome = decide(states.get(change.id), change, org_id)
+        except DomainError as error:
+            results.append(error)
+            continue
+        if outcome.changed:
+            states[change.id] = outcome.state
+        results.append(outcome)
+    return results, [r for r in results if isinstance(r, Outcome) and r.changed]
+
+
+def last_states(persisted: list[Outcome]) -> list[RecordState]:
+    """The state to write for each record the persisted outcomes touch: its last one."""
+    return list({outcome.state.id: outcome.state for outcome in persisted}.values())
+
+
 def only_outcome(results: list[Outcome | DomainError]) -> Outcome:
     """The outcome of a batch of one change, raising its error: apply_record_change in terms of the batch."""
     (result,) = results

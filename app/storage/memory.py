@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide, StaleSequence, earlier, only_outcome
+from .base import AlreadyExists, Decide, StaleSequence, decide_in_order, earlier, only_outcome
 
 
 class MemoryStore:
@@ -108,18 +108,12 @@ class MemoryStore:
 
     def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
                              decide: Decide) -> list[Outcome | DomainError]:
-        results: list[Outcome | DomainError] = []
         with self._lock:
-            for change, org_id in changes:
-                try:
-                    outcome = decide(_thaw(self._records.get(change.id)), change, org_id)
-                except DomainError as error:
-                    results.append(error)
-                    continue
-                if outcome.changed:
-                    self._records[change.id] = (outcome.state.case_id, compact(outcome.state.to_dict()))
-                    outcome.seq = self._append_change("record", change.id, outcome.state.case_id, outcome.state.org_id)
-                results.append(outcome)
+            results, persisted = decide_in_order(changes, self.get_records({c.id for c, _ in changes}), decide)
+            for outcome in persisted:
+                state = outcome.state
+                self._records[state.id] = (state.case_id, compact(state.to_dict()))
+                outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)
         return results
 
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:

@@ -44,7 +44,7 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, only_outcome
+from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in_order, last_states, only_outcome
 from .codec import EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -269,8 +269,7 @@ class PostgreSQLStore:
         return self._decoded(f"record {body.get('id')}", self._codec.doc_to_record, body)
 
     def get_record(self, record_id: str) -> RecordState | None:
-        rows = self._rows("SELECT body FROM records WHERE id = %s", (record_id,))
-        return self._record(rows[0][0]) if rows else None
+        return self.get_records([record_id]).get(record_id)
 
     def get_records(self, record_ids) -> dict[str, RecordState]:
         record_ids = list(record_ids)
@@ -315,23 +314,13 @@ class PostgreSQLStore:
             cur.execute("SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(id, 0) AS key "
                         "FROM unnest(%s::text[]) AS id ORDER BY key) AS keys", (ids,))
             cur.execute("SELECT id, body FROM records WHERE id = ANY(%s::text[])", (ids,))
-            states: dict[str, RecordState | None] = {row_id: self._record(body) for row_id, body in cur}
-            written: dict[str, RecordState] = {}
-            results: list[Outcome | DomainError] = []
-            for change, org_id in changes:
-                try:
-                    outcome = decide(states.get(change.id), change, org_id)
-                except DomainError as error:
-                    results.append(error)
-                    continue
-                if outcome.changed:
-                    states[change.id] = written[change.id] = outcome.state
-                results.append(outcome)
-            if written:
+            states = {row_id: self._record(body) for row_id, body in cur}
+            results, persisted = decide_in_order(changes, states, decide)
+            if persisted:
                 _insert_rows(cur, "records", ("id", "case_id", "org_id", "body"), ("text", "text", "text", "jsonb"),
-                             [(s.id, s.case_id, s.org_id, self._codec.record_to_doc(s)) for s in written.values()],
+                             [(s.id, s.case_id, s.org_id, self._codec.record_to_doc(s))
+                              for s in last_states(persisted)],
                              "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body")
-                persisted = [r for r in results if isinstance(r, Outcome) and r.changed]
                 seqs = self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id) for r in persisted])
                 for outcome, seq in zip(persisted, seqs):
                     outcome.seq = seq

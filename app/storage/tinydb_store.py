@@ -37,7 +37,8 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, earlier, only_outcome
+from .base import (AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in_order, earlier, last_states,
+                   only_outcome)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import EncryptedCodec
@@ -249,21 +250,11 @@ class TinyDBStore:
     def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
                              decide: Decide) -> list[Outcome | DomainError]:
         with self._writing():
-            states: dict[str, RecordState | None] = self.get_records({change.id for change, _ in changes})
-            written: dict[str, RecordState] = {}
-            results: list[Outcome | DomainError] = []
-            for change, org_id in changes:
-                try:
-                    outcome = decide(states.get(change.id), change, org_id)
-                except DomainError as error:
-                    results.append(error)
-                    continue
-                if outcome.changed:
-                    states[change.id] = written[change.id] = outcome.state
-                results.append(outcome)
-            if written:
+            states = self.get_records({change.id for change, _ in changes})
+            results, persisted = decide_in_order(changes, states, decide)
+            if persisted:
                 by_case: dict[str, dict[str, dict]] = {}
-                for state in written.values():
+                for state in last_states(persisted):
                     by_case.setdefault(state.case_id, {})[state.id] = self._codec.record_to_doc(state)
 
                 def write() -> None:  # one write per case file
@@ -271,7 +262,6 @@ class TinyDBStore:
                         with open_db(self._case_path(case_id)) as db:
                             db.table("records").put_many(docs)
 
-                persisted = [r for r in results if isinstance(r, Outcome) and r.changed]
                 seqs = self._announce_many([{"kind": "record", "entity_id": r.state.id, "case_id": r.state.case_id,
                                              "org_id": r.state.org_id} for r in persisted], write)
                 for outcome, seq in zip(persisted, seqs):
