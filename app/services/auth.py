@@ -89,15 +89,14 @@ def logout(c: Container, token: str) -> None:
     session = c.store.get_session(session_id(token))
     if session is None:
         return
-    _end(c, [session.id])
+    _end(c, session.id)
     audit.record(c, c.store.get_user(session.user_id), "logout")
 
 
-def _end(c: Container, session_ids: list[str]) -> None:
-    """Sessions end with the push subscriptions they registered (a shared tablet stops getting signals)."""
-    for sid in session_ids:
-        c.store.delete_session(sid)
-    push.forget_sessions(c, session_ids)
+def _end(c: Container, session_id: str) -> None:
+    """A session ends with the push subscriptions it registered (a shared tablet stops getting signals)."""
+    c.store.delete_session(session_id)
+    push.forget_sessions(c, [session_id])
 
 
 def purge_idle_sessions(c: Container) -> int:
@@ -120,7 +119,7 @@ def user_for_token(c: Container, token: str | None) -> User | None:
     idle = datetime.fromisoformat(c.now().replace("Z", "+00:00")) - datetime.fromisoformat(
         session.last_seen.replace("Z", "+00:00"))
     if idle.total_seconds() > c.config["SESSION_IDLE_SECONDS"]:
-        _end(c, [session.id])
+        _end(c, session.id)
         return None
     user = c.store.get_user(session.user_id)
     if user is None or not user.active:

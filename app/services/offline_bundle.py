@@ -8,11 +8,11 @@ whose revision changed (ARCHITECTURE §4: records keep their form version, so ev
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from ..domain.forms import FormRegistry
+from ..domain.jsontext import canonical
 from ..i18n.catalogs import catalog_json, po_files
 
 SERVICE_WORKER = "sw.js"
@@ -20,7 +20,7 @@ FORMS_URL = "/api/v1/forms"
 
 
 def _revision(data) -> str:
-    raw = data if isinstance(data, bytes) else json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+    raw = data if isinstance(data, bytes) else canonical(data)
     return hashlib.sha256(raw).hexdigest()[:16]
 
 

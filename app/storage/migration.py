@@ -9,9 +9,10 @@ Sessions are not copied: users log in again after the switch.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Protocol
+
+from ..domain.jsontext import canonical
 
 TABLES = ("orgs", "users", "cases", "records", "docs", "changes", "audit", "socialmap_edits")
 
@@ -44,8 +45,7 @@ class TableCheck:
 
 def fingerprint(rows: Iterable[dict]) -> tuple[int, str]:
     """(row count, checksum) of a table, independent of row order; memory grows by 32 bytes a row."""
-    digests = sorted(hashlib.sha256(json.dumps(row, sort_keys=True, separators=(",", ":"),
-                                               ensure_ascii=False).encode()).digest() for row in rows)
+    digests = sorted(hashlib.sha256(canonical(row)).digest() for row in rows)
     return len(digests), hashlib.sha256(b"".join(digests)).hexdigest()
 
 
