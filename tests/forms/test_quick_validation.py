@@ -12,6 +12,7 @@ import random
 
 import pytest
 
+from app.domain.errors import Invalid
 from app.domain.forms import _quickly_valid
 
 AWKWARD = [None, True, False, 0, 1, 1.0, -1, 2.5, 10**20, -(10**20), float("nan"), float("inf"), "", " ",
@@ -122,4 +123,11 @@ def test_an_awkward_value_gets_the_same_answer_from_prepare_with_and_without_the
     form = registry.get("overzicht-1")
     quick, full = registry._validators(form, "draft")
     data = {"occasion": value, "nl": {"f1": {"score": "+", "note": value}}}
-    assert not _quickly_valid(quick, data) or not any(True for _ in full.iter_errors(data))
+    jsonschema_accepts = not any(True for _ in full.iter_errors(data))
+    assert not _quickly_valid(quick, data) or jsonschema_accepts
+    try:
+        registry.prepare(form, data, "draft")
+        prepare_accepts = True
+    except Invalid:
+        prepare_accepts = False
+    assert prepare_accepts == jsonschema_accepts
