@@ -101,11 +101,12 @@ export const app = {
     announce(reason === 'idle' ? t('Locked after 5 minutes without use.') : t('Locked.'));
   },
 
-  // Whatever the open view holds unsaved is saved as a draft before the view goes away.
-  async leave() {
+  // Whatever the open view holds unsaved is saved as a draft before the view goes away. `mode` 'navigating':
+  // the address already names where the user is going (the view must not send it back to itself).
+  async leave(mode) {
     const hook = app.leaveHook;
     app.leaveHook = null;
-    if (hook) await hook();
+    if (hook) await hook(mode);
   },
 
   async refreshStatus() {
@@ -238,7 +239,7 @@ function route() {
 
 async function renderRoute() {
   const main = document.getElementById('main');
-  await app.leave();
+  await app.leave('navigating');
   let view;
   try {
     if (!app.store) {

@@ -161,3 +161,17 @@ def test_pdf_of_a_record_and_of_chosen_records(device):
     panel.get_by_role("button", name="Download PDF").click()
     expect(panel.get_by_role("alert")).to_have_text("The server makes the PDF: connect to the internet first.")
     page.context.set_offline(False)
+
+
+def test_leaving_a_new_form_by_its_back_link_keeps_what_was_typed_and_opens_the_case(device):
+    """The first save of a new form happens on the way out; it must not send the user back to the form."""
+    app, page = device, device.page
+    app.first_login("cas")
+    app.new_case("NG-LEAVE")
+    app.start_instrument("Overview 1")
+    page.get_by_label("Date of this scoring").fill("2026-11-20")
+    back_to_case(page, "NG-LEAVE")
+    drafts = page.locator("#record-list a", has_text="Overview 1")
+    expect(drafts).to_have_count(1)
+    drafts.click()  # a draft opens ready to go on
+    expect(page.get_by_label("Date of this scoring")).to_have_value("2026-11-20")

@@ -85,7 +85,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
 
-  async function save(status, { quiet = false } = {}) {
+  async function save(status, { quiet = false, navigating = false } = {}) {
     const { errors, data } = prepare(schema, form.data(), status);
     if (status === 'final' && errors.length) {
       const count = form.setErrors(errors);
@@ -104,7 +104,9 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     dirty = false;
     if (!saved) {
       saved = true;
-      history.replaceState(null, '', `#/record/${record.id}${status === 'final' ? '' : '/edit'}`);
+      // A new form's first save gives it its own address (a reload reopens the record), unless the user is
+      // already on the way elsewhere: that address is theirs.
+      if (!navigating) history.replaceState(null, '', `#/record/${record.id}${status === 'final' ? '' : '/edit'}`);
     }
     if (quiet) return true;
     form.setErrors(errors);
@@ -123,10 +125,10 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   // Nothing typed is dropped: leaving, locking or hiding the app saves what changed. A final record stays
   // final if the change keeps it complete; otherwise it becomes a draft.
   if (!readOnly) {
-    app.leaveHook = async () => {
+    app.leaveHook = async (mode) => {
       if (!dirty || !app.store) return;
       const status = record.status === 'final' && !prepare(schema, form.data(), 'final').errors.length ? 'final' : 'draft';
-      await save(status, { quiet: true });
+      await save(status, { quiet: true, navigating: mode === 'navigating' });
     };
   }
 
