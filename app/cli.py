@@ -1,10 +1,11 @@
-"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user; verify-audit, notify-due and
-migrate-to-postgresql."""
+"""Flask CLI commands (ARCHITECTURE §8): serve, create-org, create-user; verify-audit, notify-due,
+migrate-to-postgresql, backup and restore."""
 from __future__ import annotations
 
 import getpass
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -30,7 +31,100 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _container():
+    """The app's services with the store open, or a one-line error (missing key, damaged store) and exit 2."""
+    from .storage.base import CorruptStore
+    from .storage.crypto import KeyFileError
+
+    c = current_app.extensions["safefuture"]
+    try:
+        c.store
+    except (CorruptStore, KeyFileError, ValueError) as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+    return c
+
+
 def register(app) -> None:
+    @app.cli.command("backup")
+    @click.argument("dest", type=click.Path(path_type=Path))
+    def backup(dest: Path):
+        """Copy the whole store into DEST (a new or empty folder) while the server runs; never the data key.
+
+        Writes wait while the files are copied. Keep the key file apart from backups (README, "Backups").
+        """
+        from .storage.backup import BackupError, backup_store
+        from .storage.tinydb_store import TinyDBStore
+
+        store = _container().store
+        if not isinstance(store, TinyDBStore):
+            click.echo("Error: this command backs up the embedded store. Back up PostgreSQL with pg_dump (see the "
+                       "README, \"Backups\").", err=True)
+            sys.exit(2)
+        try:
+            summary = backup_store(store, dest, current_app.config["KEY_FILE"])
+        except (BackupError, OSError) as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        click.echo(f"Backed up {summary.files} files ({summary.cases} cases, {summary.bytes:,} bytes) to {dest}. "
+                   f"The data key ({current_app.config['KEY_FILE']}) is not in it: keep it apart.")
+
+    @app.cli.command("restore")
+    @click.argument("src", type=click.Path(path_type=Path, exists=True, file_okay=False))
+    def restore(src: Path):
+        """Restore a backup made by 'backup' into this data directory, which must hold no store yet.
+
+        The data key the backed-up store was made with must be in place (SAFEFUTURE_KEY_FILE) first.
+        """
+        from .storage.backup import BackupError, restore_store
+        from .storage.crypto import DataCipher, KeyFileError, load_or_create_key
+        from .storage.tinydb_store import TinyDBStore
+
+        if current_app.config["STORE"] != "tinydb":
+            click.echo("Error: this command restores the embedded store. Restore PostgreSQL with pg_restore (see "
+                       "the README, \"Backups\").", err=True)
+            sys.exit(2)
+        key_file = current_app.config["KEY_FILE"]
+
+        def open_copy(path: Path) -> TinyDBStore:
+            return TinyDBStore(path, DataCipher(load_or_create_key(key_file, store=f"the backup in {src}")))
+
+        try:
+            summary = restore_store(src, current_app.config["DATA_DIR"] / "store", open_copy)
+        except (BackupError, KeyFileError, OSError) as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        click.echo(f"Restored {summary.files} files ({summary.cases} cases) into "
+                   f"{current_app.config['DATA_DIR'] / 'store'}. Run 'verify-audit' before starting the server.")
+
+    @app.cli.command("key-recovery-code")
+    def key_recovery_code():
+        """Print the data key as a recovery code, to keep on paper apart from the server and its backups."""
+        from .storage.crypto import KeyFileError, load_or_create_key, recovery_code
+
+        key_file = current_app.config["KEY_FILE"]
+        try:
+            key = load_or_create_key(key_file, store="this data directory")
+        except KeyFileError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        click.echo(recovery_code(key))
+        click.echo(f"This code is the data key ({key_file}). Whoever has it and a copy of the store can read "
+                   "every case: keep it on paper, locked away, never beside the backups.", err=True)
+
+    @app.cli.command("import-key")
+    def import_key():
+        """Rebuild the data key file from its recovery code, read from standard input."""
+        from .storage.crypto import KeyFileError, install_key, key_from_recovery_code
+
+        key_file = current_app.config["KEY_FILE"]
+        try:
+            install_key(key_file, key_from_recovery_code(sys.stdin.readline()))
+        except KeyFileError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        click.echo(f"Wrote the data key to {key_file}.")
+
     @app.cli.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=5000, show_default=True, type=int)
@@ -38,6 +132,8 @@ def register(app) -> None:
     def serve(host: str, port: int, threads: int):
         """Run the production WSGI server (waitress)."""
         from waitress import serve as waitress_serve
+
+        _container()  # a missing key or a damaged store stops the server here, not at the first request
 
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
         # The app itself, not the `current_app` proxy: waitress calls it from its own threads, outside this
@@ -47,7 +143,7 @@ def register(app) -> None:
     @app.cli.command("first-run")
     def first_run():
         """On an empty data directory: create a demo organisation and a coordinator, and print the password."""
-        c = current_app.extensions["safefuture"]
+        c = _container()
         if c.store.list_orgs():
             return
         password = secrets.token_urlsafe(12)
@@ -65,7 +161,7 @@ def register(app) -> None:
     def create_org(org_id: str, name: str, country: str, kind: str):
         """Create an organisation."""
         try:
-            org = accounts.create_org(current_app.extensions["safefuture"], org_id, name, country.upper(), kind)
+            org = accounts.create_org(_container(), org_id, name, country.upper(), kind)
         except Invalid as e:
             _fail(e)
         click.echo(f"Created organisation {org.id} ({org.kind}, {org.country}).")
@@ -78,7 +174,7 @@ def register(app) -> None:
         """Create a user; the password is read from standard input."""
         password = _read_password()
         try:
-            user = accounts.create_user(current_app.extensions["safefuture"], email, org_id, role, password)
+            user = accounts.create_user(_container(), email, org_id, role, password)
         except Invalid as e:
             _fail(e)
         click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")
@@ -90,7 +186,7 @@ def register(app) -> None:
         """Check the audit trail's hash chain; exit 1 at the first broken link, or when the trail no longer holds
         the event of an anchor noted earlier (the chain alone cannot show that its end was cut off)."""
         try:
-            result = audit.verify(current_app.extensions["safefuture"], noted)
+            result = audit.verify(_container(), noted)
         except ValueError as e:
             click.echo(f"Error: {e}", err=True)
             sys.exit(2)
@@ -108,7 +204,7 @@ def register(app) -> None:
     def notify_due():
         """Daily: remind both organisations of monitoring items that are due, and tell partner devices about
         consents that expired."""
-        c = current_app.extensions["safefuture"]
+        c = _container()
         expired = handovers.expire(c)
         reminders = monitoring.notify_due(c)
         push.sender(c).wait_idle(timeout=c.config["PUSH_TIMEOUT_SECONDS"] * 3)
@@ -130,7 +226,7 @@ def register(app) -> None:
         from .storage.postgresql_store import PostgreSQLStore
         from .storage.tinydb_store import TinyDBStore
 
-        source = current_app.extensions["safefuture"].store
+        source = _container().store
         if not isinstance(source, TinyDBStore):
             click.echo("Error: the configured store is not TinyDB; run this with SAFEFUTURE_STORE=tinydb (the "
                        "default) and the data directory to copy.", err=True)

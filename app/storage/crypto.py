@@ -7,6 +7,7 @@ instead of showing the wrong client's data.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -64,12 +65,46 @@ def _read_key(path: Path) -> bytes:
     return key
 
 
-def load_or_create_key(path: Path) -> bytes:
+def load_or_create_key(path: Path, store: str | None = None) -> bytes:
     """Read the data key from `path`, creating it (mode 0600) on first run.
 
+    `store` names the store the key is for when that store already holds data: a missing key is then an
+    error that names the file, never a reason to make a new key (which could read none of the data).
     Creation is atomic and never replaces a key another process created at the same moment (see create_once).
     """
     path = Path(path)
     if not path.exists():
+        if store is not None:
+            raise KeyFileError(f"The data key file {path} is missing, but {store} already holds data. Put the "
+                               "original key file back (or rebuild it from its recovery code with "
+                               "'flask --app app import-key'); a new key could not read the data.")
         create_once(path, (base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii") + "\n").encode("ascii"))
     return _read_key(path)
+
+
+def recovery_code(key: bytes) -> str:
+    """The key as a code a person can print and type back: base32 in groups of four, then four check letters."""
+    text = base64.b32encode(key).decode("ascii").rstrip("=")
+    check = base64.b32encode(hashlib.sha256(key).digest()).decode("ascii")[:4]
+    return "-".join(text[i:i + 4] for i in range(0, len(text), 4)) + "-" + check
+
+
+def key_from_recovery_code(code: str) -> bytes:
+    """The key a recovery code stands for; a typing error anywhere is refused by the check letters."""
+    text = "".join(ch for ch in code.upper() if ch.isalnum())
+    body, check = text[:-4], text[-4:]
+    try:
+        key = base64.b32decode(body + "=" * (-len(body) % 8))
+    except ValueError as e:
+        raise KeyFileError("That is not a recovery code: it may hold only the letters A-Z and digits 2-7.") from e
+    if len(key) != KEY_BYTES or base64.b32encode(hashlib.sha256(key).digest()).decode("ascii")[:4] != check:
+        raise KeyFileError("The recovery code does not check out: a character is wrong or missing.")
+    return key
+
+
+def install_key(path: Path, key: bytes) -> None:
+    """Write `key` as the key file at `path` (mode 0600); never replaces an existing key file."""
+    path = Path(path)
+    if path.exists():
+        raise KeyFileError(f"{path} exists already; move it away first if you really mean to replace it.")
+    create_once(path, (base64.b64encode(key).decode("ascii") + "\n").encode("ascii"))

@@ -16,5 +16,6 @@ def open_store(config):
         from .crypto import DataCipher, load_or_create_key
         from .postgresql_store import PostgreSQLStore
 
-        return PostgreSQLStore(kind, DataCipher(load_or_create_key(config["KEY_FILE"])))
+        store = "the PostgreSQL database" if PostgreSQLStore.holds_data(kind) else None
+        return PostgreSQLStore(kind, DataCipher(load_or_create_key(config["KEY_FILE"], store=store)))
     raise ValueError(f"SAFEFUTURE_STORE must be 'tinydb', 'memory' or a postgresql:// URL, not {kind!r}")

@@ -104,6 +104,14 @@ class PostgreSQLStore:
                                     check=self._check_if_idle, reset=self._note_return, name="safefuture",
                                     open=True)
 
+    @staticmethod
+    def holds_data(url: str) -> bool:
+        """Whether the database at `url` already has a Safe Future store (so its key must exist already)."""
+        with psycopg.connect(url, autocommit=True) as conn:
+            if conn.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+                return False
+            return conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] > 0
+
     def _note_return(self, conn: psycopg.Connection) -> None:
         self._returned_at[conn] = time.monotonic()
 

@@ -74,6 +74,11 @@ class TinyDBStore:
             self._check_or_initialise()
             self._changes.recover()
 
+    @property
+    def root(self) -> Path:
+        """The store's folder (for backup.py, which copies it)."""
+        return self._root
+
     # --- opening -----------------------------------------------------------------------------------------
 
     def _remove_temp_files(self) -> None:
@@ -400,4 +405,6 @@ def open_tinydb_store(store_dir: Path, key_file: Path) -> TinyDBStore:
     store_dir, key_file = Path(store_dir).resolve(), Path(key_file).resolve()
     if key_file.is_relative_to(store_dir):
         raise ValueError(f"The data key {key_file} must not be inside the store directory {store_dir}.")
-    return TinyDBStore(store_dir, DataCipher(load_or_create_key(key_file)))
+    holds_data = (store_dir / "store.json").exists()
+    key = load_or_create_key(key_file, store=f"the store in {store_dir}" if holds_data else None)
+    return TinyDBStore(store_dir, DataCipher(key))
