@@ -85,11 +85,13 @@ def watched_server():
 
 
 class Filler:
-    """Fills every field of a schema that always shows (no `x-showIf`) with a value of the right shape: strings
-    get unique tokens (qv1qv, qv2qv …) to look for in the PDF, options their first value, lists two entries."""
+    """Fills every field of a schema that always shows (no `x-showIf`; with `conditional`, those too) with a value
+    of the right shape: strings get unique tokens (qv1qv, qv2qv …) to look for in the PDF, options their first
+    value, lists two entries."""
 
-    def __init__(self):
+    def __init__(self, conditional: bool = False):
         self.count = 0
+        self.conditional = conditional
 
     def token(self, limit: int) -> str:
         self.count += 1
@@ -102,7 +104,8 @@ class Filler:
             return schema["enum"][0]
         if kind == "object":
             return {name: self.value(prop) for name, prop in schema.get("properties", {}).items()
-                    if "x-showIf" not in prop and "x-computed" not in prop and not prop.get("readOnly")}
+                    if (self.conditional or "x-showIf" not in prop) and "x-computed" not in prop
+                    and not prop.get("readOnly")}
         if kind == "array":
             items = schema.get("items", {})
             if "enum" in items:
@@ -115,3 +118,23 @@ class Filler:
         if schema.get("format") == "date":
             return "2025-01-02"
         return self.token(schema.get("maxLength", 500))
+
+
+def fill_valid(forms, form, filler: Filler) -> dict:
+    """`form`'s data as `filler` fills it, less what a token cannot satisfy (an e-mail format, a currency
+    pattern): such fields are dropped until the registry accepts the draft."""
+    from app.domain.errors import Invalid
+    data = filler.value(form.schema)
+    for _ in range(5):
+        try:
+            forms.prepare(form, data, "draft")
+            return data
+        except Invalid as e:
+            for error in e.errors:
+                *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in error["path"].split("/")[1:]]
+                node = data
+                for part in parents:
+                    node = node[int(part)] if isinstance(node, list) else node[part]
+                node.pop(int(last) if isinstance(node, list) else last)
+    forms.prepare(form, data, "draft")
+    return data
