@@ -12,10 +12,13 @@ from pathlib import Path
 import jsonschema_rs
 from jsonschema import Draft7Validator
 
+from . import kinship
 from .errors import N_, Invalid, NotFound
 from .validation import type_error
 
 SCORE_WEIGHTS = {"-": 1, "--": 2, "+": 1, "++": 2}
+# Checks beyond JSON Schema, by the schema's `x-drawing`: the genogram's links must make a family tree.
+LINK_CHECKS = {"genogram": kinship.link_errors}
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,9 @@ class FormRegistry:
                 if entry["path"] not in seen:  # one message per field: the first rule it breaks
                     seen.add(entry["path"])
                     errors.append(entry)
+        check = LINK_CHECKS.get(form.schema.get("x-drawing"))
+        if check and not errors:
+            errors += check(data)
         if status == "final" and not _has_answer(data) and "" not in seen:
             errors.append({"path": "", "message": N_("An empty record cannot be final."), "params": {}})
         if errors:

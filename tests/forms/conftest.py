@@ -19,11 +19,13 @@ def registry() -> FormRegistry:
 
 @pytest.fixture(scope="session")
 def errors(registry):
-    """errors(form_id, data, status="final") -> [(json pointer, message msgid)], [] when the record is valid."""
+    """errors(form_id, data, status="final") -> [(json pointer, message msgid)], [] when the record is valid.
+    `form_id` may name a version: "genogram@1"."""
 
     def check(form_id: str, data, status: str = "final") -> list[tuple[str, str]]:
         try:
-            registry.prepare(registry.get(form_id), data, status)
+            name, _, version = form_id.partition("@")
+            registry.prepare(registry.get(name, int(version) if version else None), data, status)
         except Invalid as e:
             return [(err["path"], err["message"]) for err in e.errors]
         return []

@@ -1,7 +1,7 @@
-"""Ecogram (I-12): contacts beyond the family, each tagged with the PAGE support functions."""
+"""Ecogram (I-12), version 1: contacts beyond the family, each tagged with the PAGE support functions."""
 import pytest
 
-FORM = "ecogram"
+FORM = "ecogram@1"  # archived: records made with version 1 still validate (version 2: examples/ecogram.v2.json)
 VALID = {
     "drawn_up_on": "2024-03-01",
     "contacts": [
@@ -20,7 +20,7 @@ def test_complete_record_is_final(errors):
 
 
 def test_support_functions_are_page(registry):
-    support = registry.get(FORM).schema["properties"]["contacts"]["items"]["properties"]["support"]
+    support = registry.get("ecogram", 1).schema["properties"]["contacts"]["items"]["properties"]["support"]
     assert support["items"]["enum"] == ["practical", "advice", "companionship", "emotional"]
 
 

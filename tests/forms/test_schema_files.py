@@ -17,7 +17,8 @@ FILES = sorted(FORMS.glob("*.schema.json")) + sorted((FORMS / "archive").glob("*
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 # The x-widget values documented in forms/README.md.
 WIDGETS = {"text", "textarea", "date", "radio", "select", "checkboxes", "score", "yesno", "checkbox", "socialmap",
-           "number"}
+           "number", "row-id", "person", "persons", "genogram-person"}
+ROW_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$", "maxLength": 40}
 # Belongs to no step: it ends a case from any step in the Netherlands (forms/README.md).
 STEPLESS = {"quiet-departure"}
 YESNO = ["ja", "nee", "onbekend"]
@@ -118,6 +119,10 @@ def test_ui_hints_are_consistent(path):
             assert prop["enum"] == SCORES, where
         if widget == "date":
             assert prop.get("format") == "date", where
+        if widget in ("row-id", "person", "genogram-person"):  # a row's id, or a link to one
+            assert {k: prop.get(k) for k in ROW_ID} == ROW_ID, where
+        if widget == "persons":
+            assert prop["type"] == "array" and prop["uniqueItems"] and prop["items"] == ROW_ID, where
         if prop.get("x-socialmap"):
             assert prop["type"] == "array" and prop["items"]["type"] == "string", where
         condition = prop.get("x-showIf")
