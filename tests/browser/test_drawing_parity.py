@@ -1,0 +1,43 @@
+"""The drawings have one layout, written twice: pwa/js/drawings/ (the app, offline) and its port
+app/domain/drawings/ (the PDF). On every fixture (tests/drawings/) the app's modules, run in Chromium, and the
+server's must make the very same scene: every element, attribute and text."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.domain import drawings
+from tests.drawings.families import fixtures
+
+from .conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+
+SCHEMAS = {kind: json.loads((PROJECT / "forms" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+           for kind in ("genogram", "ecogram")}
+
+
+@pytest.fixture(scope="module")
+def js_scenes(browser, server):
+    """The scenes of every fixture as the app's modules make them (with msgids for labels)."""
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/manifest.webmanifest")
+    scenes = page.evaluate("""async ([fixtures, schemas]) => {
+      const modules = { genogram: await import('/js/drawings/genogram.js'), ecogram: await import('/js/drawings/ecogram.js') };
+      const out = {};
+      for (const kind of Object.keys(fixtures)) {
+        out[kind] = {};
+        for (const [name, data] of Object.entries(fixtures[kind])) out[kind][name] = modules[kind].scene(data, (m) => m, schemas[kind]);
+      }
+      return out;
+    }""", [{kind: fixtures(kind) for kind in SCHEMAS}, SCHEMAS])
+    context.close()
+    return scenes
+
+
+@pytest.mark.parametrize("kind, name", [(kind, name) for kind in SCHEMAS for name in fixtures(kind)])
+def test_app_and_server_draw_the_same(js_scenes, kind, name):
+    server_scene = drawings.scene(kind, fixtures(kind)[name], lambda msgid: msgid, SCHEMAS[kind])
+    assert js_scenes[kind][name] == json.loads(json.dumps(server_scene))
