@@ -45,7 +45,7 @@ from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in_order, last_states, only_outcome
-from .codec import EncryptedCodec
+from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
 SCHEMA_VERSION = 1
@@ -132,8 +132,8 @@ class PostgreSQLStore:
                 for statement in SCHEMA:
                     conn.execute(statement)
                 conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
-                conn.execute("INSERT INTO meta (name, value) VALUES ('key_check', %s)",
-                             (self._cipher.encrypt(KEY_CHECK, "store/key-check"),))
+                conn.execute("INSERT INTO meta (name, value) VALUES ('key_check', %s), ('binding', %s)",
+                             (self._cipher.encrypt(KEY_CHECK, "store/key-check"), str(BINDING)))
                 return
             where = f"database {conn.info.dbname!r}"
             if row[0] != SCHEMA_VERSION:
@@ -146,6 +146,21 @@ class PostgreSQLStore:
             if not matches:
                 raise CorruptStore(f"The data key does not open the store in the {where}: "
                                    "every app server must use the key file this store was created with.")
+            binding = conn.execute("SELECT value FROM meta WHERE name = 'binding'").fetchone()
+            if binding is None or binding[0] != str(BINDING):
+                self._reseal_legacy(conn)
+
+    def _reseal_legacy(self, conn: psycopg.Connection) -> None:
+        """Seal every case and record of a database written before the organisation and case were bound into
+        the ciphertexts (codec.py), in the opening transaction: all of it, or nothing."""
+        for (body,) in conn.execute("SELECT body FROM cases").fetchall():
+            conn.execute("UPDATE cases SET body = %s WHERE id = %s",
+                         (Jsonb(self._codec.reseal_case(body)), body["id"]))
+        for (body,) in conn.execute("SELECT body FROM records").fetchall():
+            conn.execute("UPDATE records SET body = %s WHERE id = %s",
+                         (Jsonb(self._codec.reseal_record(body)), body["id"]))
+        conn.execute("INSERT INTO meta (name, value) VALUES ('binding', %s) "
+                     "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", (str(BINDING),))
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Cursor]:

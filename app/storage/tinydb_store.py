@@ -41,7 +41,7 @@ from .base import (AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in
                    only_outcome)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
-from .codec import EncryptedCodec
+from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError, load_or_create_key
 from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db
 
@@ -94,7 +94,7 @@ class TinyDBStore:
                 if any(p.name != "store.json" for p in self._root.rglob("*.json")):
                     raise CorruptStore(f"{self._root / 'store.json'} is missing but the store holds data. "
                                        "Restore it from a backup; the store will not start over.")
-                db.table("meta").put("store", {"format": FORMAT,
+                db.table("meta").put("store", {"format": FORMAT, "binding": BINDING,
                                                "key_check": self._cipher.encrypt(KEY_CHECK, "store/key-check")})
                 return
         if meta.get("format") != FORMAT:
@@ -106,6 +106,22 @@ class TinyDBStore:
         if not matches:
             raise CorruptStore(f"The data key does not open the store in {self._root}: "
                                "use the key file this store was created with.")
+        if meta.get("binding") != BINDING:
+            self._reseal_legacy()
+            with open_db(self._root / "store.json") as db:
+                db.table("meta").put("store", {**meta, "binding": BINDING})
+
+    def _reseal_legacy(self) -> None:
+        """Seal every case and record of a store written before the organisation and case were bound into the
+        ciphertexts (codec.py). Case file by case file, each replaced atomically; a pass cut short is simply
+        done again at the next start, as values already sealed the new way open either way."""
+        for path in sorted((self._root / "cases").glob("*.json")):
+            with open_db(path) as db:
+                cases = [(doc.doc_id, self._codec.reseal_case(doc)) for doc in db.table("case").all()]
+                records = [(doc.doc_id, self._codec.reseal_record(doc)) for doc in db.table("records").all()]
+                for doc_id, doc in cases:
+                    db.table("case").put(doc_id, doc)
+                db.table("records").put_many(dict(records))
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
