@@ -207,8 +207,9 @@ async function askPersistentStorage() {
   await app.store.setMeta('persist_asked', true);
   const granted = await navigator.storage.persist();
   await app.store.setMeta('persist_granted', granted);
-  toast(granted ? t('The browser will keep this app\'s data (persistent storage granted).')
-    : t('The browser did not promise to keep this app\'s data. Sync often.'), granted ? 'info' : 'warn');
+  // A setting, told calmly: the same facts stand in Settings.
+  toast(granted ? t('Storage: the browser keeps this app\'s data on this device.')
+    : t('Storage: the browser may clear this app\'s data when space runs low; what is sent is safe on the server.'));
 }
 
 // Where the browser has Background Sync, it wakes the app's page when the connection returns. Nothing
@@ -260,12 +261,33 @@ async function renderRoute() {
       h('p', {}, t('Check the connection, or go back to the cases.')),
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
   }
+  const redraw = drawn === location.hash;
+  drawn = location.hash;
+  const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: document.activeElement?.id } : null;
   main.replaceChildren(view);
   const heading = main.querySelector('h1');
   if (heading) {
     document.title = `${heading.textContent} · Safe Future`;
   }
   updateStatus(app);
+  placeView(main, heading, kept);
+}
+
+// A new screen opens at its top with the keyboard (and a screen reader) on its heading; a redraw of the same
+// screen (after a sync, a language change) keeps the user's place and focus.
+let drawn = null;
+function placeView(main, heading, kept) {
+  if (kept) {
+    window.scrollTo(kept.x, kept.y);
+    const again = kept.focus && document.getElementById(kept.focus);
+    if (again && main.contains(again)) again.focus({ preventScroll: true });
+    return;
+  }
+  window.scrollTo(0, 0);
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }
 }
 
 // Locks after LOCK_AFTER_MS without a touch, key or scroll; checked by the clock, so a sleeping tablet locks

@@ -68,12 +68,13 @@ function blockChart(block, scorings) {
 // The same numbers as a table, for screen readers (and anyone reading the page as text).
 function blockTable(block, scorings, scoreLabels) {
   const cell = (score) => (score === null ? t('No score') : `${SYMBOLS[score]} ${scoreLabels[score] || ''}`.trim());
-  return h('table', { class: 'sr-only' },
+  // A table keeps its content's width whatever its own says: the hiding box around it holds it to 1 px.
+  return h('div', { class: 'sr-only' }, h('table', {},
     h('caption', {}, t(block.title)),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('Factor')),
       scorings.map((s) => h('th', { scope: 'col' }, formatDate(s.date))))),
     h('tbody', {}, block.factors.map((f) => h('tr', {}, h('th', { scope: 'row' }, t(f.title)),
-      f.scores.map((score) => h('td', {}, cell(score)))))));
+      f.scores.map((score) => h('td', {}, cell(score))))))));
 }
 
 // `history` from scores.js overzicht1History; `schema` the current overzicht-1 (for the scale's labels).

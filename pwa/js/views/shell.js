@@ -7,7 +7,7 @@ let parts = null;
 export function renderTopbar(app) {
   const bar = document.getElementById('topbar');
   const brand = h('a', { class: 'brand', href: app.store ? '#/cases' : '#/' },
-    h('img', { src: '/icons/icon.svg', alt: '', width: '32', height: '32' }), 'Safe Future');
+    h('img', { src: '/icons/icon.svg', alt: '', width: '32', height: '32' }), h('span', { class: 'brand-name' }, 'Safe Future'));
   const update = h('div', { class: 'banner update', hidden: true },
     h('span', {}, t('A new version of the app is ready.')),
     h('button', { type: 'button', onclick: () => app.applyUpdate() }, t('Use it now')));
@@ -21,20 +21,25 @@ export function renderTopbar(app) {
   const network = h('span', { class: 'badge offline' }, t('Offline'));
   const unsent = h('span', { id: 'unsent', class: 'unsent' });
   const last = h('span', { id: 'last-sync', class: 'last-sync' });
-  const syncButton = h('button', { type: 'button', id: 'sync-button', onclick: () => app.sync() }, t('Sync now'));
+  // On a phone the button shows its arrow only; its name stays for screen readers.
+  const syncButton = h('button', { type: 'button', id: 'sync-button', onclick: () => app.sync() },
+    h('span', { class: 'sync-icon', 'aria-hidden': 'true' }, '⟳'), h('span', { class: 'sync-text' }, t('Sync now')));
   const login = h('div', { class: 'banner login', hidden: true },
     h('span', {}, t('Your session on the server has ended: log in again to send your changes. Nothing is lost.')),
     h('a', { href: '#/login', class: 'button' }, t('Log in')));
   const outboxCount = h('span', { class: 'count' });
   const unreadCount = h('span', { class: 'count', id: 'unread-count' });
+  // The link's name is what it shows ("Inbox 3") and says what the number counts.
+  const unreadWord = h('span', { class: 'sr-only' });
   const inbox = h('a', { href: '#/inbox', class: 'inbox-link', id: 'inbox-link', 'data-section': 'inbox' },
-    h('img', { src: '/icons/inbox.svg', alt: '', width: '24', height: '24' }), h('span', { class: 'inbox-text' }, t('Inbox')), unreadCount);
+    h('img', { src: '/icons/inbox.svg', alt: '', width: '24', height: '24' }), h('span', { class: 'inbox-text' }, t('Inbox')),
+    ' ', unreadCount, unreadWord);
   const nav = h('nav', { 'aria-label': t('Main') },
     h('a', { href: '#/cases', 'data-section': 'case' }, t('Cases')),
     h('a', { href: '#/map', 'data-section': 'map' }, t('Map')),
     h('a', { href: '#/outbox', 'data-section': 'outbox' }, t('Outbox'), outboxCount),
     h('a', { href: '#/settings', 'data-section': 'settings' }, t('Settings')));
-  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, inbox };
+  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, unreadWord, inbox };
   bar.replaceChildren(
     h('div', { class: 'bar' }, brand, h('div', { class: 'bar-tools' }, inbox, lock)),
     h('div', { class: 'status' }, h('div', { class: 'status-text', role: 'status' }, network, unsent, last), syncButton),
@@ -66,7 +71,7 @@ export function updateStatus(app) {
   parts.login.hidden = !app.loginNeeded;
   parts.outboxCount.textContent = total ? String(total) : '';
   parts.unreadCount.textContent = app.unread ? String(app.unread) : '';
-  parts.inbox.setAttribute('aria-label', app.unread ? tn('Inbox: %(count)s unread', 'Inbox: %(count)s unread', app.unread) : t('Inbox'));
+  parts.unreadWord.textContent = app.unread ? ` ${t('unread')}` : '';
   const first = location.hash.split('/')[1] || '';
   const section = ['cases', 'case', 'record'].includes(first) ? 'case' : first;
   for (const link of [...parts.nav.querySelectorAll('a'), parts.inbox]) {

@@ -1,0 +1,118 @@
+"""Every screen and every instrument on a 320 px phone, in each language: nothing scrolls sideways, a form
+opens at its top with the keyboard on its heading, and the sticky Save/Finalise bar never hides the field that
+has focus. One page serves the whole sweep (about 75 screens per language)."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS
+from .test_case_view import score_overzicht_1
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("nl", "en", "bg")
+NARROW = {"width": 320, "height": 640}
+
+# What is wider than the screen, with the widest element that causes it (for the failure message).
+OVERFLOW = """() => {
+  const limit = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= limit) return null;
+  let widest = null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > limit + 0.5 && (!widest || r.right > widest.right)) {
+      widest = { right: r.right, what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '')
+        + ' ' + (el.textContent || '').trim().slice(0, 40) };
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, widest };
+}"""
+
+
+def visit(page, hash_: str):
+    """Opens a screen the way a link does and waits until it is drawn."""
+    page.evaluate("document.getElementById('main').replaceChildren()")
+    page.evaluate("(hash) => { location.hash = hash; }", hash_)
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def test_no_screen_scrolls_sideways_at_320_px(device, server):
+    app, page = device, device.page
+    with urllib.request.urlopen(server.url + "/api/v1/forms") as response:
+        forms = [f["id"] for f in json.load(response)]
+    app.first_login("nora")
+    app.new_case("NL-Beslissingsbekwaamheid-0001", "NG")
+    case_id = re.search(r"#/case/([\w-]+)", page.url).group(1)
+    score_overzicht_1(app, "2026-01-12", {"/nl/f1": "--", "/coo/f1": "+"}, final=True)
+    record_id = re.search(r"#/record/([\w-]+)", page.url).group(1)
+    app.expect_all_sent()
+    # Offline with a change waiting: the status area shows all it can (offline, unsent) and the outbox and
+    # inbox tabs carry their counts.
+    page.context.set_offline(True)
+    assert app.network_is_cut()
+    page.get_by_role("link", name="Edit").click()
+    app.write_note("/nl/f1", "Beslissingsbekwaamheid/Wilsbekwaamheid")
+    app.save_draft()
+    page.set_viewport_size(NARROW)
+
+    screens = ["#/cases", "#/cases/new", f"#/case/{case_id}", f"#/record/{record_id}", f"#/record/{record_id}/edit",
+               "#/outbox", "#/settings", "#/map", "#/map/new", "#/inbox"]
+    screens += [f"#/case/{case_id}/new/{form}" for form in forms]
+    shots = {"#/cases": "cases", f"#/case/{case_id}": "case", f"#/record/{record_id}/edit": "overzicht-1",
+             f"#/case/{case_id}/new/health-checklist": "health-checklist"}
+    wide = []
+    for lang in LANGUAGES:
+        out = ARTIFACTS / "narrow" / lang
+        out.mkdir(parents=True, exist_ok=True)
+        visit(page, "#/settings")
+        page.locator("#settings-language").select_option(lang)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        for screen in screens:
+            visit(page, screen)
+            # The inbox's count as a busy day shows it (the app sets it after a sync with notifications).
+            page.evaluate("document.getElementById('unread-count').textContent = '12'")
+            found = page.evaluate(OVERFLOW)
+            if found:
+                wide.append((lang, screen, found))
+                page.screenshot(path=str(out / f"too-wide-{len(wide)}.png"), full_page=True)
+            if screen in shots:
+                page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
+                page.screenshot(path=str(out / f"{shots[screen]}-320.png"), full_page=True)
+    page.context.set_offline(False)
+    assert wide == [], "\n".join(map(str, wide))
+
+
+# Where the focused element is, against the window and the sticky bar (null when it is in the bar itself).
+FOCUS_PLACE = """() => {
+  const el = document.activeElement;
+  const bar = document.querySelector('.actions.sticky');
+  if (!el || el === document.body || !bar || bar.contains(el)) return null;
+  const r = el.getBoundingClientRect();
+  return { what: el.id || el.tagName, top: r.top, bottom: r.bottom, barTop: bar.getBoundingClientRect().top };
+}"""
+
+
+def test_a_form_opens_at_its_top_and_the_sticky_bar_hides_no_focused_field(device):
+    app, page = device, device.page
+    app.first_login("nora")
+    app.new_case("NL-0002", "RO")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 0
+    page.locator("a.instrument", has_text="Overview 1").first.click()
+    expect(page.locator("#finalise")).to_be_visible()
+    # At its top, with the keyboard on its heading (the title and date in sight).
+    assert page.evaluate("window.scrollY") == 0
+    expect(page.locator("main h1")).to_be_focused()
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        place = page.evaluate(FOCUS_PLACE)
+        if place and (place["bottom"] > place["barTop"] + 1 or place["top"] < 0):
+            hidden.append(place)
+    assert hidden == [], hidden
