@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
@@ -82,6 +82,9 @@ class Store(Protocol):
     def update_case(self, case: Case) -> None: ...
     def get_case(self, case_id: str) -> Case | None: ...
     def list_cases(self, scope: Scope) -> list[Case]: ...
+    # The same cases, in no particular order, read a page at a time: for reports and exports over every case,
+    # whose memory must not grow with the number of cases.
+    def iter_cases(self, scope: Scope) -> Iterator[Case]: ...
 
     # Records. `apply_record_change` loads the record's state, calls `decide(state, change, org_id)` and
     # persists the outcome, all atomically with respect to every other writer (threads, processes, servers).

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from typing import Iterator
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
@@ -92,6 +93,14 @@ class MemoryStore:
     def list_cases(self, scope: Scope) -> list[Case]:
         return copy.deepcopy(sorted((c for c in self._cases.values() if scope.sees_case(c)),
                                     key=lambda c: (c.created_at, c.id)))
+
+    def iter_cases(self, scope: Scope) -> Iterator[Case]:
+        with self._lock:
+            ids = [case_id for case_id, case in self._cases.items() if scope.sees_case(case)]
+        for case_id in ids:
+            case = self.get_case(case_id)
+            if case is not None:
+                yield case
 
     def get_record(self, record_id: str) -> RecordState | None:
         return _thaw(self._records.get(record_id))

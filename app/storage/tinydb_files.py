@@ -160,8 +160,10 @@ class ShardedMap:
         return removed
 
     def keys(self) -> list[str]:
-        keys = []
+        return [key for page in self.key_pages() for key in page]
+
+    def key_pages(self) -> Iterator[list[str]]:
+        """The keys, one shard's at a time."""
         for shard in range(self._shards):
             with open_db(self._path(shard)) as db:
-                keys.extend(doc.doc_id for doc in db.table(self.TABLE).all())
-        return keys
+                yield [doc.doc_id for doc in db.table(self.TABLE).all()]

@@ -242,6 +242,19 @@ class TinyDBStore:
         # The case itself decides: an organisation index may still list a case that just moved away.
         return sorted((c for c in cases if c is not None and scope.sees_case(c)), key=lambda c: (c.created_at, c.id))
 
+    def iter_cases(self, scope: Scope) -> Iterator[Case]:
+        def pages() -> Iterator[list[str]]:  # the granted cases, then one index shard at a time
+            yield sorted(scope.case_ids)
+            for org_id in sorted(scope.org_ids):
+                for page in self._org_cases(org_id).key_pages():
+                    yield [case_id for case_id in page if case_id not in scope.case_ids]  # each case once
+
+        for page in pages():
+            for case_id in page:
+                case = self.get_case(case_id)
+                if case is not None and scope.sees_case(case):
+                    yield case
+
     # --- records -----------------------------------------------------------------------------------------
 
     def get_record(self, record_id: str) -> RecordState | None:

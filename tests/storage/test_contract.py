@@ -10,6 +10,7 @@ from app.domain.audit import GENESIS, AuditEvent, first_broken_link
 from app.domain.errors import Invalid
 from app.domain.model import Case, Organisation, Session, User
 from app.domain.revisions import RecordChange, decide
+from app.storage import postgresql_store
 from app.storage.base import AlreadyExists
 
 ORG_A, ORG_B = "org-a", "org-b"
@@ -132,6 +133,20 @@ def test_list_cases_by_granted_case_ids(store):
     partner = Scope(case_ids=frozenset({"case-2", "case-never-created"}))
     assert [c.id for c in store.list_cases(partner)] == ["case-2"]
     assert store.list_cases(Scope()) == []
+
+
+def test_iter_cases_yields_what_list_cases_lists_once_each_over_several_pages(store, monkeypatch):
+    monkeypatch.setattr(postgresql_store, "CASE_PAGE", 2)  # the PostgreSQL store pages by 2: five pages here
+    for i in range(7):
+        store.create_case(case(f"case-{i}"))
+    store.create_case(case("case-b1", org_id=ORG_B))
+    store.create_case(case("case-b2", org_id=ORG_B))
+    mixed = Scope(org_ids=frozenset({ORG_A}), case_ids=frozenset({"case-b2", "case-3", "case-never-created"}))
+    for scope in (SEES_A, SEES_B, mixed, Scope(case_ids=frozenset({"case-b1"})), Scope()):
+        ids = [c.id for c in store.iter_cases(scope)]
+        assert sorted(ids) == [c.id for c in sorted(store.list_cases(scope), key=lambda c: c.id)]
+        assert len(ids) == len(set(ids))
+    assert {c.client_code for c in store.iter_cases(SEES_B)} == {"code-case-b1", "code-case-b2"}
 
 
 def test_a_case_moved_to_another_organisation_is_listed_there_only(store):
