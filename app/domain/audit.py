@@ -11,7 +11,7 @@ from .jsontext import canonical
 
 ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
            "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "monitoring_recorded",
-           "read_audit", "socialmap_edit")
+           "read_audit", "socialmap_edit", "export_data", "export_report")
 GENESIS = "0" * 64
 
 

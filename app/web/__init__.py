@@ -11,7 +11,7 @@ def register_web(app) -> None:
     errors.init_app(app)
     compression.init_app(app)
     # The route modules attach their routes to api_bp when imported.
-    from . import (audit, cases, forms, handovers, notifications, openapi, pdf, records, session,  # noqa: F401
-                   socialmap, sync)
+    from . import (audit, cases, forms, handovers, notifications, openapi, pdf, records, reports,  # noqa: F401
+                   session, socialmap, sync)
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)

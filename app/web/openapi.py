@@ -83,6 +83,10 @@ def _pdf_op(summary: str, *params: dict) -> dict:
     return {**op, "parameters": list(params)}
 
 
+def _query_date(name: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}
+
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "Safe Future API", "version": "1",
@@ -209,6 +213,28 @@ SPEC = {
                                          body={"type": "object", "required": ["id", "kind", "changes"]})},
         "/socialmap/changes": {"get": {**_op("Organisations changed since a cursor, for the device", "200", "400", "401"),
                                        "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}]}},
+        "/reports/summary": {"get": {**_op(
+            "The coordinator's report over a period (a partner organisation's users: the cases handed over to it): "
+            "cases by current step, opened and closed per month and how they closed, returns per country, median "
+            "days per step, monitoring reports due / on time / late / missing, the change in Overzicht 1 between the "
+            "first and the latest scoring. Counts only; a count from 1 to 4 is the text \"< 5\". format=xlsx or "
+            "pdf downloads it in lang (audited). Counsellors and admins 403", "200", "400", "401", "403", "503"),
+            "parameters": [_query_date("from"), _query_date("to"),
+                           {"name": "format", "in": "query", "schema": {"enum": ["json", "xlsx", "pdf"]}},
+                           {**LANG, "required": False, "description": "required for xlsx and pdf"}]}},
+        "/exports/{form_id}": {"get": {**_op(
+            "One instrument's records for analysis, streamed (coordinators only, audited): a row per record with "
+            "record_id, case_id, client_code (only with client_codes=1), status, form_version, saved_at, "
+            "saved_by_org, then a column per field; header rows of JSON pointers and of labels in lang. Repeating "
+            "groups: a sheet each (XLSX) or a CSV each in a zip, keyed by record_id and row (\"2.1\": row 1 of "
+            "the group in row 2). CSV is UTF-8 with a BOM. from/to filter by the day last saved. 403 for other "
+            "roles, 404 for an unknown form, 400 naming a bad parameter", "200", "400", "401", "403", "404"),
+            "parameters": [{"name": "form_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                           {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx"]}},
+                           LANG, _query_date("from"), _query_date("to"),
+                           {"name": "labels", "in": "query", "schema": {"enum": ["labels", "codes"],
+                                                                         "default": "labels"}},
+                           {"name": "client_codes", "in": "query", "schema": {"enum": ["0", "1"], "default": "0"}}]}},
         "/openapi.json": {"get": {**_op("This description", "200"), "security": []}},
     },
 }
