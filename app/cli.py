@@ -3,6 +3,7 @@ migrate-to-postgresql, backup and restore."""
 from __future__ import annotations
 
 import getpass
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -135,6 +136,8 @@ def register(app) -> None:
 
         _container()  # a missing key or a damaged store stops the server here, not at the first request
 
+        # One line per request (web/request_log.py) and the server's warnings, on standard error.
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
         # The app itself, not the `current_app` proxy: waitress calls it from its own threads, outside this
         # command's application context.

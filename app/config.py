@@ -16,13 +16,18 @@ def load(app, test_config: dict | None) -> None:
         DATA_DIR=data_dir,
         STORE=os.environ.get("SAFEFUTURE_STORE", "tinydb"),
         KEY_FILE=os.environ.get("SAFEFUTURE_KEY_FILE"),
+        # Behind one reverse proxy (Caddy, deploy/): trust its X-Forwarded-For, -Proto and -Host. Unset, those
+        # headers are ignored, so nobody can claim another address or scheme.
+        BEHIND_PROXY=os.environ.get("SAFEFUTURE_BEHIND_PROXY", "").strip().lower() in ("1", "true", "yes", "on"),
         FORMS_DIR=PROJECT_ROOT / "forms",
         PWA_DIR=PROJECT_ROOT / "pwa",
         TRANSLATIONS_DIR=PROJECT_ROOT / "translations",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         LANGUAGES=LANGUAGES,
         SESSION_IDLE_SECONDS=14 * 24 * 3600,
-        LOGIN_MAX_FAILURES=5,
+        LOGIN_MAX_FAILURES=5,  # per account
+        # Per client address: well above what an office behind one NAT address produces.
+        LOGIN_MAX_FAILURES_PER_ADDRESS=100,
         LOGIN_WINDOW_SECONDS=15 * 60,
         # A render that overruns is killed and the request gets a 503 (a 100-page dossier takes ~15 s in WeasyPrint).
         PDF_TIMEOUT_SECONDS=float(os.environ.get("SAFEFUTURE_PDF_TIMEOUT_SECONDS") or 60),

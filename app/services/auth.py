@@ -5,7 +5,7 @@ import hashlib
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -23,36 +23,73 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_hex(16))
 
 
-class LoginThrottle:
-    """At most `max_failures` failed logins per e-mail and per client address within `window` seconds."""
+# The longest e-mail address there can be (RFC 5321's path limit): longer ones are refused before any lookup,
+# so a flood of made-up addresses cannot grow the throttle's memory with long keys.
+MAX_EMAIL_LENGTH = 254
 
-    def __init__(self, max_failures: int, window: float):
-        self.max_failures, self.window = max_failures, window
-        self._failures: dict[str, deque] = defaultdict(deque)
+
+class LoginThrottle:
+    """Failed logins within `window` seconds, counted per account (e-mail) and per client address.
+
+    An account is locked after `max_per_account` failures; an address after `max_per_address`, set well above what
+    an office of counsellors behind one NAT address produces, so one person's typos never lock out colleagues.
+    Memory stays bounded under a flood of made-up e-mails: a refused attempt creates no entry, an account keeps at
+    most `max_per_account` times, entries older than the window are swept, and past `max_keys` keys per kind the
+    least recently failed key is dropped."""
+
+    def __init__(self, max_per_account: int, max_per_address: int, window: float, max_keys: int = 10_000):
+        self.window, self.max_keys = window, max_keys
+        self._limits = {"account": max_per_account, "address": max_per_address}
+        self._failures: dict[str, OrderedDict[str, deque]] = {kind: OrderedDict() for kind in self._limits}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque:
-        q = self._failures[key]
-        while q and q[0] < now - self.window:
+    def _recent(self, kind: str, key: str, now: float) -> deque | None:
+        q = self._failures[kind].get(key)
+        while q and q[0] <= now - self.window:
             q.popleft()
+        if q is not None and not q:
+            del self._failures[kind][key]
+            return None
         return q
 
-    def check(self, *keys: str) -> None:
+    def check(self, account: str, address: str) -> None:
+        """Raises TooManyRequests when the account or the address is locked; records nothing."""
         now = time.monotonic()
         with self._lock:
-            if any(len(self._recent(k, now)) >= self.max_failures for k in keys):
-                raise TooManyRequests(N_("Too many failed logins. Wait a few minutes and try again."))
+            for kind, key in (("account", account), ("address", address)):
+                q = self._recent(kind, key, now)
+                if q is not None and len(q) >= self._limits[kind]:
+                    raise TooManyRequests(N_("Too many failed logins. Wait a few minutes and try again."))
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, account: str, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
+            for kind, key in (("account", account), ("address", address)):
+                entries = self._failures[kind]
+                q = entries.get(key)
+                if q is None:
+                    q = entries[key] = deque(maxlen=self._limits[kind])
+                q.append(now)
+                entries.move_to_end(key)
+                self._sweep(entries, now)
 
-    def succeeded(self, *keys: str) -> None:
+    def _sweep(self, entries: OrderedDict, now: float) -> None:
+        """Drop keys whose last failure is older than the window (they are ordered by it), then the least
+        recently failed beyond max_keys."""
+        while entries:
+            oldest_key, oldest = next(iter(entries.items()))
+            if oldest[-1] > now - self.window and len(entries) <= self.max_keys:
+                break
+            del entries[oldest_key]
+
+    def succeeded(self, account: str) -> None:
         with self._lock:
-            for k in keys:
-                self._failures.pop(k, None)
+            self._failures["account"].pop(account, None)
+
+    def size(self) -> int:
+        """How many keys are held (for tests of the memory bound)."""
+        with self._lock:
+            return sum(len(entries) for entries in self._failures.values())
 
 
 def session_id(token: str) -> str:
@@ -61,22 +98,24 @@ def session_id(token: str) -> str:
 
 def throttle(c: Container) -> LoginThrottle:
     if "login_throttle" not in c.extras:
-        c.extras["login_throttle"] = LoginThrottle(c.config["LOGIN_MAX_FAILURES"], c.config["LOGIN_WINDOW_SECONDS"])
+        c.extras["login_throttle"] = LoginThrottle(c.config["LOGIN_MAX_FAILURES"], c.config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                                                   c.config["LOGIN_WINDOW_SECONDS"])
     return c.extras["login_throttle"]
 
 
 def login(c: Container, email: str, password: str, client_address: str) -> tuple[str, User]:
     """Returns (session token, user). The token goes into the cookie; the store keeps only its hash."""
     email = (email or "").strip().lower()
-    keys = (f"email:{email}", f"addr:{client_address}")
-    throttle(c).check(*keys)
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise Unauthorized(N_("Wrong e-mail address or password."))
+    throttle(c).check(email, client_address)
     user = c.store.find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password or "")
     if not (user and ok and user.active):
-        throttle(c).failed(*keys)
+        throttle(c).failed(email, client_address)
         audit.record(c, user, "login_failed")
         raise Unauthorized(N_("Wrong e-mail address or password."))
-    throttle(c).succeeded(f"email:{email}")
+    throttle(c).succeeded(email)
     token = secrets.token_urlsafe(32)
     now = c.now()
     c.store.put_session(Session(session_id(token), user.id, now, now))

@@ -183,6 +183,9 @@ class MemoryStore:
             self._socialmap_edits.append(stored)
             return copy.deepcopy(stored)
 
+    def check_key(self) -> None:
+        pass  # nothing encrypted, nothing to open
+
     def close(self) -> None:
         pass
 

@@ -140,17 +140,24 @@ class PostgreSQLStore:
             where = f"database {conn.info.dbname!r}"
             if row[0] != SCHEMA_VERSION:
                 raise CorruptStore(f"The {where} has store layout {row[0]}; this version reads {SCHEMA_VERSION}.")
-            (token,) = conn.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-            try:
-                matches = self._cipher.decrypt(token, "store/key-check") == KEY_CHECK
-            except DecryptionError:
-                matches = False
-            if not matches:
-                raise CorruptStore(f"The data key does not open the store in the {where}: "
-                                   "every app server must use the key file this store was created with.")
+            self._verify_key(conn, where)
             binding = conn.execute("SELECT value FROM meta WHERE name = 'binding'").fetchone()
             if binding is None or binding[0] != str(BINDING):
                 self._reseal_legacy(conn)
+
+    def _verify_key(self, conn: psycopg.Connection, where: str) -> None:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
+        try:
+            matches = row is not None and self._cipher.decrypt(row[0], "store/key-check") == KEY_CHECK
+        except DecryptionError:
+            matches = False
+        if not matches:
+            raise CorruptStore(f"The data key does not open the store in the {where}: "
+                               "every app server must use the key file this store was created with.")
+
+    def check_key(self) -> None:
+        with self._pool.connection(timeout=5) as conn:
+            self._verify_key(conn, f"database {conn.info.dbname!r}")
 
     def _reseal_legacy(self, conn: psycopg.Connection) -> None:
         """Seal every case and record of a database written before the organisation and case were bound into

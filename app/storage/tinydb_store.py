@@ -43,7 +43,7 @@ from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError, load_or_create_key
-from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db
+from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db, read_json_file
 
 FORMAT = 1
 KEY_CHECK = "safefuture store key check"
@@ -97,6 +97,15 @@ class TinyDBStore:
                 db.table("meta").put("store", {"format": FORMAT, "binding": BINDING,
                                                "key_check": self._cipher.encrypt(KEY_CHECK, "store/key-check")})
                 return
+        self._verify(meta)
+        if meta.get("binding") != BINDING:
+            self._reseal_legacy()
+            with open_db(self._root / "store.json") as db:
+                db.table("meta").put("store", {**meta, "binding": BINDING})
+
+    def _verify(self, meta: dict | None) -> None:
+        if meta is None:
+            raise CorruptStore(f"{self._root / 'store.json'} is missing.")
         if meta.get("format") != FORMAT:
             raise CorruptStore(f"{self._root} has store format {meta.get('format')!r}; this version reads {FORMAT}.")
         try:
@@ -106,10 +115,6 @@ class TinyDBStore:
         if not matches:
             raise CorruptStore(f"The data key does not open the store in {self._root}: "
                                "use the key file this store was created with.")
-        if meta.get("binding") != BINDING:
-            self._reseal_legacy()
-            with open_db(self._root / "store.json") as db:
-                db.table("meta").put("store", {**meta, "binding": BINDING})
 
     def _reseal_legacy(self) -> None:
         """Seal every case and record of a store written before the organisation and case were bound into the
@@ -122,6 +127,11 @@ class TinyDBStore:
                 for doc_id, doc in cases:
                     db.table("case").put(doc_id, doc)
                 db.table("records").put_many(dict(records))
+
+    def check_key(self) -> None:
+        # A plain read: store.json is only ever replaced whole (rename), so no lock is needed.
+        data = read_json_file(self._root / "store.json") or {}
+        self._verify(data.get("meta", {}).get("store"))
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -1,9 +1,13 @@
 """HTTP: blueprints that parse, authorise, call a service and serialise. Nothing here touches storage."""
 from __future__ import annotations
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from . import compression, errors, security
 from .api import bp as api_bp
+from .health import bp as health_bp
 from .pwa import bp as pwa_bp
+from .request_log import RequestLog
 
 
 def register_web(app) -> None:
@@ -14,4 +18,10 @@ def register_web(app) -> None:
     from . import (audit, cases, forms, handovers, notifications, openapi, pdf, records, reports,  # noqa: F401
                    session, socialmap, sync)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(pwa_bp)
+    app.wsgi_app = RequestLog(app.wsgi_app)
+    if app.config["BEHIND_PROXY"]:
+        # One proxy in front (SAFEFUTURE_BEHIND_PROXY): the last X-Forwarded-For, -Proto and -Host values are the
+        # ones it set, the only ones to trust. Unset, werkzeug ignores those headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

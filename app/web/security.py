@@ -21,7 +21,8 @@ def is_local(host: str) -> bool:
 def check_request() -> None:
     """Refuse cross-site state changes: a custom header (which a cross-site form or image cannot send without
     a CORS preflight we never allow), a same-origin Origin, and Fetch Metadata where the browser sends it.
-    No expiring token, so changes queued offline still replay."""
+    No expiring token, so changes queued offline still replay. The Origin is compared with the scheme and host
+    the browser used: behind a reverse proxy, with SAFEFUTURE_BEHIND_PROXY set, the ones the proxy forwards."""
     if request.method not in UNSAFE_METHODS:
         return
     name, value = CSRF_HEADER
@@ -46,7 +47,7 @@ def add_headers(response):
     h["X-Frame-Options"] = "DENY"
     h["Cross-Origin-Opener-Policy"] = "same-origin"
     h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    if not is_local(request.host):
+    if request.is_secure:  # the real scheme: behind a proxy, ProxyFix has set it from X-Forwarded-Proto
         h["Strict-Transport-Security"] = "max-age=31536000"
     if request.path.startswith("/api/"):
         h["Cache-Control"] = "no-store"

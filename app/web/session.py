@@ -18,7 +18,9 @@ def login():
             {"path": "/password", "message": N_("This field is required.")}])
     token, user = auth.login(container(), body["email"], body["password"], request.remote_addr or "?")
     response = make_response(jsonify({"user": user.public()}))
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=not is_local(request.host),
+    # Secure whenever the browser used https (behind a proxy: the forwarded scheme), and anywhere but localhost.
+    secure = request.is_secure or not is_local(request.host)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=secure,
                         path="/", max_age=container().config["SESSION_IDLE_SECONDS"])
     return response
 
