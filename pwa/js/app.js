@@ -18,6 +18,7 @@ import * as mapView from './views/socialmap.js';
 import * as handoverView from './views/handover.js';
 import * as inboxView from './views/inbox.js';
 import { storeWorkerText } from './push.js';
+import * as insecureView from './views/insecure.js';
 
 const LOCK_AFTER_MS = 5 * 60 * 1000;
 const SYNC_EVERY_MS = 5 * 60 * 1000;
@@ -336,6 +337,11 @@ async function start() {
     await loadLanguage(preferredLanguage());
   } catch {
     // No catalog yet (a first visit that lost its connection): English msgids serve.
+  }
+  // Plain http on another host: no service worker, no Web Crypto. Say so instead of showing a login that fails.
+  if (!window.isSecureContext) {
+    insecureView.show();
+    return;
   }
   storeWorkerText().catch(() => {});
   renderTopbar(app);
