@@ -17,6 +17,7 @@ import * as settingsView from './views/settings.js';
 import * as mapView from './views/socialmap.js';
 import * as handoverView from './views/handover.js';
 import * as inboxView from './views/inbox.js';
+import * as reportsView from './views/reports.js';
 import { storeWorkerText } from './push.js';
 import * as insecureView from './views/insecure.js';
 
@@ -40,6 +41,7 @@ const ROUTES = [
   [/^#\/map\/([\w-]+)\/edit$/, ([orgId]) => mapView.renderEdit(app, orgId)],
   [/^#\/map\/([\w-]+)$/, ([orgId]) => mapView.renderOrganisation(app, orgId)],
   [/^#\/inbox$/, () => inboxView.render(app)],
+  [/^#\/reports$/, () => reportsView.render(app)],
 ];
 
 export const app = {

@@ -32,13 +32,13 @@ ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artif
 
 # One organisation per test module keeps their case lists apart.
 ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping",
-        "casework", "forms", "narrow"]
+        "casework", "forms", "narrow", "reports"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
-    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"],
+    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"],
 }
-ROLES = {"petar": "partner", "cora": "coordinator"}  # everyone else is a counsellor
+ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator"}  # everyone else is a counsellor
 PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 
 

@@ -1,6 +1,7 @@
 // The bar above every screen: where am I, what has not been sent, sync and lock.
 import { h } from '../dom.js';
 import { t, tn, formatWhen } from '../i18n.js';
+import { mayReport } from './reports.js';
 
 let parts = null;
 
@@ -38,6 +39,7 @@ export function renderTopbar(app) {
     h('a', { href: '#/cases', 'data-section': 'case' }, t('Cases')),
     h('a', { href: '#/map', 'data-section': 'map' }, t('Map')),
     h('a', { href: '#/outbox', 'data-section': 'outbox' }, t('Outbox'), outboxCount),
+    mayReport(app.store.account.role) ? h('a', { href: '#/reports', 'data-section': 'reports' }, t('Reports')) : null,
     h('a', { href: '#/settings', 'data-section': 'settings' }, t('Settings')));
   parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, unreadWord, inbox };
   bar.replaceChildren(
