@@ -212,7 +212,7 @@ async function askPersistentStorage() {
   await app.store.setMeta('persist_granted', granted);
   // A setting, told calmly: the same facts stand in Settings.
   toast(granted ? t('Storage: the browser keeps this app\'s data on this device.')
-    : t('Storage: the browser may clear this app\'s data when space runs low; what is sent is safe on the server.'));
+    : t('Storage: the browser may clear this app\'s data when space runs low; what is sent is safe on the server.'), 'note');
 }
 
 // Where the browser has Background Sync, it wakes the app's page when the connection returns. Nothing
@@ -273,13 +273,17 @@ async function renderRoute() {
     document.title = `${heading.textContent} · Safe Future`;
   }
   updateStatus(app);
-  placeView(main, heading, kept);
+  placeView(main, heading, kept, view);
 }
 
 // A new screen opens at its top with the keyboard (and a screen reader) on its heading; a redraw of the same
 // screen (after a sync, a language change) keeps the user's place and focus.
 let drawn = null;
-function placeView(main, heading, kept) {
+function placeView(main, heading, kept, view) {
+  if (!kept && view.placeAfterDraw) {
+    view.placeAfterDraw(); // the view knows a better place (a draft reopens where the user left it)
+    return;
+  }
   if (kept) {
     window.scrollTo(kept.x, kept.y);
     const again = kept.focus && document.getElementById(kept.focus);

@@ -6,6 +6,7 @@ import { outboxKey } from '../outbox.js';
 import { currentSchema, schemaOf, formTitle } from '../forms.js';
 import { prepare } from '../schema-validate.js';
 import { renderForm } from '../form-renderer.js';
+import { formNav } from '../form-nav.js';
 import { sameJSON } from '../json.js';
 import { recordBadges, openConflicts } from './case.js';
 import { caseLabel } from './common.js';
@@ -84,6 +85,8 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   const form = renderForm(schema, record.data, { readOnly, references, onChange: () => { dirty = true; },
     socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
+  const nav = formNav(schema, form);
+  const placeKey = `place:${record.id}`;
 
   async function save(status, { quiet = false, navigating = false } = {}) {
     const { errors, data } = prepare(schema, form.data(), status);
@@ -126,7 +129,10 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   // final if the change keeps it complete; otherwise it becomes a draft.
   if (!readOnly) {
     app.leaveHook = async (mode) => {
-      if (!dirty || !app.store) return;
+      if (!app.store) return;
+      // A draft reopens at the section the user was in.
+      if (nav && (saved || dirty)) await app.store.setMeta(placeKey, nav.place());
+      if (!dirty) return;
       const status = record.status === 'final' && !prepare(schema, form.data(), 'final').errors.length ? 'final' : 'draft';
       await save(status, { quiet: true, navigating: mode === 'navigating' });
     };
@@ -138,14 +144,18 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('button', { type: 'button', class: 'secondary', id: 'save-draft', onclick: () => save('draft') }, t('Save draft')),
       h('button', { type: 'button', class: 'primary', id: 'finalise', onclick: () => save('final') }, t('Finalise')));
 
-  return h('div', { class: 'panel record' },
+  const view = h('div', { class: 'panel record' },
     h('p', {}, h('a', { href: `#/case/${record.case_id}` }, `← ${caseValue ? caseLabel(caseValue) : t('Cases')}`)),
     h('div', { class: 'title-row' }, h('h1', {}, formTitle(schema)), badges),
     meta,
     schema.description ? h('details', { class: 'about' }, h('summary', {}, t('About this instrument')), h('p', {}, t(schema.description))) : null,
     banners,
     readOnly ? null : h('p', { class: 'hint' }, t('Answers marked * are needed to finalise. A draft can be saved at any time.')),
+    nav ? nav.element : null,
     form.element,
     actions,
     isNew ? null : pdfPanel(`/records/${record.id}/pdf`, { pending: Boolean(entry) }));
+  const place = nav && !readOnly && !isNew ? await app.store.getMeta(placeKey) : null;
+  if (place) view.placeAfterDraw = () => nav.show(place);
+  return view;
 }

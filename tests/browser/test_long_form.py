@@ -1,0 +1,68 @@
+"""A long form on a phone: the sticky contents bar shows the whole form's progress and jumps to a section,
+each section says how much of it is answered and ends with "Next section", and a draft reopens at the section
+where the user left it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+PLAN = "Personal Return Action Plan"
+GOALS = "2a Personal goals: housing, work, education"
+
+
+def heading_in_view(page, name: str) -> bool:
+    """The section's heading has the keyboard and sits in the window, below the sticky contents bar."""
+    return page.evaluate("""(name) => {
+      const el = document.activeElement;
+      if (!el || !el.textContent.startsWith(name)) return false;
+      const r = el.getBoundingClientRect();
+      const bar = document.querySelector('.form-nav').getBoundingClientRect();
+      return r.top >= bar.bottom - 1 && r.bottom <= window.innerHeight;
+    }""", name)
+
+
+def test_sections_progress_next_section_and_reopening_where_left(device):
+    app, page = device, device.page
+    app.first_login("nora")
+    app.new_case("NL-0003", "NG")
+    app.start_instrument(PLAN)
+    nav = page.locator(".form-nav")
+    expect(nav.locator("summary")).to_contain_text(re.compile(r"0 of \d+ answered"))
+    total = re.search(r"0 of (\d+)", nav.locator("summary").inner_text()).group(1)
+
+    # The contents list jumps to a section.
+    nav.locator("summary").click()
+    nav.get_by_role("button", name=GOALS).click()
+    expect(nav).not_to_have_attribute("open", "")
+    assert heading_in_view(page, GOALS)
+    page.get_by_label("What kind of work would you like to do on return to your country of origin?").fill("Tailoring")
+    expect(nav.locator("summary")).to_contain_text(f"1 of {total} answered")
+    nav.locator("summary").click()
+    goals = nav.get_by_role("button", name=GOALS)
+    expect(goals).to_contain_text("1 of")
+    expect(goals).to_have_attribute("aria-current", "location")
+    page.screenshot(path=str(ARTIFACTS / "long-form-contents-360.png"), animations="disabled")
+    nav.locator("summary").click()
+
+    # "Next section" at the end of the section goes on to the next one.
+    section = page.locator('[data-pointer="/goals"]')
+    section.locator(".next-section").click()
+    next_title = page.locator('[data-pointer="/goals"] + [data-pointer] > .field-label').first.evaluate(
+        "(el) => el.firstChild.textContent")
+    assert heading_in_view(page, next_title)
+
+    # A draft reopens where the user left it.
+    app.save_draft()
+    page.get_by_role("link", name="← Case NL-0003").click()
+    expect(page.get_by_role("heading", name="Case NL-0003")).to_be_visible()
+    page.locator("#record-list a").first.click()
+    expect(page.locator("#finalise")).to_be_visible()
+    expect(page.locator(".field-label:focus")).to_have_count(1)
+    assert heading_in_view(page, next_title)
+    app.screenshot("long-form-reopened", widths=(360,))
