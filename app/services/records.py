@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..domain.access import Scope
+from ..domain.audit import AuditEvent
 from ..domain.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from ..domain.handover import report_period
 from ..domain.model import RECORD_STATUSES, Case, RecordState, User
@@ -123,8 +124,13 @@ def save_records(c: Container, user: User, scope: Scope,
         except DomainError as e:
             results[i] = e
     guard = _Guard(scope)
-    outcomes = c.store.apply_record_changes([(change, case.org_id) for _, change, case in prepared], guard)
-    writes = []
+
+    def write_event(change: RecordChange, outcome: Outcome) -> AuditEvent:  # written by the store with the change
+        return audit.event(c, user, "write_record", case_id=change.case_id, record_id=change.id,
+                           device_id=change.device_id, status=outcome.status, rev=outcome.rev)
+
+    outcomes = c.store.apply_record_changes([(change, case.org_id) for _, change, case in prepared], guard,
+                                            write_event)
     for (i, change, case), outcome in zip(prepared, outcomes):
         if isinstance(outcome, DomainError):
             results[i] = outcome
@@ -133,12 +139,9 @@ def save_records(c: Container, user: User, scope: Scope,
         if partner_record:
             handovers.register_partner_record(c, user, case, change.id)
         if outcome.changed:
-            writes.append(audit.event(c, user, "write_record", case_id=case.id, record_id=change.id,
-                                      device_id=change.device_id, status=outcome.status, rev=outcome.rev))
             _tell_others(c, user, case, outcome)
         results[i] = SaveResult(outcome.status, outcome.rev, outcome.created, outcome.state, partner_record,
                                 outcome.seq)
-    audit.record_many(c, writes)
     return results, guard.scope
 
 

@@ -1,6 +1,7 @@
 """The `Store` interface every storage implementation fulfils (checked by tests/storage contract tests)."""
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from typing import Callable, Iterable, Iterator, Protocol
 
@@ -11,6 +12,9 @@ from ..domain.model import Case, Change, Organisation, RecordState, Session, Use
 from ..domain.revisions import Outcome, RecordChange
 
 Decide = Callable[[RecordState | None, RecordChange, str], Outcome]
+# The audit event (unsealed, see services/audit.event) of a change the store persists: the store writes it in
+# the same step as the change, so no revision is ever saved without its event.
+AuditFor = Callable[[RecordChange, Outcome], AuditEvent]
 
 
 class AlreadyExists(Exception):
@@ -19,6 +23,17 @@ class AlreadyExists(Exception):
 
 class StaleSequence(Exception):
     """An append that expected another last sequence number: someone else appended first."""
+
+
+class StoreFull(Exception):
+    """A write the store could not make for lack of space (a full disk, a quota, PostgreSQL's disk_full). The
+    write changed nothing; it can be made again once there is space."""
+
+
+def raise_if_full(error: OSError) -> None:
+    """Raise StoreFull from an OSError that means "no space left" (ENOSPC, EDQUOT)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise StoreFull(str(error)) from error
 
 
 class CorruptStore(Exception):
@@ -31,11 +46,15 @@ def earlier(moment: str, than: str) -> bool:
 
 
 def decide_in_order(changes: list[tuple[RecordChange, str]], states: dict[str, RecordState | None],
-                    decide: Decide) -> tuple[list[Outcome | DomainError], list[Outcome]]:
+                    decide: Decide, audit: AuditFor | None = None
+                    ) -> tuple[list[Outcome | DomainError], list[Outcome], list[AuditEvent | None]]:
     """Decide a batch in order, each change seeing the ones before it (`states`, record id -> state, is updated
-    as it goes). Returns the result of every change, and the outcomes to persist, in order: each gets its own
-    entry in the change feed (store it as its `seq`); the last state of each record is the one to write."""
+    as it goes). Returns the result of every change, the outcomes to persist, in order (each gets its own entry
+    in the change feed: store it as its `seq`; the last state of each record is the one to write), and for
+    each of those its audit event (None without `audit`), to write in the same step."""
     results: list[Outcome | DomainError] = []
+    persisted: list[Outcome] = []
+    events: list[AuditEvent | None] = []
     for change, org_id in changes:
         try:
             outcome = decide(states.get(change.id), change, org_id)
@@ -44,8 +63,10 @@ def decide_in_order(changes: list[tuple[RecordChange, str]], states: dict[str, R
             continue
         if outcome.changed:
             states[change.id] = outcome.state
+            persisted.append(outcome)
+            events.append(audit(change, outcome) if audit else None)
         results.append(outcome)
-    return results, [r for r in results if isinstance(r, Outcome) and r.changed]
+    return results, persisted, events
 
 
 def last_states(persisted: list[Outcome]) -> list[RecordState]:
@@ -91,13 +112,15 @@ class Store(Protocol):
     # `apply_record_changes` does the same for a batch (a sync push) in one step: the changes are decided in
     # order, each seeing the ones before it; one that `decide` refuses with a DomainError changes nothing and
     # its error takes its place in the results, the others go on. A persisted outcome gets `seq`, the number of
-    # its entry in the change feed.
+    # its entry in the change feed. With `audit`, each persisted outcome's audit event is appended in the same
+    # atomic step (a crash or a failed write leaves both or neither); a replay persists nothing, so no event.
     def get_record(self, record_id: str) -> RecordState | None: ...
     def get_records(self, record_ids: Iterable[str]) -> dict[str, RecordState]: ...  # those that exist, by id
     def list_records(self, case_id: str) -> list[RecordState]: ...
-    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome: ...
-    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
-                             decide: Decide) -> list[Outcome | DomainError]: ...
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
+                            audit: AuditFor | None = None) -> Outcome: ...
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]], decide: Decide,
+                             audit: AuditFor | None = None) -> list[Outcome | DomainError]: ...
 
     # Small documents (handovers and their events, push subscriptions, inbox notifications, ...): JSON objects
     # with a string "id", kept per collection. `put_doc` inserts or replaces by id, atomically; with `feed`

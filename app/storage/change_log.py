@@ -1,16 +1,18 @@
 """The change feed of the TinyDB store, kept in a ChunkedLog.
 
 Changes are first appended as *pending*, then the data they announce is written, then they are committed. A
-reader stops at a pending change, so it never moves its cursor past data it could not yet read. If a writer
-dies in between, the next writer (or opening the store) commits the pending changes: the data was written or
-not, and a device told about an unchanged entity simply fetches it again. Nothing written goes unannounced.
-Writers are serialised, so the pending changes are always the end of the log: one writer's batch, which may
-reach back over several chunks.
+reader stops at a pending change, so it never moves its cursor past data it could not yet read. If the writer
+fails (a full disk) or dies in between, the pending changes are settled (`settle`) by the store, which checks
+each against what it holds: those whose data was written are committed, the others dropped and their numbers
+given to the next changes (no reader has passed them). So nothing written goes unannounced, and no change is
+announced that did not happen. Writers are serialised, so the pending changes are always the end of the log: one
+writer's batch, which may reach back over several chunks. A pending entry may carry what the store needs to
+settle it (the revision it announces, its audit event); a committed entry holds only FIELDS.
 
 Every record change names the record's case, so the feed is also the index from a record id to its case file:
-each process keeps that map in memory and reads only the entries added since it last looked. A pending entry
-counts (it is written before the case file, so an id found here may not be in its case file yet, never the
-other way round).
+each process keeps that map in memory and reads only the entries added since it last looked. It reads committed
+entries only: a record is found once its change is announced (its case file was written before), and the index
+never moves past a number that settling may give again.
 """
 from __future__ import annotations
 
@@ -34,10 +36,16 @@ class ChangeLog:
         """The case of each of these records the feed has announced (record id → case id)."""
         with self._index_lock:
             for seq, entry in self._log.entries_after(self._indexed):
+                if entry.get("pending"):
+                    break
                 if entry["kind"] == "record":
                     self._record_cases[entry["entity_id"]] = entry["case_id"]
                 self._indexed = seq
             return {r: self._record_cases[r] for r in record_ids if r in self._record_cases}
+
+    def pending(self) -> list[tuple[int, dict]]:
+        """The pending changes at the end of the log, oldest first."""
+        return self._pending_end()[0]
 
     def _pending_end(self) -> tuple[list[tuple[int, dict]], int]:
         """(the pending changes at the end of the log, oldest first; the number of the last change)."""
@@ -58,24 +66,23 @@ class ChangeLog:
         pending, last = self._pending_end()
         return pending[0][0] - 1 if pending else last
 
-    def recover(self) -> int:
-        """Commit changes left pending by a writer that died; returns the last number. Call with the write lock
-        held."""
-        pending, last = self._pending_end()
-        if pending:
-            self.commit(pending)
-        return last
+    def settle(self, pending: list[tuple[int, dict]], written: list[dict]) -> None:
+        """Replace the pending changes with those of them whose data was written (`written`, in order), committed
+        and numbered on from the first pending one. Call with the write lock held."""
+        self._log.replace_from(pending[0][0], [_committed(entry) for entry in written])
 
     def append_pending(self, entries: list[dict]) -> list[tuple[int, dict]]:
-        """Add changes (kind, entity_id, case_id, org_id) as pending, with one write per chunk; returns them
-        numbered. Call with the write lock held."""
-        last = self.recover()
+        """Add changes (kind, entity_id, case_id, org_id, and what settling them needs) as pending, with one write
+        per chunk; returns them numbered. Call with the write lock held, after settling earlier pending changes."""
+        pending, last = self._pending_end()
+        if pending:
+            raise RuntimeError("settle the pending changes before appending")
         numbered = [(last + 1 + i, entry) for i, entry in enumerate(entries)]
         self._log.put_many([(seq, {**entry, "pending": True}) for seq, entry in numbered])
         return numbered
 
     def commit(self, numbered: list[tuple[int, dict]]) -> None:
-        self._log.put_many([(seq, {k: v for k, v in entry.items() if k != "pending"}) for seq, entry in numbered])
+        self._log.put_many([(seq, _committed(entry)) for seq, entry in numbered])
 
     def committed(self) -> Iterator[Change]:
         """Every committed change, in order."""
@@ -94,3 +101,10 @@ class ChangeLog:
             if scope.sees_change(change):
                 out.append(change)
         return out, cursor
+
+
+FIELDS = ("kind", "entity_id", "case_id", "org_id")
+
+
+def _committed(entry: dict) -> dict:
+    return {name: entry[name] for name in FIELDS}

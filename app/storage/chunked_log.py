@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from .tinydb_files import open_db
+from .tinydb_files import fsync_dir, open_db
 
 TABLE = "entries"
 
@@ -29,13 +29,18 @@ class ChunkedLog:
             docs = db.table(TABLE).all()
         return sorted((int(doc.doc_id), dict(doc)) for doc in docs)
 
-    def tail(self) -> list[tuple[int, dict]]:
-        """The entries of the last chunk (empty for an empty log)."""
+    def _last_chunk(self) -> int:
         chunk = self._last_chunk_hint
+        while chunk > 0 and not self._path(chunk).exists():  # the end was cut back (replace_from)
+            chunk -= 1
         while self._path(chunk + 1).exists():
             chunk += 1
         self._last_chunk_hint = chunk
-        return self._read(chunk)
+        return chunk
+
+    def tail(self) -> list[tuple[int, dict]]:
+        """The entries of the last chunk (empty for an empty log)."""
+        return self._read(self._last_chunk())
 
     def chunk_of(self, seq: int) -> list[tuple[int, dict]]:
         """The entries of the chunk that holds entry `seq`."""
@@ -54,6 +59,32 @@ class ChunkedLog:
         for chunk, documents in sorted(by_chunk.items()):
             with open_db(self._path(chunk)) as db:
                 db.table(TABLE).put_many(documents)
+
+    def replace_from(self, first: int, entries: list[dict]) -> None:
+        """Replace the end of the log, from entry `first` on, with `entries` (numbered first, first + 1, …), with
+        one write per chunk; chunks left empty are removed, the last one first."""
+        first_chunk, last_chunk = (first - 1) // self._size, self._last_chunk()
+        by_chunk: dict[int, dict[str, dict]] = {}
+        for seq, entry in enumerate(entries, start=first):
+            by_chunk.setdefault((seq - 1) // self._size, {})[str(seq)] = entry
+        keeps_earlier = first > first_chunk * self._size + 1  # the first chunk holds entries before `first`
+        emptied = []
+        for chunk in range(first_chunk, max(last_chunk, *by_chunk, first_chunk) + 1):
+            documents = by_chunk.get(chunk, {})
+            if not documents and not (chunk == first_chunk and keeps_earlier):
+                emptied.append(chunk)
+                continue
+            def replace(table: dict, documents: dict = documents) -> None:
+                for key in [key for key in table if int(key) >= first]:
+                    del table[key]
+                table.update(documents)
+
+            with open_db(self._path(chunk)) as db:
+                db.table(TABLE).rewrite(replace)
+        for chunk in reversed(emptied):
+            self._path(chunk).unlink(missing_ok=True)
+        if emptied:
+            fsync_dir(self._directory)
 
     def entries_after(self, since: int) -> Iterator[tuple[int, dict]]:
         chunk = max(since, 0) // self._size

@@ -12,7 +12,7 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, Decide, StaleSequence, decide_in_order, earlier, only_outcome
+from .base import AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, only_outcome
 
 
 class MemoryStore:
@@ -112,17 +112,20 @@ class MemoryStore:
     def list_records(self, case_id: str) -> list[RecordState]:
         return [_thaw(r) for r in list(self._records.values()) if r[0] == case_id]
 
-    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
-        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
+                            audit: AuditFor | None = None) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide, audit))
 
-    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
-                             decide: Decide) -> list[Outcome | DomainError]:
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]], decide: Decide,
+                             audit: AuditFor | None = None) -> list[Outcome | DomainError]:
         with self._lock:
-            results, persisted = decide_in_order(changes, self.get_records({c.id for c, _ in changes}), decide)
+            results, persisted, events = decide_in_order(changes, self.get_records({c.id for c, _ in changes}),
+                                                         decide, audit)
             for outcome in persisted:
                 state = outcome.state
                 self._records[state.id] = (state.case_id, compact(state.to_dict()))
                 outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)
+            self.append_audit_many([e for e in events if e is not None])
         return results
 
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:

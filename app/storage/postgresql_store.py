@@ -21,7 +21,8 @@ Tables (created on open; `schema_version` says which layout a database has):
 
 Every write is one transaction, and writers on any number of app servers are ordered by the database itself
 (row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
-always taken in the same order (a record, then the head of a log) so two transactions cannot deadlock.
+always taken in the same order (records, then the head of the change feed, then the head of the audit trail) so
+two transactions cannot deadlock. A record change and its audit event are committed in one transaction.
 
 The data key stays on the app servers: a copy of the database alone does not show case text.
 """
@@ -44,7 +45,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in_order, last_states, only_outcome
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, last_states,
+                   only_outcome)
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -173,9 +175,13 @@ class PostgreSQLStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Cursor]:
-        """One transaction (READ COMMITTED): committed when the block ends, rolled back if it raises."""
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
-            yield cur
+        """One transaction (READ COMMITTED): committed when the block ends, rolled back if it raises. A database
+        out of disk space (SQLSTATE 53100, at any statement or at the commit) raises StoreFull."""
+        try:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                yield cur
+        except psycopg.errors.DiskFull as exc:
+            raise StoreFull(f"the database is out of disk space ({exc.sqlstate})") from exc
 
     def _rows(self, query: str, params: tuple = ()) -> list[tuple]:
         with self._pool.connection() as conn:
@@ -327,11 +333,12 @@ class PostgreSQLStore:
     def list_records(self, case_id: str) -> list[RecordState]:
         return [self._record(body) for (body,) in self._rows("SELECT body FROM records WHERE case_id = %s", (case_id,))]
 
-    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
-        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
+                            audit: AuditFor | None = None) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide, audit))
 
-    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
-                             decide: Decide) -> list[Outcome | DomainError]:
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]], decide: Decide,
+                             audit: AuditFor | None = None) -> list[Outcome | DomainError]:
         # Advisory locks live in PostgreSQL's shared lock table, sized for max_locks_per_transaction (64 by
         # default) per connection: a big batch goes in consecutive transactions of at most that many records.
         results: list[Outcome | DomainError] = []
@@ -339,16 +346,16 @@ class PostgreSQLStore:
         part_ids: set[str] = set()
         for change, org_id in changes:
             if change.id not in part_ids and len(part_ids) == LOCKS_PER_TRANSACTION:
-                results += self._apply_in_one_transaction(part, decide)
+                results += self._apply_in_one_transaction(part, decide, audit)
                 part, part_ids = [], set()
             part.append((change, org_id))
             part_ids.add(change.id)
         if part:
-            results += self._apply_in_one_transaction(part, decide)
+            results += self._apply_in_one_transaction(part, decide, audit)
         return results
 
-    def _apply_in_one_transaction(self, changes: list[tuple[RecordChange, str]],
-                                  decide: Decide) -> list[Outcome | DomainError]:
+    def _apply_in_one_transaction(self, changes: list[tuple[RecordChange, str]], decide: Decide,
+                                  audit: AuditFor | None) -> list[Outcome | DomainError]:
         ids = sorted({change.id for change, _ in changes})
         with self._transaction() as cur:
             # One writer per record across all app servers, until this transaction ends. A row lock (SELECT …
@@ -361,7 +368,7 @@ class PostgreSQLStore:
                         "FROM unnest(%s::text[]) AS id ORDER BY key) AS keys", (ids,))
             cur.execute("SELECT id, body FROM records WHERE id = ANY(%s::text[])", (ids,))
             states = {row_id: self._record(body) for row_id, body in cur}
-            results, persisted = decide_in_order(changes, states, decide)
+            results, persisted, events = decide_in_order(changes, states, decide, audit)
             if persisted:
                 _insert_rows(cur, "records", ("id", "case_id", "org_id", "body"), ("text", "text", "text", "jsonb"),
                              [(s.id, s.case_id, s.org_id, self._codec.record_to_doc(s))
@@ -370,6 +377,8 @@ class PostgreSQLStore:
                 seqs = self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id) for r in persisted])
                 for outcome, seq in zip(persisted, seqs):
                     outcome.seq = seq
+                # In the same transaction: the revisions and their audit events are committed together.
+                self._append_audit(cur, [e for e in events if e is not None])
             return results
 
     # --- small documents ---------------------------------------------------------------------------------
@@ -430,22 +439,26 @@ class PostgreSQLStore:
         return self.append_audit_many([event])[0]
 
     def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
+        with self._transaction() as cur:
+            return self._append_audit(cur, events)
+
+    def _append_audit(self, cur: psycopg.Cursor, events: list[AuditEvent]) -> list[AuditEvent]:
+        """Append events to the trail inside the caller's transaction."""
         if not events:
             return []
-        with self._transaction() as cur:
-            last = self._next_seq(cur, "audit", len(events))  # locks the head of the trail: one chain
-            first = last - len(events) + 1
-            cur.execute("SELECT body FROM audit WHERE seq = %s", (first - 1,))
-            row = cur.fetchone()
-            prev, sealed = None if row is None else AuditEvent(**json.loads(row[0])), []
-            for event in events:
-                prev = chain(prev, AuditEvent(**event.to_dict()))
-                sealed.append(prev)
-            if sealed[0].seq != first:
-                raise CorruptStore(f"The audit trail in the database is missing event {first - 1}.")
-            _insert_rows(cur, "audit", ("seq", "case_id", "body"), ("bigint", "text", "text"),
-                         [(e.seq, e.case_id, _text(e.to_dict())) for e in sealed])
-            return sealed
+        last = self._next_seq(cur, "audit", len(events))  # locks the head of the trail: one chain
+        first = last - len(events) + 1
+        cur.execute("SELECT body FROM audit WHERE seq = %s", (first - 1,))
+        row = cur.fetchone()
+        prev, sealed = None if row is None else AuditEvent(**json.loads(row[0])), []
+        for event in events:
+            prev = chain(prev, AuditEvent(**event.to_dict()))
+            sealed.append(prev)
+        if sealed[0].seq != first:
+            raise CorruptStore(f"The audit trail in the database is missing event {first - 1}.")
+        _insert_rows(cur, "audit", ("seq", "case_id", "body"), ("bigint", "text", "text"),
+                     [(e.seq, e.case_id, _text(e.to_dict())) for e in sealed])
+        return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         if case_id is None:

@@ -13,7 +13,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -22,11 +22,9 @@ from tinydb.table import Table
 from ..domain.jsontext import compact
 from ..secret_file import fsync_dir
 
-from .base import CorruptStore
+from .base import CorruptStore, raise_if_full
 
 TEMP_PREFIX = ".tmp-"
-
-
 
 
 def read_json_file(path: Path):
@@ -53,6 +51,13 @@ class AtomicJSONStorage(Storage):
         return read_json_file(self._path)
 
     def write(self, data) -> None:
+        try:
+            self._write(data)
+        except OSError as exc:  # a full disk is StoreFull: the file is unchanged, the write can be made again
+            raise_if_full(exc)
+            raise
+
+    def _write(self, data) -> None:
         fd, tmp = tempfile.mkstemp(dir=self._path.parent, prefix=TEMP_PREFIX)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -84,6 +89,10 @@ class KeyedTable(Table):
         def replace(table: dict) -> None:
             table.update(documents)
         self._update_table(replace)
+
+    def rewrite(self, change: Callable[[dict], object]) -> None:
+        """Change the table's documents (a dict, id → document) in place with `change`, in a single write."""
+        self._update_table(change)
 
 
 class KeyedTinyDB(TinyDB):

@@ -19,12 +19,20 @@ Writers are serialised by a threading.RLock (threads of this process) plus a fil
 Readers take no lock: every file is replaced atomically, and each write puts what a reader follows *to* in
 place before what it follows *from* (an index entry before the case file, the case file before its change is
 committed), so a reader never meets a pointer to data that is not there yet. The change feed is also the index
-from a record to its case (see change_log.py): a pending change is written before the case file.
+from a record to its case (see change_log.py).
+
+A record write is one step of several files: its change-feed entries are appended as pending (each with its
+audit event), the case files are written, the audit events appended, the entries committed. A write that fails
+(a full disk) or dies in between is *settled* under the lock by the next writer, or when the store opens: what
+reached the case files is committed and its missing audit events are sealed (never twice), the rest is dropped.
+So no revision stays without its audit event and no change is announced that did not happen; until it is
+settled, a new record of such a write is not found and an edit shows without its event.
 
 Case text is encrypted (see codec.py) with a key that lives outside this directory.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,8 +45,8 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, CorruptStore, Decide, StaleSequence, decide_in_order, earlier, last_states,
-                   only_outcome)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, earlier,
+                   last_states, only_outcome)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -49,6 +57,7 @@ FORMAT = 1
 KEY_CHECK = "safefuture store key check"
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
+log = logging.getLogger(__name__)
 SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap", "docs")
 
 
@@ -72,7 +81,10 @@ class TinyDBStore:
         with self._writing():
             self._remove_temp_files()
             self._check_or_initialise()
-            self._changes.recover()
+            try:
+                self._settle()
+            except StoreFull:  # readers wait at the pending changes; the first writer with space settles them
+                log.error("The store's disk is full: changes left pending by an earlier write wait for space.")
 
     @property
     def root(self) -> Path:
@@ -142,12 +154,57 @@ class TinyDBStore:
         self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id}], write)
 
     def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> list[int]:
-        """Write the data of changes between appending their change-feed entries as pending and committing them.
-        Returns their numbers in the feed."""
+        """Write the data of changes between appending their change-feed entries as pending and committing them;
+        a change with an "audit" event has it appended to the trail before the commit. Returns their numbers in
+        the feed. A write that fails (a full disk) leaves nothing behind: what it wrote is settled at once."""
+        self._settle()
         numbered = self._changes.append_pending(changes)
-        write()
-        self._changes.commit(numbered)
+        try:
+            write()
+            self._append_audit([AuditEvent(**c["audit"]) for c in changes if "audit" in c])
+            self._changes.commit(numbered)
+        except Exception:
+            try:
+                self._settle()
+            except Exception:  # still no space: the next writer, or the next start, settles them
+                log.warning("Changes of a failed write stay pending until they can be settled.")
+            raise
         return [seq for seq, _ in numbered]
+
+    def _settle(self) -> None:
+        """Settle the changes a failed or killed writer left pending (see change_log.py): commit those whose data
+        is in the store, each with its audit event if that did not reach the trail, and drop the others. Call
+        with the write lock held."""
+        pending = self._changes.pending()
+        if not pending:
+            return
+        written = [entry for _, entry in pending if self._holds(entry)]
+        events = [entry["audit"] for entry in written if "audit" in entry]
+        self._append_audit([AuditEvent(**e) for e in events[_already_in(self._audit_tail(len(events)), events):]])
+        self._changes.settle(pending, written)
+        log.warning("Settled %d pending change(s) of an interrupted write: %d written, %d dropped.",
+                    len(pending), len(written), len(pending) - len(written))
+
+    def _holds(self, entry: dict) -> bool:
+        """Whether the store holds what a change-feed entry announces (for a record: the revision it names)."""
+        kind, entity_id = entry["kind"], entry["entity_id"]
+        if kind == "case":
+            return self._case_doc(entity_id) is not None
+        if kind == "record":
+            with open_db(self._case_path(entry["case_id"])) as db:
+                doc = db.table("records").get(doc_id=entity_id)
+            if doc is None or "rev" not in entry:
+                return doc is not None
+            state = self._decoded(f"record {entity_id}", self._codec.doc_to_record, doc)
+            return entry["rev"] in {r.rev for r in state.revisions + state.conflicts}
+        with open_db(self._docs_path(kind)) as db:
+            return db.table("docs").contains(doc_id=entity_id)
+
+    def _audit_tail(self, count: int) -> list[dict]:
+        """The last `count` events of the audit trail (fewer if it is shorter)."""
+        tail = self._audit.tail()
+        last = tail[-1][0] if tail else 0
+        return [entry for _, entry in self._audit.entries_after(max(last - count, 0))] if count else []
 
     def _decoded(self, what: str, decode: Callable[[dict], object], doc: dict):
         try:
@@ -288,14 +345,16 @@ class TinyDBStore:
             docs = db.table("records").all()
         return [self._decoded(f"record {d.doc_id}", self._codec.doc_to_record, d) for d in docs]
 
-    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide) -> Outcome:
-        return only_outcome(self.apply_record_changes([(change, org_id)], decide))
+    def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
+                            audit: AuditFor | None = None) -> Outcome:
+        return only_outcome(self.apply_record_changes([(change, org_id)], decide, audit))
 
-    def apply_record_changes(self, changes: list[tuple[RecordChange, str]],
-                             decide: Decide) -> list[Outcome | DomainError]:
+    def apply_record_changes(self, changes: list[tuple[RecordChange, str]], decide: Decide,
+                             audit: AuditFor | None = None) -> list[Outcome | DomainError]:
         with self._writing():
+            self._settle()  # the states below must be the ones the feed announces
             states = self.get_records({change.id for change, _ in changes})
-            results, persisted = decide_in_order(changes, states, decide)
+            results, persisted, events = decide_in_order(changes, states, decide, audit)
             if persisted:
                 by_case: dict[str, dict[str, dict]] = {}
                 for state in last_states(persisted):
@@ -307,7 +366,9 @@ class TinyDBStore:
                             db.table("records").put_many(docs)
 
                 seqs = self._announce_many([{"kind": "record", "entity_id": r.state.id, "case_id": r.state.case_id,
-                                             "org_id": r.state.org_id} for r in persisted], write)
+                                             "org_id": r.state.org_id, "rev": r.rev,
+                                             **({"audit": e.to_dict()} if e else {})}
+                                            for r, e in zip(persisted, events)], write)
                 for outcome, seq in zip(persisted, seqs):
                     outcome.seq = seq
             return results
@@ -327,14 +388,21 @@ class TinyDBStore:
 
     def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._writing():
-            tail = self._audit.tail()
-            prev = AuditEvent(**tail[-1][1]) if tail else None
-            sealed = []
-            for event in events:
-                prev = chain(prev, AuditEvent(**event.to_dict()))
-                sealed.append(prev)
-            self._audit.put_many([(e.seq, e.to_dict()) for e in sealed])
-            return sealed
+            self._settle()  # the events of an interrupted write come first, and are never written twice
+            return self._append_audit(events)
+
+    def _append_audit(self, events: list[AuditEvent]) -> list[AuditEvent]:
+        """Seal events after the end of the trail and append them. Call with the write lock held."""
+        if not events:
+            return []
+        tail = self._audit.tail()
+        prev = AuditEvent(**tail[-1][1]) if tail else None
+        sealed = []
+        for event in events:
+            prev = chain(prev, AuditEvent(**event.to_dict()))
+            sealed.append(prev)
+        self._audit.put_many([(e.seq, e.to_dict()) for e in sealed])
+        return sealed
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
@@ -434,6 +502,18 @@ class TinyDBStore:
 
     def close(self) -> None:
         pass  # no file stays open between operations
+
+
+def _already_in(trail_end: list[dict], events: list[dict]) -> int:
+    """How many of `events` (unsealed) the trail already ends with: an interrupted write may have appended the
+    first of them (a batch of events spans two chunk files at most)."""
+    def unsealed(event: dict) -> dict:
+        return {k: v for k, v in event.items() if k not in ("seq", "prev_hash", "hash")}
+
+    for count in range(min(len(events), len(trail_end)), 0, -1):
+        if [unsealed(e) for e in trail_end[-count:]] == [unsealed(e) for e in events[:count]]:
+            return count
+    return 0
 
 
 def open_tinydb_store(store_dir: Path, key_file: Path) -> TinyDBStore:

@@ -2,6 +2,7 @@
 valid, and nothing written goes missing from the change feed."""
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 import os
@@ -16,7 +17,10 @@ import pytest
 from app.domain.access import Scope
 from app.domain.audit import AuditEvent, first_broken_link
 from app.domain.revisions import RecordChange, decide
+from app.storage.base import StoreFull
 from app.storage.change_log import ChangeLog
+from app.storage.chunked_log import ChunkedLog
+from app.storage.tinydb_files import AtomicJSONStorage
 from app.storage.tinydb_store import TinyDBStore, open_tinydb_store
 
 ORG = "org-a"
@@ -239,3 +243,75 @@ def test_a_reader_never_sees_a_change_before_its_data(tmp_path):
         stop.set()
         thread.join()
     assert problems == []
+
+
+def audited(store) -> list[tuple[str, str]]:
+    return [(e.record_id, e.details.get("rev")) for e in store.audit_events()]
+
+
+def write_event(ch, outcome) -> AuditEvent:
+    return AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG, action="write_record",
+                      case_id=ch.case_id, record_id=ch.id, details={"rev": outcome.rev})
+
+
+@pytest.mark.parametrize("dies_at", ["audit", "commit"])
+def test_a_batch_dying_after_its_data_gets_each_audit_event_once_when_settled(tmp_path, monkeypatch, dies_at):
+    """Killed before its audit events were appended, or after (before the commit): settling seals the missing
+    events, and only those. The events span two chunks of the trail, the first of which was written."""
+    store = open_store(tmp_path)
+    for n in range(100):
+        store.append_audit(AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="u", org_id=ORG, action="login"))
+    real_put_many = ChunkedLog.put_many
+
+    def dying_put_many(self, entries):
+        if dies_at == "audit" and self is store._audit:
+            real_put_many(self, [(seq, e) for seq, e in entries if seq <= 128])  # the first chunk only
+            raise SystemExit("killed between two chunks of the audit trail")
+        real_put_many(self, entries)
+
+    def dying_commit(self, numbered):
+        raise SystemExit("killed before the changes were committed")
+
+    monkeypatch.setattr(ChunkedLog, "put_many", dying_put_many)
+    if dies_at == "commit":
+        monkeypatch.setattr(ChangeLog, "commit", dying_commit)
+    batch = [(change(f"rec-{n}", f"case-{n % 3}", f"batch {n}"), ORG) for n in range(50)]
+    with pytest.raises(SystemExit):
+        store.apply_record_changes(batch, decide, write_event)
+    monkeypatch.undo()
+
+    reopened = open_store(tmp_path)  # settles
+    revs = [(f"rec-{n}", reopened.get_record(f"rec-{n}").head.rev) for n in range(50)]
+    assert audited(reopened)[100:] == revs
+    assert first_broken_link(reopened.audit_events()) is None
+    assert [c.entity_id for c in reopened.changes_since(0, EVERYTHING, 1000)[0]] == [r for r, _ in revs]
+
+
+def test_a_failed_write_leaves_no_feed_entry_even_when_settling_must_wait_for_space(tmp_path, monkeypatch):
+    """The disk is full for the case file and for settling (every file write fails): the pending entry stays,
+    readers wait at it, and the next write after space returns drops it, gives its number to the next change
+    and finds nothing phantom."""
+    store = open_store(tmp_path)
+    first = store.apply_record_change(change("rec-0", "case-0", "before"), ORG, decide, write_event)
+    real_write = AtomicJSONStorage._write
+    written = []
+
+    def full_after_the_pending_entry(self, data):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(self._path)
+        real_write(self, data)
+
+    monkeypatch.setattr(AtomicJSONStorage, "_write", full_after_the_pending_entry)
+    with pytest.raises(StoreFull):
+        store.apply_record_change(change("rec-1", "case-1", "never stored"), ORG, decide, write_event)
+    monkeypatch.undo()
+    assert written[0].parent.name == "changes"  # the pending entry was written, then the disk was full
+    assert store.last_seq() == 1 and store.get_record("rec-1") is None
+
+    second = store.apply_record_change(change("rec-2", "case-1", "after"), ORG, decide, write_event)
+    assert second.seq == 2
+    changes, cursor = store.changes_since(0, EVERYTHING, 10)
+    assert [(c.seq, c.entity_id) for c in changes] == [(1, "rec-0"), (2, "rec-2")] and cursor == 2
+    assert audited(store) == [("rec-0", first.rev), ("rec-2", second.rev)]
+    assert open_store(tmp_path).get_record("rec-1") is None
