@@ -134,6 +134,8 @@ def register(app) -> None:
         """Run the production WSGI server (waitress)."""
         from waitress import serve as waitress_serve
 
+        from .web import waitress_options
+
         _container()  # a missing key or a damaged store stops the server here, not at the first request
 
         # One line per request (web/request_log.py) and the server's warnings, on standard error.
@@ -141,7 +143,8 @@ def register(app) -> None:
         click.echo(f"Safe Future on http://{host}:{port}/ (data in {current_app.config['DATA_DIR']})")
         # The app itself, not the `current_app` proxy: waitress calls it from its own threads, outside this
         # command's application context.
-        waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="safefuture")
+        app = current_app._get_current_object()
+        waitress_serve(app, host=host, port=port, threads=threads, ident="safefuture", **waitress_options(app))
 
     @app.cli.command("first-run")
     def first_run():

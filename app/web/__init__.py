@@ -25,3 +25,9 @@ def register_web(app) -> None:
         # One proxy in front (SAFEFUTURE_BEHIND_PROXY): the last X-Forwarded-For, -Proto and -Host values are the
         # ones it set, the only ones to trust. Unset, werkzeug ignores those headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def waitress_options(app) -> dict:
+    """What the WSGI server must know of the configuration. Waitress 3 drops X-Forwarded-* headers itself unless
+    told which proxy to trust; behind the proxy ProxyFix (above) decides instead, so waitress must pass them on."""
+    return {"clear_untrusted_proxy_headers": not app.config["BEHIND_PROXY"]}

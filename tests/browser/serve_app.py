@@ -14,6 +14,7 @@ from waitress import serve
 
 from app import create_app
 from app.services import accounts
+from app.web import waitress_options
 
 
 def main(config_path: str) -> None:
@@ -31,7 +32,7 @@ def main(config_path: str) -> None:
         if container.store.find_user_by_email(user["email"]) is None:
             accounts.create_user(container, user["email"], user["org"], user["role"], user["password"])
     print("ready", flush=True)
-    serve(app, host="127.0.0.1", port=config["port"], threads=8, ident="safefuture")
+    serve(app, host="127.0.0.1", port=config["port"], threads=8, ident="safefuture", **waitress_options(app))
 
 
 if __name__ == "__main__":

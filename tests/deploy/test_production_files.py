@@ -114,6 +114,10 @@ def test_the_units_command_lines_serve_the_app_and_send_reminders(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
                 time.sleep(0.3)
+        # The environment file says the app sits behind Caddy: the forwarded scheme reaches it through waitress.
+        forwarded = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
+        with urllib.request.urlopen(forwarded, timeout=10) as r:
+            assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
         argv, env, cwd = by_hand(unit(UNITS[1])["Service"]["ExecStart"], tmp_path, port)
         done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
