@@ -36,9 +36,11 @@ class StoreHealth:
         self._lock = threading.Lock()
         self._out_of_space = False
 
-    def set_out_of_space(self, value: bool) -> None:
+    def set_out_of_space(self, value: bool) -> bool:
+        """Set the flag; returns whether it changed."""
         with self._lock:
-            self._out_of_space = value
+            changed, self._out_of_space = self._out_of_space != value, value
+            return changed
 
     @property
     def out_of_space(self) -> bool:
@@ -51,13 +53,18 @@ def store_health(c: Container) -> StoreHealth:
 
 
 def out_of_space(c: Container) -> None:
-    """The store refused a write for lack of disk space: report unhealthy until a write succeeds again."""
-    store_health(c).set_out_of_space(True)
+    """The store refused a write for lack of disk space: report unhealthy until a write succeeds again. Logged
+    once, loudly, when it starts (not for every refused request)."""
+    if store_health(c).set_out_of_space(True):
+        log.critical("OUT OF DISK SPACE: the store refuses writes. Devices keep their changes and send them "
+                     "again; free space on the store's disk (or database server). /healthz answers 503 until a "
+                     "write succeeds.")
 
 
 def space_ok(c: Container) -> None:
     """A write succeeded: whatever lack of space was reported is over."""
-    store_health(c).set_out_of_space(False)
+    if store_health(c).set_out_of_space(False):
+        log.warning("Disk space is back: the store takes writes again.")
 
 
 def check(c: Container) -> Health:

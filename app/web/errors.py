@@ -10,6 +10,8 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import N_, DomainError
+from ..services import health
+from ..storage.base import StoreFull
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,9 @@ HTTP_MESSAGES = {
     415: N_("Send JSON."),
     429: N_("Too many requests. Wait a little and try again."),
 }
+OUT_OF_SPACE = N_("The server is out of storage space and could not save your change. It stays on this device "
+                  "and is sent again later.")
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 
@@ -54,6 +59,18 @@ def init_app(app) -> None:
         status = e.code or 500
         return jsonify({"error": HTTP_CODES.get(status, "error"),
                         "message": translate(HTTP_MESSAGES.get(status, N_("The request failed.")))}), status
+
+    @app.errorhandler(StoreFull)
+    def store_full(e: StoreFull):
+        # Nothing was stored (or what was is settled whole): the device keeps the change and sends it again.
+        health.out_of_space(app.extensions["safefuture"])
+        return jsonify({"error": "out_of_space", "message": translate(OUT_OF_SPACE)}), 507
+
+    @app.after_request
+    def note_space_back(response):
+        if request.method in WRITES and response.status_code < 300:
+            health.space_ok(app.extensions["safefuture"])
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
