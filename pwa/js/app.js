@@ -266,7 +266,9 @@ async function renderRoute() {
   }
   const redraw = drawn === location.hash;
   drawn = location.hash;
-  const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: document.activeElement?.id } : null;
+  const focused = document.activeElement;
+  const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: focused?.id,
+    heading: Boolean(focused && focused.matches('main h1')) } : null;
   main.replaceChildren(view);
   const heading = main.querySelector('h1');
   if (heading) {
@@ -286,8 +288,11 @@ function placeView(main, heading, kept, view) {
   }
   if (kept) {
     window.scrollTo(kept.x, kept.y);
-    const again = kept.focus && document.getElementById(kept.focus);
-    if (again && main.contains(again)) again.focus({ preventScroll: true });
+    const again = kept.heading ? heading : kept.focus && document.getElementById(kept.focus);
+    if (again && main.contains(again)) {
+      if (again === heading) heading.setAttribute('tabindex', '-1');
+      again.focus({ preventScroll: true });
+    }
     return;
   }
   window.scrollTo(0, 0);

@@ -252,7 +252,7 @@ class Renderer {
     field.hidden = !open;
     field.id = `${fieldId(pointer)}-wrap`;
     const button = h('button', { type: 'button', class: 'note-toggle', 'aria-expanded': String(open),
-      'aria-controls': field.id }, label(prop, key), h('span', { class: 'sr-only' }, `: ${rowTitle}`));
+      'aria-controls': field.id, 'aria-label': `${label(prop, key)}: ${rowTitle}` }, label(prop, key));
     button.addEventListener('click', () => {
       field.hidden = !field.hidden;
       button.setAttribute('aria-expanded', String(!field.hidden));
@@ -388,7 +388,9 @@ class Renderer {
     const value = getAt(this.data, pointer);
     const name = uid('choice');
     const options = h('div', { class: 'options' });
-    const clear = h('button', { type: 'button', class: 'clear', hidden: value === undefined }, t('Clear answer'));
+    // Named with its question: twenty "Clear answer" buttons in Overzicht 1 must be told apart.
+    const clear = h('button', { type: 'button', class: 'clear', hidden: value === undefined,
+      'aria-label': `${t('Clear answer')}: ${opts.legend || label(node, opts.key)}` }, t('Clear answer'));
     optionLabels(node).forEach((o, i) => {
       const input = h('input', { type: 'radio', name, id: i === 0 ? id : `${id}-${i}`, value: String(i),
         checked: o.value === value });

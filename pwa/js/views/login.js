@@ -57,6 +57,8 @@ export async function renderPassphrase(app) {
       t('The passphrase unlocks Safe Future on this device, also without a connection. It encrypts everything the app keeps here. It never leaves this device and is not your password.'),
       ' ', t('Use at least %(count)s characters, for example a few words. If you forget it, changes not sent yet cannot be read any more.', { count: MIN_PASSPHRASE })),
     h('p', {}, t('Account: %(email)s', { email: user.email })),
+    // Password managers and screen readers pair a password with the account it belongs to.
+    h('input', { type: 'text', name: 'username', autocomplete: 'username', value: user.email, hidden: true, tabindex: '-1' }),
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'passphrase' }, t('Device passphrase')), first),
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'passphrase-repeat' }, t('Repeat the passphrase')), second),
     error, submit);

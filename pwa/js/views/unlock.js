@@ -20,7 +20,8 @@ export async function render(app, accounts) {
     languagePicker(app),
     accounts.length > 1
       ? h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'account' }, t('Account')), choice)
-      : h('p', {}, t('Account: %(email)s', { email: preferred.email })),
+      : [h('p', {}, t('Account: %(email)s', { email: preferred.email })),
+        h('input', { type: 'text', name: 'username', autocomplete: 'username', value: preferred.email, hidden: true, tabindex: '-1' })],
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'unlock-passphrase' }, t('Device passphrase')), passphrase),
     error, submit,
     h('p', {}, h('a', { href: '#/login' }, t('Log in as someone else'))));
