@@ -130,11 +130,19 @@ def fill_valid(forms, form, filler: Filler) -> dict:
             forms.prepare(form, data, "draft")
             return data
         except Invalid as e:
-            for error in e.errors:
-                *parents, last = [p.replace("~1", "/").replace("~0", "~") for p in error["path"].split("/")[1:]]
+            # Deepest paths and highest list indexes first, so that no removal shifts another error's path.
+            paths = {tuple(p.replace("~1", "/").replace("~0", "~") for p in error["path"].split("/")[1:])
+                     for error in e.errors}
+            for *parents, last in sorted(paths, key=lambda p: (len(p), [int(x) if x.isdigit() else -1 for x in p]),
+                                         reverse=True):
                 node = data
                 for part in parents:
-                    node = node[int(part)] if isinstance(node, list) else node[part]
-                node.pop(int(last) if isinstance(node, list) else last)
+                    node = node[int(part)] if isinstance(node, list) else node.get(part)
+                    if node is None:
+                        break
+                if isinstance(node, list) and int(last) < len(node):
+                    node.pop(int(last))
+                elif isinstance(node, dict):
+                    node.pop(last, None)
     forms.prepare(form, data, "draft")
     return data
