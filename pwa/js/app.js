@@ -57,6 +57,7 @@ export const app = {
   pendingLogin: null, // {user, password} between login and choosing a device passphrase
   updateReady: null, // a waiting service worker
   leaveHook: null, // the open form's "save what was typed"
+  viewSynced: null, // the open form's "show what the sync changed" (it is not redrawn)
 
   go(hash) {
     if (location.hash === hash) route(); else location.hash = hash;
@@ -66,6 +67,12 @@ export const app = {
   async saveRecord(record, options) {
     await outbox.saveRecord(app.store, record, options);
     await afterSave();
+  },
+
+  async discardDraft(id) {
+    const done = await outbox.discardDraft(app.store, id);
+    await app.refreshStatus();
+    return done;
   },
 
   async saveCase(value) {
@@ -142,6 +149,7 @@ export const app = {
     // Redraw only when the sync changed something: a redraw closes what the user has open (a panel, a choice).
     const changed = result.status === 'ok' && (result.sent || result.conflicts || result.rejected || result.received);
     if (changed && !app.leaveHook) await refreshView();
+    else if (changed && app.viewSynced) await app.viewSynced();
     return result;
   },
 
@@ -224,7 +232,7 @@ async function requestBackgroundSync() {
 
 // Views that only show what is stored are redrawn after a sync; views with inputs are left alone.
 async function refreshView() {
-  if (/^#\/(cases|case\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/.test(location.hash)) await route();
+  if (/^#\/(cases|case\/[\w-]+|record\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/.test(location.hash)) await route();
 }
 
 async function gate() {
@@ -244,6 +252,7 @@ function route() {
 async function renderRoute() {
   const main = document.getElementById('main');
   await app.leave('navigating');
+  app.viewSynced = null;
   let view;
   try {
     if (!app.store) {

@@ -30,6 +30,17 @@ export function saveRecord(store, record, { resolves = [] } = {}) {
   });
 }
 
+// Discard a draft that never reached the server (no revision there): it leaves the device and the outbox.
+// Returns false, changing nothing, once the server has the record: what it has is never silently lost.
+export function discardDraft(store, id) {
+  return store.exclusive(async () => {
+    const record = await store.getRecord(id);
+    if (!record || record.rev || record.status !== 'draft') return false;
+    await store.dropRecord(id, outboxKey('record', id));
+    return true;
+  });
+}
+
 export function saveCase(store, value) {
   return store.exclusive(async () => {
     const { entry } = await entryFor(store, 'case', value.id);

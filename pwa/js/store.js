@@ -168,6 +168,12 @@ export class DeviceStore {
     await this.db.delete('outbox', key);
   }
 
+  // A draft the server never had leaves the device with its outbox entry, together.
+  async dropRecord(id, key) {
+    const tx = this.db.transaction(['records', 'outbox'], 'readwrite');
+    await Promise.all([tx.objectStore('records').delete(id), tx.objectStore('outbox').delete(key), tx.done]);
+  }
+
   // A record and its outbox entry change together or not at all. Sealing happens first: an IndexedDB
   // transaction closes itself while it waits on anything else.
   async putRecordAndOutbox(record, entry) {

@@ -11,6 +11,7 @@ import { badge, busy, caseLabel, errorBox, showError } from './common.js';
 import { partnerSection } from './handover.js';
 import { scoreCharts } from './score-chart.js';
 import { pdfPanel } from './pdf.js';
+import { displayValue } from '../form-renderer.js';
 
 export function openConflicts(record, entry) {
   const resolving = new Set((entry && entry.change.resolves) || []);
@@ -35,6 +36,21 @@ export function stepName(state) {
 const STATUS_TEXT = {
   final: () => t('Final'), draft: () => t('Draft'), missing: () => t('Missing'), optional: () => t('Optional'),
 };
+
+// The first answers of a record, so that two drafts of one instrument can be told apart in a list.
+const FIRST_ANSWERS = 2;
+const FIRST_ANSWERS_CHARS = 90;
+export function firstAnswers(schema, data) {
+  const parts = [];
+  for (const [key, node] of Object.entries(schema.properties || {})) {
+    if (parts.length >= FIRST_ANSWERS) break;
+    if (node['x-computed'] || node.properties || key === schema['x-stepField'] || (node.items && node.items.properties)) continue;
+    const text = displayValue(node, (data || {})[key]);
+    if (text) parts.push(text);
+  }
+  const joined = parts.join(' · ');
+  return joined.length > FIRST_ANSWERS_CHARS ? `${joined.slice(0, FIRST_ANSWERS_CHARS - 1).trimEnd()}…` : joined;
+}
 
 function instrumentItem(caseId, instrument) {
   const { form_id: formId, schema, status, records } = instrument;
@@ -148,11 +164,13 @@ export async function render(app, caseId) {
   const progress = caseProgress(value.step, records, withSchemas, cached ? cached.visited : []);
 
   records.sort((a, b) => (b.saved_at || '').localeCompare(a.saved_at || ''));
-  const titles = await Promise.all(records.map(async (r) => {
-    try { return shortTitle(await schemaOf(r.form_id, r.form_version)); } catch { return r.form_id; } // an instrument this app version lacks
+  const recordSchemas = await Promise.all(records.map(async (r) => {
+    try { return await schemaOf(r.form_id, r.form_version); } catch { return null; } // an instrument this app version lacks
   }));
+  const titles = records.map((r, i) => (recordSchemas[i] ? shortTitle(recordSchemas[i]) : r.form_id));
   const recordItems = records.map((r, i) => h('li', {}, h('a', { class: 'card', href: `#/record/${r.id}` },
     h('span', { class: 'card-title' }, titles[i]),
+    recordSchemas[i] ? h('span', { class: 'card-meta first-answers' }, firstAnswers(recordSchemas[i], r.data)) : null,
     h('span', { class: 'card-meta' }, r.saved_at ? t('Saved %(time)s', { time: formatDateTime(r.saved_at) }) : ''),
     h('span', { class: 'badges' }, recordBadges(r, byKey.get(outboxKey('record', r.id)))))));
 

@@ -9,7 +9,7 @@ import { renderForm } from '../form-renderer.js';
 import { formNav } from '../form-nav.js';
 import { sameJSON } from '../json.js';
 import { recordBadges, openConflicts } from './case.js';
-import { caseLabel } from './common.js';
+import { badge, caseLabel } from './common.js';
 import { deviceMap } from '../socialmap.js';
 import { pdfPanel } from './pdf.js';
 
@@ -63,17 +63,28 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   let dirty = false;
   let saved = !isNew;
 
-  const badges = h('span', { class: 'badges' }, recordBadges(record, entry));
+  // What the device knows of this record's way to the server: not sent yet, refused, or sent.
+  const badgesOf = (stored, pending) => [...recordBadges(stored, pending),
+    !pending && stored.rev && !isNew ? badge('sent', t('Sent')) : null].filter(Boolean);
+  const badges = h('span', { class: 'badges', id: 'record-badges' }, badgesOf(record, entry));
   const meta = h('p', { class: 'card-meta' },
     caseValue ? caseLabel(caseValue) : '',
     ` · ${t('Version %(version)s of the instrument', { version: record.form_version })}`,
     record.saved_at ? ` · ${t('Saved %(time)s', { time: formatDateTime(record.saved_at) })}` : '');
   const banners = h('div', { class: 'banners' });
-  if (openConflicts(record, entry).length) {
-    banners.append(h('div', { class: 'banner conflict', role: 'alert' },
-      h('span', {}, t('Someone else saved another version of this record. Both are kept until you choose.')),
-      h('a', { class: 'button', href: `#/record/${record.id}/conflict` }, t('Compare and choose'))));
-  }
+  const conflictBanner = () => h('div', { class: 'banner conflict', role: 'alert' },
+    h('span', {}, t('Someone else saved another version of this record. Both are kept until you choose.')),
+    h('a', { class: 'button', href: `#/record/${record.id}/conflict` }, t('Compare and choose')));
+  if (openConflicts(record, entry).length) banners.append(conflictBanner());
+  // A sync while the form is open: the badges follow (sent), and a conflict shows its banner; the answers
+  // being typed stay as they are.
+  app.viewSynced = async () => {
+    const stored = await app.store.getRecord(record.id);
+    if (!stored) return;
+    const pending = await app.store.getOutbox(outboxKey('record', record.id));
+    badges.replaceChildren(...badgesOf(stored, pending));
+    if (openConflicts(stored, pending).length && !banners.querySelector('.banner.conflict')) banners.prepend(conflictBanner());
+  };
   if (entry && entry.state === 'rejected') {
     banners.append(h('div', { class: 'banner rejected', role: 'alert' },
       h('strong', {}, t('The server did not accept the last version:')), ' ', entry.error.message,
@@ -113,7 +124,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     }
     if (quiet) return true;
     form.setErrors(errors);
-    badges.replaceChildren(...recordBadges(record, await app.store.getOutbox(outboxKey('record', record.id))).filter(Boolean));
+    badges.replaceChildren(...badgesOf(record, await app.store.getOutbox(outboxKey('record', record.id))));
     if (status === 'final') {
       toast(t('Finalised. Saved on this device.'));
       app.go(`#/record/${record.id}`);
@@ -144,6 +155,26 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('button', { type: 'button', class: 'secondary', id: 'save-draft', onclick: () => save('draft') }, t('Save draft')),
       h('button', { type: 'button', class: 'primary', id: 'finalise', onclick: () => save('final') }, t('Finalise')));
 
+  // A draft the server never had can be thrown away, after a second tap.
+  let discard = null;
+  if (!isNew && !readOnly && record.status === 'draft' && !record.rev) {
+    discard = h('button', { type: 'button', class: 'danger', id: 'discard-draft' }, t('Discard this draft'));
+    discard.addEventListener('click', async () => {
+      if (discard.dataset.confirm !== 'yes') {
+        discard.dataset.confirm = 'yes';
+        discard.textContent = t('Really discard this draft? Its answers are deleted from this device.');
+        return;
+      }
+      app.leaveHook = null;
+      if (await app.discardDraft(record.id)) {
+        toast(t('Draft discarded.'));
+      } else {
+        toast(t('The server has this draft already: it was kept.'), 'warn');
+      }
+      app.go(`#/case/${record.case_id}`);
+    });
+  }
+
   const view = h('div', { class: 'panel record' },
     h('p', {}, h('a', { href: `#/case/${record.case_id}` }, `← ${caseValue ? caseLabel(caseValue) : t('Cases')}`)),
     h('div', { class: 'title-row' }, h('h1', {}, formTitle(schema)), badges),
@@ -154,6 +185,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     nav ? nav.element : null,
     form.element,
     actions,
+    discard ? h('div', { class: 'actions discard' }, discard) : null,
     isNew ? null : pdfPanel(`/records/${record.id}/pdf`, { pending: Boolean(entry) }));
   const place = nav && !readOnly && !isNew ? await app.store.getMeta(placeKey) : null;
   if (place) view.placeAfterDraw = () => nav.show(place);
