@@ -76,7 +76,9 @@ class Run {
         const newer = await this.store.getOutbox(sent.key);
         if (newer) await this.store.putOutbox({ ...newer, change: { ...newer.change, base_rev: result.rev } });
       }
-      if (local) await this.store.putRecord({ ...local, rev: result.rev });
+      // The conflicts this change resolved are settled on the server: the device's copy lets them go too.
+      const resolved = new Set(sent.change.resolves || []);
+      if (local) await this.store.putRecord({ ...local, rev: result.rev, conflicts: (local.conflicts || []).filter((c) => !resolved.has(c.rev)) });
     } else if (result.status === 'conflict') {
       // The server kept this version as a conflict next to its own: the user decides, field by field.
       this.tally.conflicts += 1;
