@@ -25,6 +25,8 @@ def load(app, test_config: dict | None) -> None:
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         LANGUAGES=LANGUAGES,
         SESSION_IDLE_SECONDS=14 * 24 * 3600,
+        SESSION_MAX_SECONDS=30 * 24 * 3600,  # however busy: a stolen cookie does not live for ever
+        SETUP_LINK_SECONDS=7 * 24 * 3600,
         LOGIN_MAX_FAILURES=5,  # per account
         # Per client address: well above what an office behind one NAT address produces.
         LOGIN_MAX_FAILURES_PER_ADDRESS=100,

@@ -11,7 +11,10 @@ from .jsontext import canonical
 
 ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write_record", "create_case",
            "update_case", "export_pdf", "handover", "consent_recorded", "consent_withdrawn", "monitoring_recorded",
-           "read_audit", "socialmap_edit", "export_data", "export_report")
+           "read_audit", "socialmap_edit", "export_data", "export_report",
+           # Running the organisation (services.users, services.devices): details hold ids and codes only.
+           "password_changed", "user_created", "user_updated", "setup_link_issued", "password_set", "org_created",
+           "org_updated", "device_wipe_ordered", "device_wipe_delivered", "device_wipe_confirmed")
 GENESIS = "0" * 64
 
 

@@ -43,6 +43,12 @@ class Unauthorized(DomainError):
     code, status = "unauthorized", 401
 
 
+class DeviceWiped(DomainError):
+    """A request from an app installation whose coordinator ordered it wiped."""
+
+    code, status = "device_wiped", 410
+
+
 class TooManyRequests(DomainError):
     code, status = "too_many_requests", 429
 

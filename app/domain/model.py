@@ -14,6 +14,7 @@ class Organisation:
     name: str
     country: str
     kind: str
+    active: bool = True  # a deactivated organisation's users cannot log in
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,8 +40,10 @@ class User:
 class Session:
     id: str  # a hash of the token; the token itself is only in the cookie
     user_id: str
-    created_at: str
+    created_at: str  # the session ends SESSION_MAX_SECONDS after this, however busy
     last_seen: str
+    device_id: str | None = None  # the app installation it was opened from (X-Device-Id), for wiping
+    key_hash: str | None = None  # a lockable session: the hash of the key every request must carry
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -8,11 +8,10 @@ from argon2 import PasswordHasher
 
 from ..domain.errors import N_, Forbidden, Invalid
 from ..domain.model import ORG_KINDS, ROLES, Organisation, User
+from ..domain.passwords import password_problem
 from .container import Container
 
 _hasher = PasswordHasher()  # argon2id with the library's (OWASP-conform) defaults
-MIN_PASSWORD_LENGTH = 12
-_COMMON = {"password", "wachtwoord", "safefuture", "welcome", "qwerty", "letmein", "admin", "parola"}
 _ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -24,23 +23,8 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
-    except Exception:  # argon2 raises several mismatch/invalid-hash errors; all mean "no"
+    except Exception:  # argon2 raises several mismatch/invalid-hash errors; all mean "no" (also for "": no password)
         return False
-
-
-def password_problem(password: str, email: str) -> str | None:
-    """Why a password is too weak, or None. Length beats complexity rules (NIST SP 800-63B)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return N_("The password is too short: use at least 12 characters.")
-    lowered = password.lower()
-    if any(word in lowered for word in _COMMON) and len(set(lowered)) < 10:
-        return N_("The password is too easy to guess: avoid common words.")
-    if len(set(password)) < 5:
-        return N_("The password repeats too few different characters.")
-    local = email.split("@", 1)[0].lower()
-    if len(local) >= 4 and local in lowered:
-        return N_("The password must not contain the e-mail address.")
-    return None
 
 
 def create_org(c: Container, org_id: str, name: str, country: str, kind: str) -> Organisation:
@@ -62,26 +46,28 @@ def create_org(c: Container, org_id: str, name: str, country: str, kind: str) ->
     return org
 
 
-def create_user(c: Container, email: str, org_id: str, role: str, password: str) -> User:
+def create_user(c: Container, email: str, org_id: str, role: str, password: str | None) -> User:
+    """A new user. Without a password (made in the app) nobody can log in as them until they choose one through
+    a set-up link (services.users)."""
     email = (email or "").strip().lower()
     errors = []
     if not _EMAIL.match(email):
         errors.append({"path": "/email", "message": N_("Not a valid e-mail address.")})
     org = c.store.get_org(org_id)
     if org is None:
-        errors.append({"path": "/org", "message": N_("No organisation with this id.")})
+        errors.append({"path": "/org_id", "message": N_("No organisation with this id.")})
     if role not in ROLES:
         errors.append({"path": "/role", "message": N_("Choose counsellor, coordinator, partner or admin.")})
     elif org is not None and (role == "partner") != (org.kind == "partner") and role != "admin":
         errors.append({"path": "/role", "message": N_("Partner users belong to partner organisations, and only they.")})
     if not errors and c.store.find_user_by_email(email):
         errors.append({"path": "/email", "message": N_("A user with this e-mail address exists already.")})
-    problem = password_problem(password or "", email)
+    problem = password_problem(password or "", email) if password is not None else None
     if problem:
         errors.append({"path": "/password", "message": problem})
     if errors:
         raise Invalid(N_("The user cannot be created."), errors)
-    user = User(str(uuid.uuid4()), email, org_id, role, hash_password(password))
+    user = User(str(uuid.uuid4()), email, org_id, role, hash_password(password) if password is not None else "")
     c.store.put_user(user)
     return user
 

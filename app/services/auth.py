@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
 import time
@@ -9,8 +10,9 @@ from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from ..domain.errors import N_, TooManyRequests, Unauthorized
+from ..domain.errors import N_, Invalid, TooManyRequests, Unauthorized
 from ..domain.model import Session, User
+from ..domain.passwords import password_problem
 from .accounts import hash_password, verify_password
 from . import audit, push
 from .container import Container
@@ -103,25 +105,35 @@ def throttle(c: Container) -> LoginThrottle:
     return c.extras["login_throttle"]
 
 
-def login(c: Container, email: str, password: str, client_address: str) -> tuple[str, User]:
-    """Returns (session token, user). The token goes into the cookie; the store keeps only its hash."""
+def login(c: Container, email: str, password: str, client_address: str, device_id: str | None = None,
+          lockable: bool = False) -> tuple[str, User, str | None]:
+    """Returns (session token, user, session key). The token goes into the cookie; the store keeps only its
+    hash. A lockable session (the app's) also gets a key that every request must carry (X-Session-Key): the app
+    keeps it only while unlocked, so the cookie alone reads nothing (pwa/README.md, "The lock")."""
     email = (email or "").strip().lower()
     if len(email) > MAX_EMAIL_LENGTH:
         raise Unauthorized(N_("Wrong e-mail address or password."))
     throttle(c).check(email, client_address)
     user = c.store.find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password or "")
-    if not (user and ok and user.active):
+    if not (user and ok and user.active and _org_active(c, user)):
         throttle(c).failed(email, client_address)
-        audit.record(c, user, "login_failed")
+        audit.record(c, user, "login_failed", device_id=device_id)
         raise Unauthorized(N_("Wrong e-mail address or password."))
     throttle(c).succeeded(email)
     token = secrets.token_urlsafe(32)
+    key = secrets.token_urlsafe(32) if lockable else None
     now = c.now()
-    c.store.put_session(Session(session_id(token), user.id, now, now))
-    audit.record(c, user, "login")
+    c.store.put_session(Session(session_id(token), user.id, now, now, device_id=device_id,
+                                key_hash=session_id(key) if key else None))
+    audit.record(c, user, "login", device_id=device_id)
     purge_idle_sessions(c)
-    return token, user
+    return token, user, key
+
+
+def _org_active(c: Container, user: User) -> bool:
+    org = c.store.get_org(user.org_id)
+    return org is not None and org.active
 
 
 def logout(c: Container, token: str) -> None:
@@ -138,6 +150,35 @@ def _end(c: Container, session_id: str) -> None:
     push.forget_sessions(c, [session_id])
 
 
+def end_sessions(c: Container, user_id: str | None = None, device_id: str | None = None,
+                 keep: str | None = None) -> int:
+    """End every session of a user, or opened from a device, except `keep`; returns how many ended."""
+    ended = c.store.delete_sessions_of(user_id=user_id, device_id=device_id, keep=keep)
+    push.forget_sessions(c, ended)
+    return len(ended)
+
+
+def change_password(c: Container, user: User, current_session: str, current: str, new: str,
+                    client_address: str) -> None:
+    """The user's own password. Every other session of theirs ends (a stolen one too). A wrong current password
+    counts as a failed login: the form is no way round the throttle."""
+    throttle(c).check(user.email, client_address)
+    if not verify_password(user.password_hash, current or ""):
+        throttle(c).failed(user.email, client_address)
+        raise Invalid(N_("The password cannot be changed."),
+                      [{"path": "/current", "message": N_("This is not your current password.")}])
+    problem = password_problem(new, user.email)
+    if problem is None and new == current:
+        problem = N_("The new password must differ from the current one.")
+    if problem:
+        raise Invalid(N_("The password cannot be changed."), [{"path": "/new", "message": problem}])
+    throttle(c).succeeded(user.email)
+    user.password_hash = hash_password(new)
+    c.store.put_user(user)
+    end_sessions(c, user_id=user.id, keep=current_session)
+    audit.record(c, user, "password_changed")
+
+
 def purge_idle_sessions(c: Container) -> int:
     """End every session idle for longer than SESSION_IDLE_SECONDS, not only the ones presented again: a
     session left on a lost phone must not wait in the store. Runs at each login; returns how many ended."""
@@ -148,22 +189,29 @@ def purge_idle_sessions(c: Container) -> int:
     return len(ended)
 
 
-def user_for_token(c: Container, token: str | None) -> User | None:
-    """The user of a live session, or None. Idle sessions expire."""
+def _age(c: Container, moment: str) -> float:
+    return (datetime.fromisoformat(c.now().replace("Z", "+00:00"))
+            - datetime.fromisoformat(moment.replace("Z", "+00:00"))).total_seconds()
+
+
+def user_for_token(c: Container, token: str | None, key: str | None = None) -> User | None:
+    """The user of a live session, or None. A session ends when idle too long or SESSION_MAX_SECONDS after it
+    began; a lockable session answers only to a request that carries its key."""
     if not token:
         return None
     session = c.store.get_session(session_id(token))
     if session is None:
         return None
-    idle = datetime.fromisoformat(c.now().replace("Z", "+00:00")) - datetime.fromisoformat(
-        session.last_seen.replace("Z", "+00:00"))
-    if idle.total_seconds() > c.config["SESSION_IDLE_SECONDS"]:
+    idle = _age(c, session.last_seen)
+    if idle > c.config["SESSION_IDLE_SECONDS"] or _age(c, session.created_at) > c.config["SESSION_MAX_SECONDS"]:
         _end(c, session.id)
         return None
-    user = c.store.get_user(session.user_id)
-    if user is None or not user.active:
+    if session.key_hash is not None and not (key and hmac.compare_digest(session_id(key), session.key_hash)):
         return None
-    if idle.total_seconds() > 300:  # refresh last_seen at most every 5 minutes: reads stay cheap
+    user = c.store.get_user(session.user_id)
+    if user is None or not user.active or not _org_active(c, user):
+        return None
+    if idle > 300:  # refresh last_seen at most every 5 minutes: reads stay cheap
         session.last_seen = c.now()
         c.store.put_session(session)
     return user

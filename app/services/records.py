@@ -40,7 +40,7 @@ def _parse(record_id: str, payload) -> dict:
         raise Invalid(N_("The change must be a JSON object."), [type_error("", "object")])
     errors = collect(uuid_error(record_id, "/id"), uuid_error(payload.get("case_id"), "/case_id"),
                      string_error(payload.get("form_id"), "/form_id", 100),
-                     string_error(payload.get("device_id"), "/device_id", 100, required=False))
+                     uuid_error(payload["device_id"], "/device_id") if payload.get("device_id") is not None else None)
     if "id" in payload and payload["id"] != record_id:
         errors.append({"path": "/id", "message": N_("The id in the body differs from the id in the address.")})
     version = payload.get("form_version")

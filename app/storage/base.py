@@ -21,6 +21,14 @@ class AlreadyExists(Exception):
     """A create with an id that is taken."""
 
 
+def session_matches(session: dict, user_id: str | None, device_id: str | None, keep: str | None) -> bool:
+    """The filter of Store.delete_sessions_of on a session's fields."""
+    if user_id is None and device_id is None:
+        raise ValueError("name a user or a device")
+    return (session["id"] != keep and (user_id is None or session["user_id"] == user_id)
+            and (device_id is None or session.get("device_id") == device_id))
+
+
 class StaleSequence(Exception):
     """An append that expected another last sequence number: someone else appended first."""
 
@@ -97,6 +105,9 @@ class Store(Protocol):
     def get_session(self, session_id: str) -> Session | None: ...
     def delete_session(self, session_id: str) -> None: ...
     def delete_sessions_idle_since(self, cutoff: str) -> list[str]: ...  # last_seen before cutoff; their ids
+    # The sessions of a user or opened from a device (both given: of both), except `keep`; their ids.
+    def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
+                           keep: str | None = None) -> list[str]: ...
 
     # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means).
     def create_case(self, case: Case) -> None: ...

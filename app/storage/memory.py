@@ -12,7 +12,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, only_outcome
+from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, only_outcome,
+                   session_matches)
 
 
 class MemoryStore:
@@ -70,6 +71,14 @@ class MemoryStore:
             for session_id in idle:
                 del self._sessions[session_id]
             return idle
+
+    def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
+                           keep: str | None = None) -> list[str]:
+        with self._lock:
+            ended = [s.id for s in self._sessions.values() if session_matches(s.to_dict(), user_id, device_id, keep)]
+            for session_id in ended:
+                del self._sessions[session_id]
+            return ended
 
     def _append_change(self, kind: str, entity_id: str, case_id: str, org_id: str) -> int:
         self._changes.append(Change(len(self._changes) + 1, kind, entity_id, case_id, org_id))

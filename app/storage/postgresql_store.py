@@ -269,6 +269,17 @@ class PostgreSQLStore:
                         "RETURNING id", (cutoff,))
             return [row_id for (row_id,) in cur.fetchall()]
 
+    def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
+                           keep: str | None = None) -> list[str]:
+        if user_id is None and device_id is None:
+            raise ValueError("name a user or a device")
+        with self._transaction() as cur:
+            cur.execute("DELETE FROM sessions WHERE id IS DISTINCT FROM %s "
+                        "AND (%s::text IS NULL OR body::json ->> 'user_id' = %s) "
+                        "AND (%s::text IS NULL OR body::json ->> 'device_id' = %s) RETURNING id",
+                        (keep, user_id, user_id, device_id, device_id))
+            return [row_id for (row_id,) in cur.fetchall()]
+
     # --- cases -------------------------------------------------------------------------------------------
 
     def create_case(self, case: Case) -> None:

@@ -46,7 +46,7 @@ from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, earlier,
-                   last_states, only_outcome)
+                   last_states, only_outcome, session_matches)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -263,6 +263,11 @@ class TinyDBStore:
     def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
         with self._writing():
             return self._sessions.remove_where(lambda session: earlier(session["last_seen"], cutoff))
+
+    def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
+                           keep: str | None = None) -> list[str]:
+        with self._writing():
+            return self._sessions.remove_where(lambda session: session_matches(session, user_id, device_id, keep))
 
     # --- cases -------------------------------------------------------------------------------------------
 

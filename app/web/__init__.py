@@ -15,8 +15,8 @@ def register_web(app) -> None:
     errors.init_app(app)
     compression.init_app(app)
     # The route modules attach their routes to api_bp when imported.
-    from . import (audit, cases, forms, handovers, notifications, openapi, pdf, records, reports,  # noqa: F401
-                   session, socialmap, sync)
+    from . import (audit, cases, devices, forms, handovers, notifications, openapi, openapi_admin, pdf,  # noqa: F401
+                   records, reports, session, socialmap, sync, users)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(pwa_bp)

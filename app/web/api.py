@@ -16,6 +16,7 @@ from ..services.container import Container
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SESSION_COOKIE = "sf_session"
+SESSION_KEY_HEADER = "X-Session-Key"  # a lockable session's key (services.auth.login)
 
 
 def container() -> Container:
@@ -82,7 +83,8 @@ def _finite_float(text: str) -> float:
 
 def current_user() -> User | None:
     if "user" not in g:
-        g.user = auth.user_for_token(container(), request.cookies.get(SESSION_COOKIE))
+        g.user = auth.user_for_token(container(), request.cookies.get(SESSION_COOKIE),
+                                     request.headers.get(SESSION_KEY_HEADER))
     return g.user
 
 

@@ -28,7 +28,7 @@ RECORD_CHANGE = {"type": "object", "required": ["case_id", "form_id", "form_vers
                                 "status": {"enum": ["draft", "final"]}, "data": {"type": "object"},
                                 "base_rev": {"type": ["string", "null"]},
                                 "resolves": {"type": "array", "items": {"type": "string"}},
-                                "device_id": {"type": "string"}}}
+                                "device_id": {"type": "string", "format": "uuid"}}}
 CASE = {"type": "object", "required": ["id", "client_code", "country_of_origin"],
         "properties": {"id": {"type": "string", "format": "uuid"}, "client_code": {"type": "string", "maxLength": 64},
                        "country_of_origin": {"type": "string", "pattern": "^[A-Z]{2}$"},
@@ -109,7 +109,10 @@ SPEC = {
         "/session": {
             "post": {**_op("Log in", "200", "400", "401", "422", "429",
                            body={"type": "object", "required": ["email", "password"],
-                                 "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}),
+                                 "properties": {"email": {"type": "string"}, "password": {"type": "string"},
+                                                "lockable": {"type": "boolean", "description": (
+                                                    "the app's login: the answer holds a session_key that every "
+                                                    "request must then carry as X-Session-Key")}}}),
                      "security": []},
             "get": _op("The logged-in user", "200", "401"),
             "delete": {**_op("Log out: the session ends on the server", "204"), "security": []},

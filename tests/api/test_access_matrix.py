@@ -17,7 +17,9 @@ from tests.api.partners import FAST_HASHER, add_org, add_user, handover_body, ma
 from tests.conftest import HEADERS, PASSWORD, Api, change
 
 CODE = "SECRET-CODE-7"  # the case's client code: only the owning organisation sees it
-NAME = "Maria Ivanova"  # in the intake record, which is never handed over
+NAME = "Maria Ivanova"
+TARGET_EMAIL = "target@shelter-a.nl"  # a user of shelter-a: only its coordinators and the admin learn of her
+OTHER_PASSWORD = "a different battery horse staple"  # in the intake record, which is never handed over
 PLAN_MARKER = "PLAN-MARKER-4711"  # in the handed-over action plan
 PURPOSE = "PURPOSE-ANIMUS"  # the consent purpose of the handover to Animus
 PURPOSE_LASTRADA = "PURPOSE-LASTRADA"
@@ -56,6 +58,9 @@ class Anonymous:
     def delete(self, url, json=None):
         return self.client.delete(url, json=json, headers=HEADERS)
 
+    def patch(self, url, json=None):
+        return self.client.patch(url, json=json, headers=HEADERS)
+
 
 class World:
     def __init__(self, app):
@@ -79,6 +84,23 @@ class World:
         assert anna.post(f"/api/v1/handovers/{self.h_lastrada}/withdrawal").status_code == 200
         (note,) = self.api["partner_granted"].get("/api/v1/inbox").json["notifications"]
         self.animus_note = note["id"]
+        # Running the organisation: a user of shelter-a to manage, and a device Anna uses.
+        add_user(app, TARGET_EMAIL, "shelter-a", "counsellor")
+        self.target_user = app.extensions["safefuture"].store.find_user_by_email(TARGET_EMAIL).id
+        self.device = self.new_device()
+
+    def new_device(self) -> str:
+        """A device Anna (counsellor_own) has just used."""
+        device_id = str(uuid.uuid4())
+        assert self.api["counsellor_own"].get(f"{V1}/session", headers={"X-Device-Id": device_id}).status_code == 200
+        return device_id
+
+    def change_password_and_back(self, api):
+        """PUT /session/password as `api`, answered; then the old password again, so later rows still log in."""
+        r = api.put(f"{V1}/session/password", {"current": PASSWORD, "new": OTHER_PASSWORD})
+        if r.status_code == 204:
+            assert api.put(f"{V1}/session/password", {"current": OTHER_PASSWORD, "new": PASSWORD}).status_code == 204
+        return r
 
     def hand_over(self, to_org: str, purpose: str = "Support after return") -> str:
         body = handover_body(to_org, [self.plan])
@@ -102,7 +124,9 @@ class World:
             return []
         secrets = [CODE, NAME, self.intake, PURPOSE_LASTRADA, self.lastrada_record]
         if actor == "partner_granted":
-            return secrets + [self.h_lastrada]
+            return secrets + [self.h_lastrada, TARGET_EMAIL, self.device]
+        if actor != "admin":
+            secrets += [TARGET_EMAIL, self.device]
         secrets += [PLAN_MARKER, PURPOSE, self.plan, self.partner_record, self.h_animus]
         if actor == "partner_withdrawn":  # told which case to drop, and no more
             return secrets
@@ -261,6 +285,33 @@ ROWS = [
     Row("GET", "/exports/<form_id>", "an unknown form", expect(403, coordinator_own=404, coordinator_other=404),
         lambda w, api, a: api.get(f"{V1}/exports/no-such-form?format=csv&lang=en")),
     Row("GET", "/inbox", "-", expect(200), lambda w, api, a: api.get(f"{V1}/inbox")),
+    Row("PUT", "/session/password", "own password", expect(204), lambda w, api, a: w.change_password_and_back(api)),
+    Row("GET", "/users", "-", expect(403, coordinator_own=200, coordinator_other=200, admin=200),
+        lambda w, api, a: api.get(f"{V1}/users")),
+    Row("POST", "/users", "a new counsellor", expect(403, coordinator_own=201, coordinator_other=201, admin=201),
+        lambda w, api, a: api.post(f"{V1}/users", {"email": f"new-{uuid.uuid4()}@example.org", "role": "counsellor"})),
+    Row("PATCH", "/users/<user_id>", "a counsellor of shelter-a",
+        expect(403, coordinator_own=200, coordinator_other=404, admin=200),
+        lambda w, api, a: api.patch(f"{V1}/users/{w.target_user}", {"active": True})),
+    Row("POST", "/users/<user_id>/setup-link", "a counsellor of shelter-a",
+        expect(403, coordinator_own=201, coordinator_other=404, admin=201),
+        lambda w, api, a: api.post(f"{V1}/users/{w.target_user}/setup-link")),
+    Row("POST", "/account-setup", "an unknown link", expect(404, anonymous=404),
+        lambda w, api, a: api.post(f"{V1}/account-setup", {"token": "x" * 43, "password": OTHER_PASSWORD})),
+    Row("GET", "/organisations", "-", expect(403, admin=200), lambda w, api, a: api.get(f"{V1}/organisations")),
+    Row("POST", "/organisations", "a new partner organisation", expect(403, admin=201),
+        lambda w, api, a: api.post(f"{V1}/organisations", {"id": f"ngo-{uuid.uuid4().hex[:8]}", "name": "New NGO",
+                                                           "country": "NG", "kind": "partner"})),
+    Row("PATCH", "/organisations/<org_id>", "another organisation", expect(403, admin=200),
+        lambda w, api, a: api.patch(f"{V1}/organisations/ngo-extra", {"active": True})),
+    Row("GET", "/devices", "-", expect(200), lambda w, api, a: api.get(f"{V1}/devices")),
+    Row("PATCH", "/devices/<device_id>", "Anna's device",
+        expect(404, counsellor_own=200, coordinator_own=403, admin=403),
+        lambda w, api, a: api.patch(f"{V1}/devices/{w.device}", {"name": "Tablet 2, office"})),
+    Row("POST", "/devices/<device_id>/wipe", "a device Anna just used",
+        expect(404, own=202, admin=202), lambda w, api, a: api.post(f"{V1}/devices/{w.new_device()}/wipe")),
+    Row("POST", "/devices/<device_id>/wipe-confirmation", "a device never wiped", expect(404, anonymous=404),
+        lambda w, api, a: api.post(f"{V1}/devices/{w.device}/wipe-confirmation")),
     Row("POST", "/inbox/<notification_id>/read", "the granted partner's notification",
         expect(404, partner_granted=204), lambda w, api, a: api.post(f"{V1}/inbox/{w.animus_note}/read")),
 ]

@@ -55,7 +55,7 @@ def _write_records(data_dir, case_id, n, ack_path=None):
     acked = []
     for i in range(n):
         rid = str(uuid.uuid4())
-        r = client.put(f"/api/v1/records/{rid}", json=change(case_id, overzicht1(nl_f1="+"), device_id=f"d{i}"),
+        r = client.put(f"/api/v1/records/{rid}", json=change(case_id, overzicht1(nl_f1="+"), device_id=str(uuid.uuid4())),
                        headers=HEADERS)
         assert r.status_code == 201, r.json
         acked.append((rid, r.json["rev"]))

@@ -81,6 +81,22 @@ def test_sessions_round_trip_and_delete(store):
     store.delete_session("sess-hash-1")  # deleting a dead session again is not an error
 
 
+def test_sessions_of_a_user_or_a_device_end_together_except_the_one_kept(store):
+    T = "2024-05-01T10:00:00.000Z"
+    for session_id, user_id, device_id in (("s1", "u1", "d1"), ("s2", "u1", "d2"), ("s3", "u1", None),
+                                           ("s4", "u2", "d1"), ("s5", "u2", None)):
+        store.put_session(Session(session_id, user_id, T, T, device_id=device_id, key_hash="k" if device_id else None))
+    assert store.get_session("s1").device_id == "d1" and store.get_session("s1").key_hash == "k"
+    assert sorted(store.delete_sessions_of(user_id="u1", keep="s2")) == ["s1", "s3"]
+    assert store.get_session("s2") is not None and store.get_session("s4") is not None
+    assert store.delete_sessions_of(device_id="d1") == ["s4"]
+    assert store.delete_sessions_of(user_id="u2", device_id="d2") == []
+    assert sorted(store.delete_sessions_of(user_id="u2")) == ["s5"]
+    assert [s for s in ("s1", "s2", "s3", "s4", "s5") if store.get_session(s)] == ["s2"]
+    with pytest.raises(ValueError):
+        store.delete_sessions_of()
+
+
 def test_sessions_idle_since_a_moment_are_deleted_together(store):
     seen = {"old-1": "2024-04-01T09:00:00.000Z", "old-2": "2024-04-30T23:59:59Z",
             "edge": "2024-05-01T00:00:00Z", "new": "2024-05-01T00:00:00.001Z"}
