@@ -48,6 +48,8 @@ def list_devices():
 @bp.patch("/devices/<device_id>")
 @login_required
 def rename_device(device_id: str):
+    if device_id.lower() == g.get("device_id"):  # naming the device in hand before its first contact was noted
+        devices.contact(container(), current_user(), g.device_id, _unsent())
     return jsonify(devices.rename(container(), current_user(), device_id, read_json()))
 
 

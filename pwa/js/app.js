@@ -1,7 +1,11 @@
 // The field app: start-up, routes, lock and unlock, and when to sync.
 import { h, clear, toast, announce } from './dom.js';
 import { t, loadLanguage, preferredLanguage } from './i18n.js';
-import { api, Unreachable } from './api.js';
+import { api, Unreachable, whenWiped } from './api.js';
+import { setUnsent } from './device.js';
+import { loggedIn, resume, suspend } from './session-lock.js';
+import { eraseAfterWipe } from './wipe.js';
+import * as adminViews from './views/admin.js';
 import { listAccounts, removeAccount, refreshAccount } from './store.js';
 import * as outbox from './outbox.js';
 import { syncNow } from './sync.js';
@@ -42,6 +46,7 @@ const ROUTES = [
   [/^#\/map\/([\w-]+)$/, ([orgId]) => mapView.renderOrganisation(app, orgId)],
   [/^#\/inbox$/, () => inboxView.render(app)],
   [/^#\/reports$/, () => reportsView.render(app)],
+  ...adminViews.routes(() => app),
 ];
 
 export const app = {
@@ -86,6 +91,7 @@ export const app = {
   },
 
   async unlocked(store) {
+    await resume(store);
     app.store = store;
     app.lockReason = null;
     app.lastAccountId = store.account.user_id;
@@ -101,6 +107,7 @@ export const app = {
   async lock(reason) {
     if (!app.store) return;
     await app.leave();
+    suspend();
     app.store.close();
     app.store = null;
     app.lockReason = reason;
@@ -123,6 +130,7 @@ export const app = {
     if (!app.store) return;
     const { total, rejected } = await outbox.summary(app.store);
     app.outbox = { total, rejected };
+    setUnsent(total);
     app.lastSync = await app.store.getMeta('last_sync');
     updateStatus(app);
   },
@@ -153,11 +161,13 @@ export const app = {
     return result;
   },
 
-  async afterLogin(user, password) {
+  async afterLogin(user, password, sessionKey) {
     app.loginNeeded = false;
+    loggedIn(user.id, sessionKey);
     const accounts = await listAccounts();
     const account = accounts.find((a) => a.user_id === user.id);
     if (app.store && app.store.account.user_id === user.id) {
+      await resume(app.store);
       await refreshAccount(app.store.account, user);
       toast(t('Logged in.'));
       app.go('#/cases');
@@ -187,6 +197,7 @@ export const app = {
       throw error;
     }
     const userId = app.store.account.user_id;
+    suspend();
     app.leaveHook = null;
     app.store.close();
     app.store = null;
@@ -238,6 +249,7 @@ async function refreshView() {
 async function gate() {
   const hash = location.hash;
   if (hash === '#/passphrase' && app.pendingLogin) return loginView.renderPassphrase(app);
+  if (adminViews.isSetup(hash)) return adminViews.renderSetup(app, hash);
   const accounts = await listAccounts();
   if (hash !== '#/login' && accounts.length) return unlockView.render(app, accounts);
   return loginView.render(app, accounts);
@@ -376,6 +388,7 @@ async function start() {
     updateStatus(app);
   });
   window.addEventListener('error', () => toast(t('Something went wrong in the app.'), 'warn'));
+  whenWiped(() => eraseAfterWipe(app));
   watchActivity();
   setInterval(() => app.sync(), SYNC_EVERY_MS);
   registerServiceWorker().catch((error) => console.error('service worker', error));

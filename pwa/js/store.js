@@ -2,6 +2,7 @@
 // In clear are only what IndexedDB needs to find things: random ids, a record's case id and the outbox order.
 import { openRegistry, openAccountDB, deleteAccountDB } from './db.js';
 import { createKeyring, openKeyring, seal, unseal } from './crypto.js';
+import { deviceId } from './device.js';
 
 // What the server last said about one case, kept sealed in `meta` as `<kind>:<case id>` (see getSealed).
 const CASE_SEALED = ['overview', 'monitoring'];
@@ -32,7 +33,7 @@ export async function createAccount(user, passphrase, onBlocking) {
     created_at: new Date().toISOString() };
   await putAccount(account);
   const store = await DeviceStore.open(account, key, onBlocking);
-  await store.setMeta('device_id', crypto.randomUUID());
+  await store.setMeta('device_id', deviceId());
   return store;
 }
 

@@ -32,13 +32,15 @@ ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artif
 
 # One organisation per test module keeps their case lists apart.
 ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping",
-        "casework", "forms", "narrow", "reports"]
+        "casework", "forms", "narrow", "reports", "running", "locking"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
-    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"],
+    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"], "running": ["rosa", "ada"],
+    "locking": ["lena"],
 }
-ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator"}  # everyone else is a counsellor
+ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator", "rosa": "coordinator",
+         "ada": "admin"}  # everyone else is a counsellor
 PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 
 

@@ -3,18 +3,22 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { createAccount } from '../store.js';
+import { clearWiped, wipedAt } from '../device.js';
 import { languagePicker, errorBox, showError, busy } from './common.js';
 
 const MIN_PASSPHRASE = 10;
 
 export async function render(app, accounts) {
   const known = app.store ? app.store.account.email : '';
-  const email = h('input', { id: 'email', type: 'email', autocomplete: 'username', required: true, value: known });
+  const email = h('input', { id: 'email', type: 'email', autocomplete: 'username', required: true,
+    value: known || sessionStorage.getItem('safefuture-login-email') || '' });
   const password = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const error = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, t('Log in'));
   const form = h('form', { class: 'panel narrow', noValidate: true },
     h('h1', {}, t('Log in')),
+    wipedAt() ? h('p', { class: 'notice', id: 'wiped-notice', role: 'alert' },
+      t('This device was wiped on the order of your organisation: everything the app kept here has been erased. Log in to start afresh.')) : null,
     app.store ? h('p', {}, t('Log in again to send your changes to the server.')) : null,
     languagePicker(app),
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'email' }, t('E-mail address')), email),
@@ -31,8 +35,10 @@ export async function render(app, accounts) {
     }
     busy(submit, true, t('Logging in…'));
     try {
-      const { user } = await api('POST', '/session', { email: email.value.trim(), password: password.value });
-      await app.afterLogin(user, password.value);
+      const { user, session_key: key } = await api('POST', '/session',
+        { email: email.value.trim(), password: password.value, lockable: true });
+      clearWiped();
+      await app.afterLogin(user, password.value, key);
     } catch (e) {
       if (e instanceof Unreachable) showError(error, t('No connection. Logging in needs a connection; try again when you are online.'));
       else if (e instanceof ApiError) showError(error, e.message);

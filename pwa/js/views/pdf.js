@@ -4,6 +4,7 @@
 import { h, uid } from '../dom.js';
 import { t, language, LANGUAGES } from '../i18n.js';
 import { errorBox, showError, busy } from './common.js';
+import { requestHeaders } from '../api.js';
 
 function languageSelect(id, { none = false } = {}) {
   return h('select', { id },
@@ -25,7 +26,7 @@ async function download(url, button, error) {
   busy(button, true, t('Making the PDF…'));
   try {
     const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store',
-      headers: { 'X-UI-Language': language(), 'X-Requested-With': 'safefuture' } });
+      headers: requestHeaders() });
     if (!response.ok || !(response.headers.get('Content-Type') || '').startsWith('application/pdf')) {
       const body = await response.json().catch(() => ({}));
       showError(error, response.status === 404 ? t('Not on the server yet: sync first, then try again.')

@@ -4,6 +4,7 @@ import { t, tn, formatDateTime } from '../i18n.js';
 import { languagePicker, errorBox, showError, busy } from './common.js';
 import { pushState, enablePush, disablePush } from '../push.js';
 import { ApiError, Unreachable } from '../api.js';
+import { passwordSection, deviceNameField, adminLinks } from './account.js';
 
 // Web push where the browser has it; the inbox serves everyone (and iOS outside an installed app).
 async function notificationsSection() {
@@ -79,7 +80,10 @@ export async function render(app) {
         facts.usage !== null ? [h('dt', {}, t('Space used')),
           h('dd', {}, t('%(used)s MB of %(quota)s MB', { used: megabytes(facts.usage), quota: megabytes(facts.quota) }))] : null,
         h('dt', {}, t('Last sync')),
-        h('dd', {}, app.lastSync ? formatDateTime(app.lastSync) : t('Not synced yet')))),
+        h('dd', {}, app.lastSync ? formatDateTime(app.lastSync) : t('Not synced yet'))),
+      deviceNameField()),
+    passwordSection(),
+    adminLinks(app),
     h('section', { class: 'group' }, h('h2', {}, t('Account')),
       h('p', {}, t('Logged in as %(email)s', { email: account.email })),
       h('div', { class: 'actions' },
