@@ -26,6 +26,7 @@ async function erase(app) {
   app.pendingLogin = null;
   for (const account of await listAccounts()) await removeAccount(account.user_id);
   forgetDevice();
+  sessionStorage.clear();
   noteWiped(new Date().toISOString());
   try {
     await api('POST', `/devices/${oldId}/wipe-confirmation`);

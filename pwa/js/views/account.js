@@ -21,7 +21,8 @@ export function showApiError(box, error, fields = {}) {
     if (!input) continue;
     input.setAttribute('aria-invalid', 'true');
     const note = h('p', { class: 'field-error', id: `${input.id}-error` }, item.message);
-    input.setAttribute('aria-describedby', note.id);
+    input.setAttribute('aria-describedby', [note.id, document.getElementById(`${input.id}-hint`) && `${input.id}-hint`]
+      .filter(Boolean).join(' '));
     input.before(note);
   }
   return undefined;
@@ -29,6 +30,7 @@ export function showApiError(box, error, fields = {}) {
 
 export function field(label, input, hint) {
   const hintNode = hint ? h('p', { class: 'hint', id: `${input.id}-hint` }, hint) : null;
+  if (hintNode) input.setAttribute('aria-describedby', hintNode.id);
   return h('div', { class: 'field' }, h('label', { class: 'field-label', for: input.id }, label), hintNode, input);
 }
 

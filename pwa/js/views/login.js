@@ -38,6 +38,7 @@ export async function render(app, accounts) {
       const { user, session_key: key } = await api('POST', '/session',
         { email: email.value.trim(), password: password.value, lockable: true });
       clearWiped();
+      sessionStorage.removeItem('safefuture-login-email');
       await app.afterLogin(user, password.value, key);
     } catch (e) {
       if (e instanceof Unreachable) showError(error, t('No connection. Logging in needs a connection; try again when you are online.'));
