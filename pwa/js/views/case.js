@@ -1,13 +1,13 @@
 // One case: the client's path through the methodology (worked out on the device, so it works offline), the
 // moves to another step (online: the server decides), Overzicht 1 over time, the records and a PDF.
 import { h, append, toast } from '../dom.js';
-import { t, countryName, formatDateTime } from '../i18n.js';
+import { t, countryName, formatDateTime, language } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { outboxKey } from '../outbox.js';
 import { currentForms, currentSchema, schemaOf, shortTitle } from '../forms.js';
 import { caseProgress, stateTitle, PHASES, STEPS, END_STATES } from '../workflow.js';
 import { overzicht1History, finalScorings, OVERZICHT_1 } from '../scores.js';
-import { badge, busy, caseLabel, errorBox, showError } from './common.js';
+import { badge, busy, caseLabel, caseNumber, errorBox, showError } from './common.js';
 import { partnerSection } from './handover.js';
 import { scoreCharts } from './score-chart.js';
 import { pdfPanel } from './pdf.js';
@@ -174,10 +174,12 @@ export async function render(app, caseId) {
     h('span', { class: 'card-meta' }, r.saved_at ? t('Saved %(time)s', { time: formatDateTime(r.saved_at) }) : ''),
     h('span', { class: 'badges' }, recordBadges(r, byKey.get(outboxKey('record', r.id)))))));
 
-  const instrumentLink = ({ id, schema }) => h('li', {}, h('a', { class: 'card instrument', href: `#/case/${caseId}/new/${id}` },
-    h('span', { class: 'card-title' }, shortTitle(schema)),
-    h('span', { class: 'card-meta' }, (schema['x-step'] || []).join(', '))));
-  const forStep = withSchemas.filter((f) => (f.schema['x-step'] || []).includes(value.step));
+  const instrumentLink = ({ id, schema }) => h('li', { 'data-title': shortTitle(schema).toLowerCase() },
+    h('a', { class: 'card instrument', href: `#/case/${caseId}/new/${id}` },
+      h('span', { class: 'card-title' }, shortTitle(schema)),
+      h('span', { class: 'card-meta' }, (schema['x-step'] || []).join(', '))));
+  const byName = (a, b) => shortTitle(a.schema).localeCompare(shortTitle(b.schema), language());
+  const forStep = withSchemas.filter((f) => (f.schema['x-step'] || []).includes(value.step)).sort(byName);
   const others = withSchemas.filter((f) => !(f.schema['x-step'] || []).includes(value.step));
 
   const overzicht1 = withSchemas.find((f) => f.id === OVERZICHT_1);
@@ -189,9 +191,13 @@ export async function render(app, caseId) {
   return h('div', { class: 'panel case' },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),
     h('h1', {}, caseLabel(value)),
+    value.client_code ? h('p', { class: 'case-number' }, t('Case number %(number)s', { number: caseNumber(value) })) : null,
     h('p', { class: 'card-meta' }, countryName(value.country_of_origin),
       pendingCase ? [' ', badge('pending', t('Not sent yet'))] : null),
     h('p', { class: 'current-step' }, h('strong', {}, t('Now:')), ' ', stepName(value.step)),
+    forStep.length ? h('section', { class: 'step-instruments', 'aria-labelledby': 'step-instruments-heading' },
+      h('h2', { id: 'step-instruments-heading' }, t('For the current step')),
+      h('ul', { class: 'cards instruments' }, forStep.map(instrumentLink))) : null,
     moves,
     pathSection(caseId, progress),
     h('section', { class: 'history', 'aria-labelledby': 'history-heading' },
@@ -205,9 +211,35 @@ export async function render(app, caseId) {
         choices: records.map((r, i) => ({ id: r.id,
           label: `${titles[i]} · ${r.status === 'final' ? t('Final') : t('Draft')}${r.saved_at ? ` · ${formatDateTime(r.saved_at)}` : ''}` })) })]
       : h('p', { class: 'empty' }, t('No records yet.')),
-    h('h2', {}, t('Fill in an instrument')),
-    forStep.length ? [h('h3', {}, t('For the current step')),
-      h('ul', { class: 'cards instruments' }, forStep.map(instrumentLink))] : null,
-    others.length ? [forStep.length ? h('h3', {}, t('Other instruments')) : null,
-      h('ul', { class: 'cards instruments' }, others.map(instrumentLink))] : null);
+    others.length ? otherInstruments(others, instrumentLink, byName) : null);
+}
+
+// Every other instrument, grouped by the first step it belongs to, by name within a step, with a filter box.
+function otherInstruments(others, instrumentLink, byName) {
+  const groups = [...STEPS.map((s) => s.id), null].map((stepId) => ({
+    stepId, forms: others.filter((f) => ((f.schema['x-step'] || [])[0] || null) === stepId).sort(byName) }))
+    .filter((g) => g.forms.length);
+  const filter = h('input', { id: 'instrument-filter', type: 'search', autocomplete: 'off' });
+  const blocks = groups.map((g) => h('div', { class: 'instrument-group' },
+    h('h3', {}, g.stepId ? stepName(g.stepId) : t('Other instruments')),
+    h('ul', { class: 'cards instruments' }, g.forms.map(instrumentLink))));
+  const none = h('p', { class: 'empty', hidden: true }, t('No instrument matches.'));
+  filter.addEventListener('input', () => {
+    const q = filter.value.trim().toLowerCase();
+    let shown = 0;
+    for (const block of blocks) {
+      let inBlock = 0;
+      for (const li of block.querySelectorAll('li')) {
+        li.hidden = Boolean(q) && !li.dataset.title.includes(q);
+        if (!li.hidden) inBlock += 1;
+      }
+      block.hidden = !inBlock;
+      shown += inBlock;
+    }
+    none.hidden = shown > 0;
+  });
+  return h('section', { class: 'all-instruments', 'aria-labelledby': 'all-instruments-heading' },
+    h('h2', { id: 'all-instruments-heading' }, t('Fill in an instrument')),
+    h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'instrument-filter' }, t('Find an instrument')), filter),
+    blocks, none);
 }

@@ -2,8 +2,8 @@
 import { h } from '../dom.js';
 import { t, tn, countryName, formatDate } from '../i18n.js';
 import { outboxKey } from '../outbox.js';
-import { COUNTRY_CODES } from '../countries.js';
-import { errorBox, showError, badge, caseLabel } from './common.js';
+import { COUNTRY_CODES, RETURN_COUNTRIES } from '../countries.js';
+import { errorBox, showError, badge, caseLabel, caseNumber } from './common.js';
 
 const CREATES_CASES = ['counsellor', 'coordinator'];
 let query = '';
@@ -18,12 +18,15 @@ export async function render(app) {
   const list = h('ul', { class: 'cards', id: 'case-list' });
   const draw = () => {
     const q = query.trim().toLowerCase();
-    list.replaceChildren(...cases.filter((c) => !q || (c.client_code || c.id).toLowerCase().includes(q)).map((c) => {
+    // By the case number (both organisations know it) or, where the user may know it, the client code.
+    const matches = (c) => !q || caseNumber(c).toLowerCase().includes(q) || (c.client_code || '').toLowerCase().includes(q);
+    list.replaceChildren(...cases.filter(matches).map((c) => {
       if (c.ended) return endedCase(c);
       const own = perCase.get(c.id) || [];
       const conflicts = own.filter((r) => (r.conflicts || []).length).length;
       return h('li', {}, h('a', { class: 'card', href: `#/case/${c.id}` },
         h('span', { class: 'card-title' }, c.client_code || caseLabel(c)),
+        c.client_code ? h('span', { class: 'card-meta case-number' }, t('Case number %(number)s', { number: caseNumber(c) })) : null,
         h('span', { class: 'card-meta' }, `${countryName(c.country_of_origin)} · ${t('Step %(step)s', { step: c.step })} · `
           + tn('%(count)s record', '%(count)s records', own.length)),
         c.handover ? h('span', { class: 'card-meta' }, t('Handed over by %(org)s', { org: c.handover.from_org_name })) : null,
@@ -39,7 +42,8 @@ export async function render(app) {
   return h('div', { class: 'panel' },
     h('div', { class: 'title-row' }, h('h1', {}, t('Cases')),
       CREATES_CASES.includes(app.store.account.role) ? h('a', { class: 'button primary', href: '#/cases/new' }, t('New case')) : null),
-    cases.length > 5 ? h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'case-search' }, t('Find a client code')), search) : null,
+    cases.length ? h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'case-search' },
+      CREATES_CASES.includes(app.store.account.role) ? t('Find a case number or client code') : t('Find a case number')), search) : null,
     list);
 }
 
@@ -60,7 +64,9 @@ export async function renderNew(app) {
   const byName = (a, b) => countryName(a).localeCompare(countryName(b));
   const country = h('select', { id: 'country', required: true },
     h('option', { value: '' }, t('(choose)')),
-    COUNTRY_CODES.slice().sort(byName).map((cc) => h('option', { value: cc }, countryName(cc))));
+    h('optgroup', { label: t('Common return countries') }, RETURN_COUNTRIES.map((cc) => h('option', { value: cc }, countryName(cc)))),
+    h('optgroup', { label: t('All countries') }, COUNTRY_CODES.filter((cc) => !RETURN_COUNTRIES.includes(cc)).sort(byName)
+      .map((cc) => h('option', { value: cc }, countryName(cc)))));
   const error = errorBox();
   const form = h('form', { class: 'panel narrow', noValidate: true },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),

@@ -52,5 +52,10 @@ export function badge(kind, text) {
 // sees the case number (the start of its id, as on the PDF).
 export function caseLabel(value) {
   return value.client_code ? t('Case %(code)s', { code: value.client_code })
-    : t('Case number %(number)s', { number: value.id.slice(0, 8) });
+    : t('Case number %(number)s', { number: caseNumber(value) });
+}
+
+// The short case number both organisations see (and say on the phone): the start of the case's id.
+export function caseNumber(value) {
+  return value.id.slice(0, 8);
 }
