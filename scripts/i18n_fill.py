@@ -37,6 +37,12 @@ def fill(domain: str, source: dict[str, list[str]]) -> None:
                 message.string = source[message.id][index]
             message.flags.discard("fuzzy")
         catalog.obsolete.clear()
+        # A filled header without the fuzzy flag: `pybabel compile` skips a catalog whose header is fuzzy.
+        catalog.fuzzy = False
+        catalog.project, catalog.version = "Safe Future", "1"
+        catalog.msgid_bugs_address = catalog.last_translator = "Safe Future translators"
+        catalog.language_team = f"{lang} (Safe Future)"
+        catalog.revision_date = catalog.creation_date
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
             write_po(f, catalog, width=120, omit_header=False)
