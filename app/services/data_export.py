@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
 
+from openpyxl import Workbook
+
 from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, Forbidden, NotFound
 from ..domain.forms import Form
@@ -345,8 +347,6 @@ def _csv_zip(form_id: str, tables: list[Table], heads: dict, rows: Iterator[tupl
 def _xlsx(tables: list[Table], heads: dict, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
     """openpyxl's write-only workbook keeps each sheet's rows in a temporary file; the finished workbook is
     written to a temporary file and streamed from there."""
-    from openpyxl import Workbook
-
     book = Workbook(write_only=True)
     names = sheet_names(tables)
     sheets = {}

@@ -13,6 +13,8 @@ from typing import Iterator
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from ..domain import reports
 from ..domain.access import Scope
@@ -248,9 +250,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx(tables: list[dict], doc: _Document, start: str, end: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = doc.t("report")[:31]

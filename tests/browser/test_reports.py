@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_narrow_screens import NARROW, OVERFLOW, visit
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +77,18 @@ def test_a_coordinator_reads_the_figures_and_downloads_them(device, api_as):
         page.get_by_role("button", name="Export the records").click()
     book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
     assert list(book["records"].values)[0][:3] == ("record_id", "case_id", "status")
+
+    # On a 320 px phone, in every language, neither the tabs (five for a coordinator) nor the screen scroll
+    # sideways.
+    page.set_viewport_size(NARROW)
+    for lang in ("nl", "bg", "en"):
+        visit(page, "#/settings")
+        page.locator("#settings-language").select_option(lang)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        visit(page, "#/reports")
+        expect(page.locator(".report-figures")).to_be_visible()
+        assert page.evaluate(OVERFLOW) is None, lang
+    expect(page.get_by_role("link", name="Reports")).to_be_visible()
     app.assert_no_policy_violations()
 
 
