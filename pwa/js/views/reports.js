@@ -4,7 +4,7 @@
 // alternative. Below: the report as XLSX or PDF, and one instrument's records as CSV or XLSX.
 import { h, svg, uid } from '../dom.js';
 import { t, language, LANGUAGES, countryName } from '../i18n.js';
-import { api, ApiError, Unreachable } from '../api.js';
+import { api, ApiError, Unreachable, requestHeaders } from '../api.js';
 import { currentForms, currentSchema, shortTitle } from '../forms.js';
 import { errorBox, showError, busy } from './common.js';
 
@@ -145,7 +145,7 @@ async function download(path, button, error) {
   busy(button, true, t('Preparing the file…'));
   try {
     const response = await fetch(`/api/v1${path}`, { credentials: 'same-origin', cache: 'no-store',
-      headers: { 'X-UI-Language': language(), 'X-Requested-With': 'safefuture' } });
+      headers: requestHeaders() });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       showError(error, body.message || t('The file could not be made.'));
