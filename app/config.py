@@ -35,6 +35,10 @@ def load(app, test_config: dict | None) -> None:
         PDF_TIMEOUT_SECONDS=float(os.environ.get("SAFEFUTURE_PDF_TIMEOUT_SECONDS") or 60),
         # "wkhtmltopdf" or "weasyprint"; unset: wkhtmltopdf where installed, else WeasyPrint.
         PDF_ENGINE=os.environ.get("SAFEFUTURE_PDF_ENGINE") or None,
+        # Rendered records kept in memory (never on disk) so a dossier printed again renders only what changed.
+        PDF_CACHE_MB=float(os.environ.get("SAFEFUTURE_PDF_CACHE_MB") or 64),
+        # How many of a dossier's records render at once, each in its own process (default: one per core).
+        PDF_PROCESSES=int(os.environ.get("SAFEFUTURE_PDF_PROCESSES") or os.cpu_count() or 1),
         # Web push: the VAPID contact the push services see (a role address, never a person's), how long a
         # push service keeps an undelivered signal, how long one delivery may take, and the sending threads.
         PUSH_CONTACT=os.environ.get("SAFEFUTURE_PUSH_CONTACT", "mailto:safefuture@example.org"),

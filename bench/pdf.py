@@ -1,15 +1,18 @@
-"""PDF export benchmark (not a timed test): median seconds per PDF for a full action plan and for a 20-record
-dossier, for each installed engine side by side, through the real HTTP route.
+"""PDF export benchmark (not a timed test): median seconds per PDF for a full action plan and for dossiers of 5,
+20 and 50 records, for each installed engine, through the real HTTP route.
 
-    python bench/pdf.py [--runs 5]
+    python bench/pdf.py [--runs 3] [--sizes 5,20,50]
 
 The action plan is the synthetic long instrument of the PDF tests (every field kind, long texts near their
-maximum length) until the real Persoonlijk Actieplan (overzicht-3) lands. The dossier holds 10 filled
-Overzicht 1 records and 10 action plans. Prints a Markdown table.
+maximum length). A dossier holds half filled Overzicht 1 records and half action plans, each with a text of its
+own (so no two records print alike). "cold" empties the cache of rendered records before each run, "warm"
+prints the same dossier again (every record cached); "1 process" renders one record at a time, "N processes"
+as many at once as the server's default (one per core). Prints a Markdown table.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -24,7 +27,7 @@ sys.path.insert(0, str(PROJECT))
 from app import create_app  # noqa: E402
 from app.pdf import available_engines  # noqa: E402
 from app.services import accounts  # noqa: E402
-from tests.conftest import PASSWORD, Api, change, overzicht1  # noqa: E402
+from tests.conftest import PASSWORD, Api, change  # noqa: E402
 from tests.pdf.helpers import FIXTURES, page_count  # noqa: E402
 from tests.pdf.test_export import filled_overzicht1, long_plan  # noqa: E402
 
@@ -49,45 +52,66 @@ def save(api: Api, case_id: str, data: dict, form_id: str) -> str:
     return record_id
 
 
-def timed(api: Api, url: str, runs: int) -> tuple[float, float, int, int]:
-    """(first, median of the following runs, pages, bytes)."""
+def dossier(api: Api, records: int) -> str:
+    """A case with `records` records: half action plans, half Overzicht 1, each with a text of its own."""
+    case_id = api.new_case(code=f"BENCH-{records}")
+    for n in range(records):
+        if n < records // 2:
+            data = long_plan()
+            data["safety"] += f"\nRecord {n}"
+            save(api, case_id, data, "long-plan")
+        else:
+            data = filled_overzicht1()
+            data["occasion"] = f"Talk number {n} about the future"
+            save(api, case_id, data, "overzicht-1")
+    return case_id
+
+
+def timed(app, api: Api, url: str, runs: int, cold: bool) -> tuple[float, int, int]:
+    """(median seconds, pages, bytes)."""
     times, response = [], None
-    for _ in range(runs + 1):
+    cache = app.extensions["safefuture"].extras.get("pdf_cache")
+    for _ in range(runs):
+        if cold and cache is not None:
+            cache.clear()
         started = time.perf_counter()
         response = api.get(url)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.get_json()
-    return times[0], statistics.median(times[1:]), page_count(response.data), len(response.data)
+    return statistics.median(times), page_count(response.data), len(response.data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs per PDF after one warm-up run")
+    parser.add_argument("--runs", type=int, default=3, help="measured runs per row (after one warm-up print)")
+    parser.add_argument("--sizes", default="5,20,50", help="dossier sizes in records")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    cores = os.cpu_count() or 1
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for engine in available_engines():
             app = make_app(Path(tmp), engine)
             api = Api(app, "bench@example.org")
-            case_id = api.new_case(code="BENCH-1")
-            plan = save(api, case_id, long_plan(), "long-plan")
-            for _ in range(9):
-                save(api, case_id, long_plan(), "long-plan")
-            for _ in range(10):
-                save(api, case_id, filled_overzicht1(), "overzicht-1")
-            save_other = api.new_case(code="BENCH-2")
-            save(api, save_other, overzicht1(), "overzicht-1")
-            for name, url, runs in (("action plan", f"/api/v1/records/{plan}/pdf?lang=en", args.runs),
-                                    ("action plan nl+bg", f"/api/v1/records/{plan}/pdf?lang=nl&lang2=bg", args.runs),
-                                    ("dossier, 20 records", f"/api/v1/cases/{case_id}/pdf?lang=en",
-                                     max(1, args.runs // 2))):
-                first, median, pages, size = timed(api, url, runs)
-                rows.append((name, engine, median, first, pages, size, runs))
+            plan_case = api.new_case(code="PLAN")
+            plan = save(api, plan_case, long_plan(), "long-plan")
+            timed(app, api, f"/api/v1/records/{plan}/pdf?lang=en", 1, cold=True)  # starts the render processes
+            median, pages, size = timed(app, api, f"/api/v1/records/{plan}/pdf?lang=en", args.runs, cold=True)
+            rows.append(("action plan", engine, "cold", cores, median, pages, size))
+            for records in sizes:
+                url = f"/api/v1/cases/{dossier(api, records)}/pdf?lang=en"
+                for processes in (1, cores) if cores > 1 else (1,):
+                    app.config["PDF_PROCESSES"] = processes
+                    for cold in (True, False):
+                        median, pages, size = timed(app, api, url, args.runs, cold)
+                        rows.append((f"dossier, {records} records", engine, "cold" if cold else "warm", processes,
+                                     median, pages, size))
             app.extensions["safefuture"].store.close()
-    print("| PDF | engine | median s | first s | pages | KB | runs |")
-    print("|---|---|---|---|---|---|---|")
-    for name, engine, median, first, pages, size, runs in rows:
-        print(f"| {name} | {engine} | {median:.2f} | {first:.2f} | {pages} | {size / 1024:.0f} | {runs} |")
+    print(f"{cores} cores; load average at the end {os.getloadavg()[0]:.1f}\n")
+    print("| PDF | engine | cache | processes | median s | pages | KB |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    for name, engine, cache, processes, median, pages, size in rows:
+        print(f"| {name} | {engine} | {cache} | {processes} | {median:.2f} | {pages} | {size / 1024:.0f} |")
 
 
 if __name__ == "__main__":  # the guard matters: WeasyPrint renders in processes from a fork server

@@ -121,11 +121,15 @@ def _css() -> Markup:
     return Markup((ASSETS_DIR / "document.css").read_text(encoding="utf-8"))
 
 
-def record_html(printing: Printing, head: Head, record: RecordPage) -> str:
+def record_html(printing: Printing, head: Head, record: RecordPage, in_dossier: bool = False) -> str:
     return templates.render("pdf/record.html", css=_css(), langs=printing.langs, chrome=printing.chrome,
-                            head=head, record=record)
+                            head=head, record=record, in_dossier=in_dossier)
 
 
-def dossier_html(printing: Printing, head: Head, records: list[RecordPage]) -> str:
-    return templates.render("pdf/dossier.html", css=_css(), langs=printing.langs, chrome=printing.chrome,
-                            head=head, records=records)
+def dossier_parts(printing: Printing, head: Head, records: list[RecordPage], separate: bool) -> list[str]:
+    """The dossier as documents printed one after the other: the cover with the contents, then each record
+    (`separate`), or all of it in one document."""
+    cover = templates.render("pdf/dossier.html", css=_css(), langs=printing.langs, chrome=printing.chrome,
+                             head=head, records=records, with_records=not separate)
+    return [cover, *(record_html(printing, head, record, in_dossier=True) for record in records)] if separate \
+        else [cover]

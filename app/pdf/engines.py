@@ -1,19 +1,27 @@
-"""Choosing an engine and rendering with it under a time limit and a cap on parallel renders."""
+"""Choosing an engine and rendering with it under a time limit and a cap on parallel renders.
+
+A printout is one or more parts (a dossier: its cover, then each record), each a complete HTML document. The
+parts are rendered side by side, each in its own process, as many at once as there are render slots; the PDFs
+are joined and every page gets its footer afterwards (assembly.py), so the page numbers run across the parts.
+"""
 from __future__ import annotations
 
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from . import weasy, wkhtml
+from . import assembly, weasy, wkhtml
 from .base import EngineMissing, PageFooter, RenderTimeout
+from .cache import PdfCache, part_key
 
 # In order of preference: wkhtmltopdf is the project's chosen engine; WeasyPrint stands in where it is missing
 # (wkhtmltopdf is unmaintained and gone from Debian 13).
 ENGINES = {wkhtml.NAME: wkhtml, weasy.NAME: weasy}
 
 # Each render is a child process; more of them than cores only makes every one slower.
-_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+SLOTS = max(1, os.cpu_count() or 1)
+_slots = threading.BoundedSemaphore(SLOTS)
 
 
 def available_engines() -> list[str]:
@@ -34,14 +42,40 @@ def choose_engine(preferred: str | None = None) -> str:
     return installed[0]
 
 
-def render_pdf(html: str, footer: PageFooter, engine: str | None = None, timeout: float = 60.0) -> bytes:
-    """The PDF of `html` (a complete document from our own, autoescaped templates) with `footer` on every page.
-    Raises RenderTimeout after `timeout` seconds (waiting for a free slot included), RenderFailed otherwise."""
-    name = choose_engine(engine)
-    deadline = time.monotonic() + timeout
-    if not _slots.acquire(timeout=timeout):
+def _in_slot(deadline: float, render, *args):
+    """`render(*args, deadline)` once a render slot is free (waiting counts against the deadline)."""
+    if not _slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise RenderTimeout("no PDF render slot came free in time")
     try:
-        return ENGINES[name].render(html, footer, deadline)
+        return render(*args, deadline)
     finally:
         _slots.release()
+
+
+def render_pdf(parts: str | list[str], footer: PageFooter, engine: str | None = None, timeout: float = 60.0,
+               cache: PdfCache | None = None, processes: int = SLOTS) -> bytes:
+    """The PDF of `parts` (complete HTML documents from our own, autoescaped templates; one string for one
+    document), one after the other, with `footer` on every page. Parts found in `cache` are not rendered again;
+    the others render up to `processes` at once (and never more than SLOTS in this server process).
+    Raises RenderTimeout after `timeout` seconds (waiting for free slots included), RenderFailed otherwise."""
+    name = choose_engine(engine)
+    adapter = ENGINES[name]
+    deadline = time.monotonic() + timeout
+    parts = [parts] if isinstance(parts, str) else parts
+    keys = [part_key(name, html) for html in parts]
+    rendered = [cache.get(key) if cache is not None else None for key in keys]
+    missing = [n for n, pdf in enumerate(rendered) if pdf is None]
+    if missing:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(missing), processes, SLOTS))) as pool:
+            futures = {n: pool.submit(_in_slot, deadline, adapter.render_body, parts[n]) for n in missing}
+            try:
+                for n, future in futures.items():
+                    rendered[n] = future.result()
+                    if cache is not None:
+                        cache.put(keys[n], rendered[n])
+            finally:
+                for future in futures.values():
+                    future.cancel()
+    pages = sum(assembly.page_counts(rendered))
+    overlay = _in_slot(deadline, adapter.footer_overlay, footer, pages)
+    return assembly.assemble(rendered, overlay)

@@ -3,6 +3,9 @@
 WeasyPrint runs in-process and holds the GIL; a process per render keeps request threads free, isolates one
 document from the next, and makes the time limit enforceable (kill the child). The children are forked from a
 fork server that has WeasyPrint already imported, so a render does not pay the ~1 s import each time.
+
+Footers are stamped on afterwards like wkhtmltopdf's (assembly.py), from sheets of footer bands: WeasyPrint
+spends about 5 ms on every page however empty, so 50 bands share a sheet.
 """
 from __future__ import annotations
 
@@ -10,30 +13,22 @@ import importlib.util
 import multiprocessing
 import time
 
+from . import templates
+from .assembly import Overlay
 from .base import ASSETS_DIR, PageFooter, RenderFailed, RenderTimeout
 
+# A record prints the same on its own as in a dossier, so a dossier's records render side by side.
+PARTS_APART = True
 NAME = "weasyprint"
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["app.pdf.weasy_child"])
+BANDS_PER_SHEET = 50
+BAND_MM = 20  # the bottom page margin of document.css, where the footer stands
+MM = 72 / 25.4
 
 
 def available() -> bool:
     return importlib.util.find_spec("weasyprint") is not None
-
-
-def css_string(text: str) -> str:
-    """A CSS string literal holding `text`: every character but ASCII letters and digits as a hex escape, so no
-    quote, backslash or `</style>` can end it. The space after each escape ends it (and is not part of the text)."""
-    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in text) + '"'
-
-
-def footer_css(footer: PageFooter) -> str:
-    """The running footer as CSS page-margin boxes, with the page counters in place of the markers."""
-    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
-    right = " ".join(counters.get(part) or css_string(part) for part in footer.label_parts())
-    look = 'font-family: "Noto Sans"; font-size: 7.5pt; color: #555;'
-    return (f"@page {{ @bottom-left {{ content: {css_string(footer.left)}; {look} }} "
-            f"@bottom-right {{ content: {right}; {look} }} }}")
 
 
 def _child_main(conn, html: str, stylesheets: list[str]) -> None:
@@ -42,10 +37,10 @@ def _child_main(conn, html: str, stylesheets: list[str]) -> None:
     render_to(conn, html, stylesheets)
 
 
-def render(html: str, footer: PageFooter, deadline: float) -> bytes:
+def _render(html: str, deadline: float) -> bytes:
     fonts = (ASSETS_DIR / "fonts.css").read_text(encoding="utf-8")
     receive, send = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child_main, args=(send, html, [fonts, footer_css(footer)]), daemon=True)
+    process = _CONTEXT.Process(target=_child_main, args=(send, html, [fonts]), daemon=True)
     process.start()
     send.close()
     try:
@@ -62,3 +57,16 @@ def render(html: str, footer: PageFooter, deadline: float) -> bytes:
     if status != "ok":
         raise RenderFailed(f"{NAME}: {payload}")
     return payload
+
+
+def render_body(html: str, deadline: float) -> bytes:
+    """The PDF of `html`, without footers."""
+    return _render(html, deadline)
+
+
+def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
+    """Sheets of BANDS_PER_SHEET footer bands, each band as the bottom margin of a page with its footer."""
+    texts = [footer.page_text(n, pages) for n in range(1, pages + 1)]
+    html = templates.render("pdf/footer_sheet.html", footer=footer, texts=texts, per_sheet=BANDS_PER_SHEET,
+                            band_mm=BAND_MM)
+    return Overlay(_render(html, deadline), per_sheet=BANDS_PER_SHEET, band_pt=BAND_MM * MM)

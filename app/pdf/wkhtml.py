@@ -3,7 +3,7 @@
 Debian's wkhtmltopdf is the "reduced functionality" build (Qt without the wkhtmltopdf patches): it ignores
 --footer-* and CSS page-margin boxes, so it cannot print running footers itself. The footer ("Confidential",
 "Page 2 of 5") is therefore rendered by wkhtmltopdf as a second, tiny document whose pages hold nothing but
-the footer band, and laid over the pages of the main document with pypdf.
+the footer band, and laid over the pages of the main document (assembly.py).
 """
 from __future__ import annotations
 
@@ -15,11 +15,14 @@ import tempfile
 import time
 
 import pdfkit
-from pypdf import PdfReader, PdfWriter
 
 from . import templates
+from .assembly import Overlay
 from .base import ASSETS_DIR, PageFooter, RenderFailed, RenderTimeout
 
+# Smart shrinking scales a whole document to its widest content, so a record printed on its own could come
+# out at another scale than in its dossier: a dossier is rendered as one document.
+PARTS_APART = False
 NAME = "wkhtmltopdf"
 FONTS_CONF = ASSETS_DIR / "fonts.conf"
 USER_STYLE_SHEET = ASSETS_DIR / "wkhtmltopdf.css"
@@ -32,6 +35,7 @@ FOOTER_BAND_MM = (PAGE_HEIGHT_MM - 15, 4)  # (top margin, bottom margin) of the 
 # are off) even by default; port 0 cannot be listened on, so the proxy every request must go through refuses it.
 SAFE_OPTIONS = {
     "--disable-javascript": "",
+    "--javascript-delay": "0",  # the default waits 200 ms per render for scripts, which never run here
     "--disable-local-file-access": "",
     "--proxy": "http://127.0.0.1:0",
     "--no-images": "",
@@ -92,26 +96,15 @@ def _run(html: str, margins_mm: dict, deadline: float) -> bytes:
     return pdf
 
 
-def _stamp_footer(pdf: bytes, footer: PageFooter, deadline: float) -> bytes:
-    main = PdfReader(io.BytesIO(pdf))
-    pages = len(main.pages)
+def render_body(html: str, deadline: float) -> bytes:
+    """The PDF of `html`, without footers."""
+    return _run(html, MAIN_MARGINS_MM, deadline)
+
+
+def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
+    """One page per page of the printout, holding nothing but that page's footer band."""
     band_top, band_bottom = FOOTER_BAND_MM
     footer_html = templates.render("pdf/page_footer.html", footer=footer, pages=pages,
                                    texts=[footer.page_text(n, pages) for n in range(1, pages + 1)])
-    overlay = PdfReader(io.BytesIO(_run(footer_html, {"top": band_top, "right": MAIN_MARGINS_MM["right"],
-                                                      "bottom": band_bottom, "left": MAIN_MARGINS_MM["left"]},
-                                        deadline)))
-    if len(overlay.pages) != pages:
-        raise RenderFailed(f"{NAME}: the footer document has {len(overlay.pages)} pages, not {pages}")
-    writer = PdfWriter(clone_from=main)
-    for page, band in zip(writer.pages, overlay.pages):
-        page.merge_page(band)
-        page.compress_content_streams()  # merging leaves the page's content uncompressed (10× the size)
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def render(html: str, footer: PageFooter, deadline: float) -> bytes:
-    return _stamp_footer(_run(html, MAIN_MARGINS_MM, deadline), footer, deadline)
+    return Overlay(_run(footer_html, {"top": band_top, "right": MAIN_MARGINS_MM["right"], "bottom": band_bottom,
+                                      "left": MAIN_MARGINS_MM["left"]}, deadline))

@@ -8,14 +8,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..domain import printout
 from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, DomainError, NotFound
 from ..domain.model import Case, RecordState, User
 from ..i18n.catalogs import translations_for
-from ..pdf import RenderFailed, choose_engine, render_pdf
-from ..pdf.document import Head, Printing, RecordPage, dossier_html, record_html
+from ..pdf import ENGINES, RenderFailed, choose_engine, render_pdf
+from ..pdf.cache import PdfCache
+from ..pdf.document import Head, Printing, RecordPage, dossier_parts, record_html
 from . import audit
 from . import cases as case_service
 from . import records as record_service
@@ -96,10 +98,22 @@ def _organisation_name(c: Container, org_id: str) -> str | None:
     return org["name"] if org else None
 
 
-def _render(c: Container, html: str, printing: Printing, head: Head) -> tuple[bytes, str]:
+def _cache(c: Container) -> PdfCache | None:
+    """The app's cache of rendered records (in memory only); None when SAFEFUTURE_PDF_CACHE_MB is 0."""
+    if "pdf_cache" not in c.extras:
+        size = int(float(c.config.get("PDF_CACHE_MB", 0)) * 1024 * 1024)
+        c.extras["pdf_cache"] = PdfCache(size) if size > 0 else None
+    return c.extras["pdf_cache"]
+
+
+def _render(c: Container, parts: Callable[[bool], list[str]], printing: Printing, head: Head) -> tuple[bytes, str]:
+    """The PDF of the documents `parts(separate)` makes: apart when the engine prints parts alike however they
+    are grouped (WeasyPrint), else as one (wkhtmltopdf scales a document to its widest part)."""
     try:
         engine = choose_engine(c.config.get("PDF_ENGINE"))
-        return render_pdf(html, printing.footer(head.reference), engine, c.config["PDF_TIMEOUT_SECONDS"]), engine
+        pdf = render_pdf(parts(ENGINES[engine].PARTS_APART), printing.footer(head.reference), engine,
+                         c.config["PDF_TIMEOUT_SECONDS"], cache=_cache(c), processes=c.config["PDF_PROCESSES"])
+        return pdf, engine
     except RenderFailed as e:
         log.warning("PDF export failed: %s", e)  # engine and cause only, never document text
         raise Unavailable(N_("The PDF could not be made. Try again later."))
@@ -112,7 +126,7 @@ def export_record_pdf(c: Container, user: User, scope: Scope, record_id: str, la
     printing = _printing(c, langs)
     page = _record_page(c, printing, state)
     head = _head(c, printing, scope, case)
-    pdf, engine = _render(c, record_html(printing, head, page), printing, head)
+    pdf, engine = _render(c, lambda separate: [record_html(printing, head, page)], printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, record_id=state.id, engine=engine, **_lang_details(langs))
     name = f"{state.head.form_id}_{_safe_code(head.reference)}_{state.id[:8]}_{'-'.join(langs)}.pdf"
     return PdfExport(name, pdf, engine)
@@ -151,7 +165,7 @@ def export_case_pdf(c: Container, user: User, scope: Scope, case_id: str, lang, 
     printing = _printing(c, langs)
     pages = [_record_page(c, printing, s) for s in states]
     head = _head(c, printing, scope, case)
-    pdf, engine = _render(c, dossier_html(printing, head, pages), printing, head)
+    pdf, engine = _render(c, lambda separate: dossier_parts(printing, head, pages, separate), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, engine=engine, record_ids=[s.id for s in states],
                  **_lang_details(langs))
     name = f"dossier_{_safe_code(head.reference)}_{case.id[:8]}_{'-'.join(langs)}.pdf"
