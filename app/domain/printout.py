@@ -43,11 +43,19 @@ class Answer:
 
 @dataclass
 class Section:
+    """A titled group of items. `collapsed`: nothing in it was filled in and nothing in it is required, so it
+    prints as its title and "not filled in" rather than as a list of empty answers."""
+
     node: ClassVar[str] = "section"
     label: Label | None
     items: list = field(default_factory=list)
     description: Label | None = None
     level: int = 1
+    collapsed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(item, "empty", False) for item in self.items)
 
 
 @dataclass
@@ -151,6 +159,12 @@ def _filled(value) -> bool:
     if isinstance(value, (list, dict)):
         return len(value) > 0
     return True
+
+
+def _requires_anything(schema: dict) -> bool:
+    """Whether a final record must fill in something of this object (`required` here or in a part of it)."""
+    return bool(schema.get("required")) or any(_requires_anything(p) for p in schema.get("properties", {}).values()
+                                               if isinstance(p, dict))
 
 
 def _is_long_text(schema: dict) -> bool:
@@ -283,7 +297,10 @@ class _Printout:
                 return self.score_matrix(schema, value, label, level)
             if schema.get("x-layout") == "country-grid":
                 return self.country_grid(schema, value, label, level)
-            return Section(label, self.object_items(schema, value, level + 1), self.description(schema), level)
+            section = Section(label, self.object_items(schema, value, level + 1), self.description(schema), level)
+            if section.items and section.empty and not _requires_anything(schema):
+                return Section(label, [], section.description, level, collapsed=True)
+            return section
         if kind == "array":
             return self.array(schema, value, label, level)
         return self.answer(schema, value, label)
