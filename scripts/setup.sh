@@ -21,7 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   # wkhtmltopdf is gone from Debian 13: install the rest and let the PDF adapter use WeasyPrint there.
   if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; then
     available=()
-    for p in "${missing[@]}"; do apt-cache show "$p" >/dev/null 2>&1 && available+=("$p") || echo "Not available here: $p"; done
+    for p in "${missing[@]}"; do
+      candidate="$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ {print $2}')"
+      if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then available+=("$p"); else echo "Not available here: $p"; fi
+    done
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${available[@]}" >/dev/null
   fi
 fi
