@@ -28,6 +28,8 @@ def _unsent() -> int | None:
 
 @bp.before_request
 def refuse_wiped_devices():
+    """Headers checked before the route runs: a bad one is a 400, never an error after the response is made."""
+    g.unsent = _unsent()
     devices.refuse_if_wiped(container(), device_id(), request.cookies.get(SESSION_COOKIE))
 
 
@@ -35,7 +37,7 @@ def refuse_wiped_devices():
 def note_contact(response):
     user = g.get("user")
     if user is not None and g.get("device_id") and response.status_code < 500:
-        devices.contact(container(), user, g.device_id, _unsent())
+        devices.contact(container(), user, g.device_id, g.get("unsent"))
     return response
 
 
@@ -49,7 +51,7 @@ def list_devices():
 @login_required
 def rename_device(device_id: str):
     if device_id.lower() == g.get("device_id"):  # naming the device in hand before its first contact was noted
-        devices.contact(container(), current_user(), g.device_id, _unsent())
+        devices.contact(container(), current_user(), g.device_id, g.get("unsent"))
     return jsonify(devices.rename(container(), current_user(), device_id, read_json()))
 
 

@@ -197,6 +197,8 @@ def test_only_a_uuid_is_accepted_as_a_device_id(app, make_user, login):
     anna = login(make_user("anna@shelter-a.nl"))
     r = anna.get(f"{V1}/cases", headers={"X-Device-Id": "tablet <b>2</b>"})
     assert r.status_code == 400 and "X-Device-Id" in r.json["message"]
+    r = anna.get(f"{V1}/cases", headers={"X-Device-Id": str(uuid.uuid4()), "X-Unsent-Changes": "many"})
+    assert r.status_code == 400 and "X-Unsent-Changes" in r.json["message"]
     case_id = anna.new_case()
     from tests.conftest import change
     r = anna.put(f"{V1}/records/{uuid.uuid4()}", change(case_id, device_id="Lagos office tablet"))
