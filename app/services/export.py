@@ -106,12 +106,15 @@ def _cache(c: Container) -> PdfCache | None:
     return c.extras["pdf_cache"]
 
 
-def _render(c: Container, parts: Callable[[bool], list[str]], printing: Printing, head: Head) -> tuple[bytes, str]:
-    """The PDF of the documents `parts(separate)` makes: apart when the engine prints parts alike however they
-    are grouped (WeasyPrint), else as one (wkhtmltopdf scales a document to its widest part)."""
+def _render(c: Container, parts: str | Callable[[bool], list[str]], printing: Printing,
+            head: Head) -> tuple[bytes, str]:
+    """The PDF of one HTML document, or of the documents `parts(separate)` makes: apart when the engine prints
+    parts alike however they are grouped (WeasyPrint), else as one (wkhtmltopdf scales a document to its widest
+    part)."""
     try:
         engine = choose_engine(c.config.get("PDF_ENGINE"))
-        pdf = render_pdf(parts(ENGINES[engine].PARTS_APART), printing.footer(head.reference), engine,
+        documents = [parts] if isinstance(parts, str) else parts(ENGINES[engine].PARTS_APART)
+        pdf = render_pdf(documents, printing.footer(head.reference), engine,
                          c.config["PDF_TIMEOUT_SECONDS"], cache=_cache(c), processes=c.config["PDF_PROCESSES"])
         return pdf, engine
     except RenderFailed as e:
@@ -126,7 +129,7 @@ def export_record_pdf(c: Container, user: User, scope: Scope, record_id: str, la
     printing = _printing(c, langs)
     page = _record_page(c, printing, state)
     head = _head(c, printing, scope, case)
-    pdf, engine = _render(c, lambda separate: [record_html(printing, head, page)], printing, head)
+    pdf, engine = _render(c, record_html(printing, head, page), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, record_id=state.id, engine=engine, **_lang_details(langs))
     name = f"{state.head.form_id}_{_safe_code(head.reference)}_{state.id[:8]}_{'-'.join(langs)}.pdf"
     return PdfExport(name, pdf, engine)
