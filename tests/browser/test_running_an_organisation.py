@@ -112,5 +112,12 @@ def test_an_admin_creates_an_organisation_with_its_first_coordinator(browser, se
     admin.screenshot("organisations")
     admin.page.locator("#organisation-list li", has_text="Sofia NGO").get_by_role("button", name="Deactivate").click()
     expect(admin.page.locator("#organisation-list li", has_text="Sofia NGO")).to_contain_text("Deactivated")
+    # The same screens in Bulgarian, on a phone.
+    admin.page.get_by_role("link", name="Settings").click()
+    admin.page.locator("#settings-language").select_option("bg")
+    expect(admin.page.get_by_role("heading", name="Настройки", level=1)).to_be_visible()
+    admin.page.get_by_role("link", name="Потребители", exact=True).click()
+    expect(admin.page.get_by_role("heading", name="Потребители", level=1)).to_be_visible()
+    admin.screenshot("users-bg", widths=(360,))
     admin.assert_no_policy_violations()
     admin.page.context.close()
