@@ -179,3 +179,25 @@ def test_a_bad_parameter_is_400_naming_it_and_audits_nothing(shelter, query, par
     assert r.status_code == 400, r.json
     assert r.json["path"] == param and param in r.json["message"]
     assert len(c.store.audit_events()) == before
+
+
+def test_a_group_inside_a_group_is_keyed_by_its_parents_row_and_choices_come_as_labels(shelter):
+    plan = {"goals": [{"goal": "Папка документи", "kind": "residence_permit", "actions": [
+                          {"what": "Call the lawyer", "done": True}, {"what": "Писмо", "done": False}]},
+                      {"goal": "Second goal", "actions": [{"what": "Visit"}]}]}
+    record_id = str(uuid.uuid4())
+    r = shelter["anna"].put(f"/api/v1/records/{record_id}", {"case_id": shelter["case"],
+                                                             "form_id": "short-term-action-plan", "form_version": 1,
+                                                             "status": "draft", "data": plan})
+    assert r.status_code == 201, r.json
+    book = load_workbook(io.BytesIO(shelter["carla"].get(
+        "/api/v1/exports/short-term-action-plan?format=xlsx&lang=en&labels=labels").data))
+    goals = list(book["goals"].iter_rows(values_only=True))
+    assert goals[0][:4] == ("record_id", "row", "/goals/*/goal", "/goals/*/kind")
+    assert [row[:4] for row in goals[2:]] == [(record_id, "1", "Папка документи", "Applying for an (independent) residence permit"),
+                                             (record_id, "2", "Second goal", None)]
+    actions = list(book["goals.actions"].iter_rows(values_only=True))
+    assert actions[0][:3] == ("record_id", "row", "/goals/*/actions/*/what")
+    done = actions[0].index("/goals/*/actions/*/done")
+    assert [(row[1], row[2], row[done]) for row in actions[2:]] == [
+        ("1.1", "Call the lawyer", "true"), ("1.2", "Писмо", "false"), ("2.1", "Visit", None)]
