@@ -25,13 +25,13 @@ from typing import Callable, Iterator
 from openpyxl import Workbook
 
 from ..domain.access import Scope
-from ..domain.errors import N_, BadRequest, Forbidden, NotFound
+from ..domain.errors import N_, BadRequest, Forbidden
 from ..domain.forms import Form
 from ..domain.model import User
 from ..i18n.catalogs import translations_for
 from . import access, audit, export
 from .container import Container
-from .reports import XLSX_TYPE, _date_param
+from .reports import XLSX_TYPE, date_param
 
 FORMATS = ("csv", "xlsx")
 LABEL_MODES = ("labels", "codes")
@@ -184,7 +184,7 @@ def parse(c: Container, user: User, form_id: str, args) -> ExportRequest:
     if codes not in ("0", "1"):
         raise BadRequest(N_("Unknown value in %(param)s: choose one of %(allowed)s."),
                          params={"param": "client_codes", "allowed": "0, 1"}, path="client_codes")
-    start, end = _date_param(args.get("from"), "from"), _date_param(args.get("to"), "to")
+    start, end = date_param(args.get("from"), "from"), date_param(args.get("to"), "to")
     if start and end and start > end:
         raise BadRequest(N_("The start of the period (%(param)s) must be on or before its end."),
                          params={"param": "from"}, path="from")

@@ -76,7 +76,7 @@ def report_scope(c: Container, user: User) -> Scope:
     return access.scope_of(c, user)
 
 
-def _date_param(value, name: str) -> str | None:
+def date_param(value, name: str) -> str | None:
     if value is None or value == "":
         return None
     try:
@@ -91,8 +91,8 @@ def _bad_date(name: str):
 
 def period(c: Container, start, end) -> tuple[str, str]:
     """The period from the query (`from`, `to`; both optional): by default the twelve months up to today."""
-    end = _date_param(end, "to") or handovers.today(c)
-    start = _date_param(start, "from")
+    end = date_param(end, "to") or handovers.today(c)
+    start = date_param(start, "from")
     if start is None:
         last = date.fromisoformat(end)
         year, month = (last.year, last.month - 11) if last.month > 11 else (last.year - 1, last.month + 1)

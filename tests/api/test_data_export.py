@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from app.config import PROJECT_ROOT
 from app.services import data_export
-from tests.conftest import Api
 
 EXAMPLE = json.loads((PROJECT_ROOT / "tests" / "forms" / "examples" / "overzicht-3.json").read_text())["valid"]
 CODE = "КОД-Ж-17"  # the client code: Cyrillic, and secret unless asked for

@@ -134,7 +134,7 @@ def test_median_days_per_step_only_over_five_stays_or_more(shelter):
 
 
 def test_monitoring_reports_due_in_the_period(shelter):
-    s = shelter.carla.get(f"/api/v1/reports/summary?from=2026-01-01&to=2026-12-31").json
+    s = shelter.carla.get("/api/v1/reports/summary?from=2026-01-01&to=2026-12-31").json
     # The 6-month report was due on 2026-07-10 and filed on 2026-07-05; the 12-month one is due 2027.
     assert s["monitoring"] == {"due": "< 5", "on_time": "< 5", "late": 0, "missing": 0, "not_yet_due": 0}
 
