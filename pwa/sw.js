@@ -1,5 +1,6 @@
 // The service worker: keeps the app shell, every instrument version and every catalog (self.PRECACHE, written
-// in front of this file by the server) so the app opens and works in airplane mode. Case data never passes
+// in front of this file by the server) so the app opens and works in airplane mode. It installs with the UI
+// language's catalog, in parallel, and fetches the other catalogs once active. Case data never passes
 // through here into a cache: API responses other than the instruments go to the network untouched.
 /* global self, caches, fetch, Response, URL */
 const PREFIX = 'safefuture-shell-';
@@ -26,17 +27,41 @@ async function download(url, revision) {
   return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
 }
 
-async function precache() {
-  const cache = await caches.open(CACHE);
-  for (const { url, revision } of self.PRECACHE.entries) {
-    const kept = await cache.match(url);
-    if (kept && kept.headers.get(REVISION) === revision) continue;
-    await cache.put(url, (await unchanged(url, revision)) || (await download(url, revision)));
-  }
+// Several downloads at once: on a slow mobile link the round trips, not the bytes, would otherwise add up.
+const PARALLEL = 6;
+const PREFS = 'safefuture-prefs';
+
+// The UI language: what the page left in the prefs cache (js/push.js), else the browser's first language we have.
+async function uiLanguage() {
+  const kept = await (await caches.open(PREFS)).match('/sf-notification.json');
+  const languages = new Set(self.PRECACHE.entries.filter((e) => e.lang).map((e) => e.lang));
+  const chosen = kept ? (await kept.json()).lang : null;
+  if (languages.has(chosen)) return chosen;
+  const browser = (self.navigator.languages || []).map((tag) => tag.slice(0, 2).toLowerCase());
+  return browser.find((code) => languages.has(code)) || 'en';
 }
 
+async function precache(entries) {
+  const cache = await caches.open(CACHE);
+  const queue = [...entries];
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const { url, revision } = entry;
+      const kept = await cache.match(url);
+      if (kept && kept.headers.get(REVISION) === revision) continue;
+      await cache.put(url, (await unchanged(url, revision)) || (await download(url, revision)));
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+}
+
+// Install with what the app needs to work offline in the UI language; the other languages' catalogs follow once
+// the worker is active (and one the page asks for sooner is fetched then: see fromCache).
 self.addEventListener('install', (event) => {
-  event.waitUntil(precache());
+  event.waitUntil((async () => {
+    const lang = await uiLanguage();
+    await precache(self.PRECACHE.entries.filter((e) => !e.lang || e.lang === lang));
+  })());
 });
 
 self.addEventListener('activate', (event) => {
@@ -45,6 +70,7 @@ self.addEventListener('activate', (event) => {
       if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
     }
     await self.clients.claim();
+    await precache(self.PRECACHE.entries.filter((e) => e.lang)).catch(() => {}); // offline: the next start
   })());
 });
 
@@ -53,9 +79,16 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
 });
 
+// A precached entry not in the cache yet (a catalog still to come) is fetched and kept on the way.
 async function fromCache(key, request) {
-  const cached = await (await caches.open(CACHE)).match(key);
-  return cached || fetch(request);
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(key);
+  if (cached) return cached;
+  const entry = self.PRECACHE.entries.find((e) => e.url === key);
+  if (!entry) return fetch(request);
+  const response = await download(key, entry.revision);
+  await cache.put(key, response.clone());
+  return response;
 }
 
 self.addEventListener('fetch', (event) => {

@@ -45,7 +45,7 @@ def form_url(form_id: str, version: int) -> str:
 
 
 def precache_manifest(pwa_dir: Path, translations_dir: Path, languages, forms: FormRegistry) -> dict:
-    """{"version", "entries": [{"url", "revision"}]}. Rebuilt only when a file on disk changed."""
+    """{"version", "entries": [{"url", "revision", "lang"?}]}. Rebuilt only when a file on disk changed."""
     files = [p for _, p in shell_files(pwa_dir)] + list(po_files(translations_dir))
     fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     return _build(pwa_dir, translations_dir, tuple(languages), forms, fingerprint)
@@ -60,6 +60,8 @@ def _build(pwa_dir: Path, translations_dir: Path, languages: tuple, forms: FormR
     for form in sorted(forms.versions(), key=lambda f: (f.id, f.version)):
         entries.append({"url": form_url(form.id, form.version), "revision": _revision(form.schema)})
     for lang in languages:
-        entries.append({"url": f"/i18n/{lang}.json", "revision": _revision(catalog_json(translations_dir, lang))})
+        # "lang": the worker installs with the UI language's catalog and fetches the others once it is active.
+        entries.append({"url": f"/i18n/{lang}.json", "revision": _revision(catalog_json(translations_dir, lang)),
+                        "lang": lang})
     version = _revision([[e["url"], e["revision"]] for e in entries])
     return {"version": version, "entries": entries}

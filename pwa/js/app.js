@@ -375,7 +375,8 @@ async function start() {
     insecureView.show();
     return;
   }
-  storeWorkerText().catch(() => {});
+  // The worker installs with the catalog of the language noted here (sw.js).
+  const workerText = storeWorkerText().catch(() => {});
   renderTopbar(app);
   window.addEventListener('hashchange', route);
   window.addEventListener('online', () => {
@@ -391,7 +392,7 @@ async function start() {
   whenWiped(() => eraseAfterWipe(app));
   watchActivity();
   setInterval(() => app.sync(), SYNC_EVERY_MS);
-  registerServiceWorker().catch((error) => console.error('service worker', error));
+  workerText.then(registerServiceWorker).catch((error) => console.error('service worker', error));
   await route();
 }
 

@@ -180,6 +180,29 @@ class FieldApp:
             assert time.monotonic() < deadline, "the service worker never took control"
             time.sleep(0.1)
 
+    def precache_missing(self, ui_language_only: bool = False) -> list[str]:
+        """The entries of the worker's precache list (the first line of /sw.js) not in its cache; with
+        ui_language_only, of those it installs with (every catalog but the other languages', which follow)."""
+        return self.page.evaluate("""async (uiOnly) => {
+          const first = (await (await fetch('/sw.js')).text()).split('\\n', 1)[0];
+          const manifest = JSON.parse(first.slice(first.indexOf('=') + 1, first.lastIndexOf(';')));
+          const cache = await caches.open('safefuture-shell-' + manifest.version);
+          const lang = document.documentElement.lang;
+          const missing = [];
+          for (const { url, lang: of } of manifest.entries) {
+            if (uiOnly && of && of !== lang) continue;
+            if (!(await cache.match(url))) missing.push(url);
+          }
+          return missing;
+        }""", ui_language_only)
+
+    def wait_until_everything_cached(self, timeout: float = 30):
+        """Also the other languages' catalogs, which the worker fetches once it is active."""
+        deadline = time.monotonic() + timeout
+        while missing := self.precache_missing():
+            assert time.monotonic() < deadline, f"never cached: {missing}"
+            time.sleep(0.2)
+
     def network_is_cut(self) -> bool:
         """True when a request from the page cannot reach the server (what airplane mode means)."""
         return self.page.evaluate("fetch('/api/v1/session', {cache: 'no-store'}).then(() => false, () => true)")

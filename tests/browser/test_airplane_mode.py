@@ -27,6 +27,7 @@ def test_every_screen_and_instrument_opens_offline_after_a_browser_restart(playw
     try:
         app = FieldApp(online.pages[0] if online.pages else online.new_page())
         app.first_login("eli")
+        app.wait_until_everything_cached()  # every language, for the checks below
         app.new_case("NG-5150", "NG")
         app.expect_all_sent()
         app.assert_no_policy_violations()
