@@ -45,7 +45,7 @@ def form_url(form_id: str, version: int) -> str:
 
 
 def precache_manifest(pwa_dir: Path, translations_dir: Path, languages, forms: FormRegistry) -> dict:
-    """{"version", "entries": [{"url", "revision", "lang"?}]}. Rebuilt only when a file on disk changed."""
+    """{"version", "entries": [{"url", "revision", "bytes"?, "lang"?}]}. Rebuilt only when a file on disk changed."""
     files = [p for _, p in shell_files(pwa_dir)] + list(po_files(translations_dir))
     fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     return _build(pwa_dir, translations_dir, tuple(languages), forms, fingerprint)
@@ -53,7 +53,10 @@ def precache_manifest(pwa_dir: Path, translations_dir: Path, languages, forms: F
 
 @lru_cache(maxsize=4)
 def _build(pwa_dir: Path, translations_dir: Path, languages: tuple, forms: FormRegistry, fingerprint) -> dict:
-    entries = [{"url": url, "revision": _revision(path.read_bytes())} for url, path in shell_files(pwa_dir)]
+    # "bytes": the revision is the hash of the body as served, which the worker can check on the copy the page has
+    # just loaded into the HTTP cache instead of asking the server again.
+    entries = [{"url": url, "revision": _revision(path.read_bytes()), "bytes": True}
+               for url, path in shell_files(pwa_dir)]
     current = sorted(forms.current(), key=lambda f: f.id)
     entries.append({"url": FORMS_URL, "revision": _revision([[f.id, f.version, f.title, f.schema.get("x-step", [])]
                                                              for f in current])})
