@@ -2,7 +2,7 @@
 // in front of this file by the server) so the app opens and works in airplane mode. It installs with the UI
 // language's catalog, in parallel, and fetches the other catalogs once active. Case data never passes
 // through here into a cache: API responses other than the instruments go to the network untouched.
-/* global self, caches, fetch, Response, URL */
+/* global self, caches, fetch, Response, URL, Headers, crypto */
 const PREFIX = 'safefuture-shell-';
 const CACHE = PREFIX + self.PRECACHE.version;
 const PRECACHED = new Set(self.PRECACHE.entries.map((e) => e.url));
@@ -52,9 +52,9 @@ const PREFS = 'safefuture-prefs';
 
 // The UI language: what the page left in the prefs cache (js/push.js), else the browser's first language we have.
 async function uiLanguage() {
-  const kept = await (await caches.open(PREFS)).match('/sf-notification.json');
+  const noted = await (await caches.open(PREFS)).match('/sf-notification.json');
   const languages = new Set(self.PRECACHE.entries.filter((e) => e.lang).map((e) => e.lang));
-  const chosen = kept ? (await kept.json()).lang : null;
+  const chosen = noted ? (await noted.json()).lang : null;
   if (languages.has(chosen)) return chosen;
   const browser = (self.navigator.languages || []).map((tag) => tag.slice(0, 2).toLowerCase());
   return browser.find((code) => languages.has(code)) || 'en';
@@ -83,13 +83,24 @@ self.addEventListener('install', (event) => {
   })());
 });
 
+// After an update, the other catalogs that did not change come from the old cache before it goes.
+async function carryOver(entries) {
+  const cache = await caches.open(CACHE);
+  for (const { url, revision } of entries) {
+    const hit = (await cache.match(url)) ? null : await unchanged(url, revision);
+    if (hit) await cache.put(url, hit);
+  }
+}
+
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    const later = self.PRECACHE.entries.filter((e) => e.lang);
+    await carryOver(later);
     for (const name of await caches.keys()) {
       if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
     }
     await self.clients.claim();
-    await precache(self.PRECACHE.entries.filter((e) => e.lang)).catch(() => {}); // offline: the next start
+    await precache(later).catch(() => {}); // offline now: fetched when the page asks for one (fromCache)
   })());
 });
 

@@ -3,6 +3,7 @@ organisations, users and logged-in API clients."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,15 @@ def overzicht1(status="b8_3", **scores) -> dict:
 def change(case_id, data=None, status="draft", base_rev=None, **extra) -> dict:
     return {"case_id": case_id, "form_id": "overzicht-1", "form_version": 1, "status": status,
             "data": data if data is not None else overzicht1(), "base_rev": base_rev, **extra}
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright for the session, shared by the browser and the two-host tests (tests/browser, tests/network):
+    the sync API allows only one at a time."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("/usr/bin/chromium is missing: install Debian's chromium package (apt-get install chromium)")
+    with sync_playwright() as p:
+        yield p

@@ -1,8 +1,9 @@
 """Fixtures for the two-host tests: one server and tablet pair (tests/network/field.py) for the whole module."""
 from __future__ import annotations
 
+import os
+
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, FieldApp
 from tests.network.field import PASSWORD, TwoHosts, namespaces_of_this_process, two_hosts
@@ -13,16 +14,12 @@ USERS = ["ada@lagos.example.org", "bayo@lagos.example.org", "chi@lagos.example.o
 
 @pytest.fixture(scope="module")
 def hosts():
+    if os.geteuid() != 0:
+        pytest.fail("the two-host tests need root: they create network namespaces (ip netns)")
     with two_hosts([ORG], [{"email": e, "org": ORG["id"], "role": "counsellor", "password": PASSWORD}
                            for e in USERS]) as pair:
         yield pair
     assert namespaces_of_this_process() == [], "the test left network namespaces behind"
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    with sync_playwright() as p:
-        yield p
 
 
 class Tablet(FieldApp):
