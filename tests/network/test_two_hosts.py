@@ -12,8 +12,14 @@ from tests.network.field import PLAIN_HTTP_PORT, SERVER_ADDRESS
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]
 
-JSON_POST = """([path, body]) => fetch(path, {method: 'POST', body: JSON.stringify(body),
-  headers: {'Content-Type': 'application/json', 'X-Requested-With': 'safefuture'}}).then((r) => r.status)"""
+# A request as the app makes it (its headers: the device id and the key its session answers to), from the page.
+APP_FETCH = """async ([method, path, body]) => {
+  const { requestHeaders } = await import('/js/api.js');
+  const init = {method, headers: {...requestHeaders(), 'Content-Type': 'application/json'}};
+  if (body) init.body = JSON.stringify(body);
+  const response = await fetch('/api/v1' + path, init);
+  return {status: response.status, body: await response.json().catch(() => null)};
+}"""
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +44,14 @@ def fill_overzicht_1(app, code: str):
 
 
 def record_on_server(page, code: str) -> dict:
-    cases = page.evaluate("fetch('/api/v1/cases').then((r) => r.json())")["cases"]
-    case = next(c for c in cases if c["client_code"] == code)
-    [row] = page.evaluate(f"fetch('/api/v1/cases/{case['id']}').then((r) => r.json())")["records"]
-    return page.evaluate(f"fetch('/api/v1/records/{row['id']}').then((r) => r.json())")
+    def get(path):
+        answer = page.evaluate(APP_FETCH, ["GET", path, None])
+        assert answer["status"] == 200, answer
+        return answer["body"]
+
+    case = next(c for c in get("/cases")["cases"] if c["client_code"] == code)
+    [row] = get(f"/cases/{case['id']}")["records"]
+    return get(f"/records/{row['id']}")
 
 
 def test_the_core_journey_from_a_second_host_over_https_through_caddy(hosts, tablet):
@@ -51,16 +61,20 @@ def test_the_core_journey_from_a_second_host_over_https_through_caddy(hosts, tab
     assert page.url == "https://safefuture.test/" and page.evaluate("window.isSecureContext")
     # Six failed logins for unknown e-mails from the tablet's address: a colleague there still gets in.
     for i in range(6):
-        assert page.evaluate(JSON_POST, ["/api/v1/session", {"email": f"nobody{i}@example.org",
-                                                             "password": "not the password"}]) == 401
-    app.login(USERS[0])
+        answer = page.evaluate(APP_FETCH, ["POST", "/session", {"email": f"nobody{i}@example.org",
+                                                                "password": "not the password"}])
+        assert answer["status"] == 401
+    with page.expect_response(lambda r: r.url.endswith("/api/v1/session") and r.request.method == "POST") as login:
+        app.login(USERS[0])
+    assert login.value.status == 200
     app.choose_passphrase()
     app.wait_until_offline_ready()
     [cookie] = [c for c in page.context.cookies() if c["name"] == "sf_session"]
     assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     # A write through Caddy: the Origin check sees the real https origin.
-    assert page.evaluate(JSON_POST, ["/api/v1/cases", {"id": "0d3c7a2e-5b61-4f0e-9a4b-3c2d1e0f9a8b",
-                                                       "client_code": "NG-7001", "country_of_origin": "NG"}]) == 201
+    answer = page.evaluate(APP_FETCH, ["POST", "/cases", {"id": "0d3c7a2e-5b61-4f0e-9a4b-3c2d1e0f9a8b",
+                                                          "client_code": "NG-7001", "country_of_origin": "NG"}])
+    assert answer["status"] == 201, answer
 
     # Reload under the service worker, offline: fill and finalise Overzicht 1.
     page.context.set_offline(True)
