@@ -38,7 +38,7 @@ def make_app(tmp: Path, engine: str):
     for schema in [*(PROJECT / "forms").glob("*.schema.json"), *(FIXTURES / "forms").glob("*.schema.json")]:
         shutil.copy(schema, forms / schema.name)
     app = create_app({"TESTING": True, "DATA_DIR": tmp / f"data-{engine}", "STORE": "memory", "PDF_ENGINE": engine,
-                      "FORMS_DIR": forms})
+                      "FORMS_DIR": forms, "PDF_TIMEOUT_SECONDS": 600})
     c = app.extensions["safefuture"]
     accounts.create_org(c, "bench-org", "Bench Shelter", "NL", "counselling")
     accounts.create_user(c, "bench@example.org", "bench-org", "counsellor", PASSWORD)
@@ -88,7 +88,13 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     cores = os.cpu_count() or 1
-    rows = []
+    print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.1f}\n")
+    print("| PDF | engine | cache | processes | median s | pages | KB |")
+    print("|---|---|---|---:|---:|---:|---:|", flush=True)
+
+    def row(name, engine, cache, processes, median, pages, size):
+        print(f"| {name} | {engine} | {cache} | {processes} | {median:.2f} | {pages} | {size / 1024:.0f} |", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         for engine in available_engines():
             app = make_app(Path(tmp), engine)
@@ -96,23 +102,17 @@ def main() -> None:
             plan_case = api.new_case(code="PLAN")
             plan = save(api, plan_case, long_plan(), "long-plan")
             timed(app, api, f"/api/v1/records/{plan}/pdf?lang=en", 1, cold=True)  # starts the render processes
-            median, pages, size = timed(app, api, f"/api/v1/records/{plan}/pdf?lang=en", args.runs, cold=True)
-            rows.append(("action plan", engine, "cold", cores, median, pages, size))
+            row("action plan", engine, "cold", cores, *timed(app, api, f"/api/v1/records/{plan}/pdf?lang=en",
+                                                              args.runs, cold=True))
             for records in sizes:
                 url = f"/api/v1/cases/{dossier(api, records)}/pdf?lang=en"
                 for processes in (1, cores) if cores > 1 else (1,):
                     app.config["PDF_PROCESSES"] = processes
                     for cold in (True, False):
-                        median, pages, size = timed(app, api, url, args.runs, cold)
-                        rows.append((f"dossier, {records} records", engine, "cold" if cold else "warm", processes,
-                                     median, pages, size))
+                        row(f"dossier, {records} records", engine, "cold" if cold else "warm", processes,
+                            *timed(app, api, url, args.runs, cold))
             app.extensions["safefuture"].store.close()
-    print(f"{cores} cores; load average at the end {os.getloadavg()[0]:.1f}\n")
-    print("| PDF | engine | cache | processes | median s | pages | KB |")
-    print("|---|---|---|---:|---:|---:|---:|")
-    for name, engine, cache, processes, median, pages, size in rows:
-        print(f"| {name} | {engine} | {cache} | {processes} | {median:.2f} | {pages} | {size / 1024:.0f} |")
-
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 if __name__ == "__main__":  # the guard matters: WeasyPrint renders in processes from a fork server
     main()
