@@ -6,6 +6,7 @@ import { t, tn, formatDate, countryName } from './i18n.js';
 import { child, getAt, setAt, parse, join, schemaAt } from './pointer.js';
 import { fillComputed } from './computed.js';
 import { searchMap, contactBlock, organisationMeta } from './socialmap.js';
+import { WIDGETS, drawingPanel } from './views/drawing.js';
 
 const SCORE_SYMBOLS = { '--': '−−', '-': '−', '+': '+', '++': '++' };
 const RADIO_LIMIT = 6; // more options than this become a drop-down list
@@ -80,8 +81,11 @@ class Renderer {
   // `socialmap`: {organisations, country} for `x-socialmap` pickers: the device's map (or null when it has none
   // yet) and the case's country of origin, which the picker offers first. `references`: answers of other
   // instruments that `x-refersTo` fields show.
-  constructor(schema, data, { readOnly = false, references = {}, onChange = () => {}, socialmap = null }) {
+  // `genogram`: the latest genogram of the case ({data, schema}) for an ecogram's `genogram-person` fields.
+  constructor(schema, data, { readOnly = false, references = {}, onChange = () => {}, socialmap = null, genogram = null }) {
     this.references = references;
+    this.genogram = genogram;
+    this.listeners = []; // called after every change: drawings and pickers that show other answers
     this.schema = schema;
     this.socialmap = socialmap;
     this.data = structuredClone(data || {});
@@ -96,6 +100,7 @@ class Renderer {
     setAt(this.data, pointer, value);
     this.refresh();
     this.onChange(pointer);
+    this.listeners.forEach((listener) => listener(pointer));
   }
 
   refresh() {
@@ -158,6 +163,7 @@ class Renderer {
   render(node, pointer, opts = {}) {
     if (node['x-computed']) return this.computed(node, pointer, opts);
     if (node['x-socialmap']) return this.organisations(node, pointer, opts);
+    if (WIDGETS[node['x-widget']]) return WIDGETS[node['x-widget']](this, node, pointer, opts);
     const type = mainType(node);
     if (type === 'object') return this.object(node, pointer, opts);
     if (this.readOnly || node.readOnly) return this.readValue(node, pointer, opts);
@@ -187,6 +193,7 @@ class Renderer {
   object(node, pointer, opts) {
     if (pointer === '') {
       const root = h('div', { class: 'form-fields' });
+      if (node['x-drawing']) root.append(drawingPanel(this, node['x-drawing']));
       this.properties(node, pointer, root);
       return root;
     }

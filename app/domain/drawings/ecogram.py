@@ -8,7 +8,7 @@ from .scene import INK, LEGEND, MUTED, PAPER, el, legend, num, r1, short, styled
 CLIENT_R = 32
 CONTACT_R = 20
 SLOT = 64
-MIN_RING = 150
+MIN_RING = 120
 SECOND_RING = 16
 MARGIN = 30
 NAME_LIMIT = 14
@@ -39,8 +39,8 @@ def layout(data, categories: list) -> dict:
     arc = SLOT / 2 if two_rings else SLOT
     ring = max(MIN_RING, math.ceil((slots * arc) / (2 * math.pi)))
     outer = ring + 80 if two_rings else ring
-    label_ring = outer + CONTACT_R + 46
-    centre = MARGIN + label_ring + 60
+    label_ring = outer + CONTACT_R + 30
+    centre = MARGIN + label_ring + 40
     step = (2 * math.pi) / max(slots, 1)
     slot = 0
     placed, sectors = [], []

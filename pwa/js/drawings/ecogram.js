@@ -6,7 +6,7 @@ import { INK, PAPER, MUTED, el, text, short, num, r1, styledLine, legend } from 
 const CLIENT_R = 32;
 const CONTACT_R = 20;
 const SLOT = 64; // the arc one contact takes on a ring
-const MIN_RING = 150;
+const MIN_RING = 120;
 const SECOND_RING = 16; // more contacts than this take two rings
 const MARGIN = 30;
 const NAME_LIMIT = 14;
@@ -36,8 +36,8 @@ export function layout(data, categories) {
   const arc = twoRings ? SLOT / 2 : SLOT;
   const ring = Math.max(MIN_RING, Math.ceil((slots * arc) / (2 * Math.PI)));
   const outer = twoRings ? ring + 80 : ring;
-  const labelRing = outer + CONTACT_R + 46;
-  const centre = MARGIN + labelRing + 60;
+  const labelRing = outer + CONTACT_R + 30;
+  const centre = MARGIN + labelRing + 40;
   const step = (2 * Math.PI) / Math.max(slots, 1);
   let slot = 0;
   const placed = [];

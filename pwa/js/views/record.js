@@ -12,6 +12,8 @@ import { recordBadges, openConflicts } from './case.js';
 import { badge, caseLabel } from './common.js';
 import { deviceMap } from '../socialmap.js';
 import { pdfPanel } from './pdf.js';
+import { drawingContext } from './drawing.js';
+import { upgradeBanner } from './upgrade.js';
 
 // The server reports paths from the change's root, where the answers live under /data.
 function answerErrors(errors) {
@@ -91,9 +93,13 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('p', {}, t('Fix the answers marked below and save again: the change is sent anew.'))));
   }
 
+  const upgrade = isNew ? null : await upgradeBanner(app, record);
+  if (upgrade) banners.append(upgrade);
+
   const map = await deviceMap(app.store);
   const references = await referencedAnswers(app, schema, record.case_id);
   const form = renderForm(schema, record.data, { readOnly, references, onChange: () => { dirty = true; },
+    ...await drawingContext(app, schema, record.case_id),
     socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
   const nav = formNav(schema, form);
