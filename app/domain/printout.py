@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
+from . import drawings
 from .errors import N_
 from .forms import SCORE_WEIGHTS, compute
 
@@ -22,6 +23,9 @@ Label = tuple[str, ...]
 Translate = Callable[[str], Label]
 
 YES, NO = N_("Yes"), N_("No")
+# Ids that link rows: the printout names the people instead (an ecogram contact keeps a copy of the name).
+UNPRINTED = ("row-id", "genogram-person")
+DRAWING_SIZE = (660, 700)  # the most a drawing may take on an A4 page, in CSS px
 LONG_TEXT_LIMIT = 500  # forms/README.md: single-line strings have maxLength 500, long texts more
 MAX_TABLE_COLUMNS = 6
 
@@ -125,6 +129,17 @@ class ScoreMatrix:
         return sum(b.plus for b in self.blocks)
 
 
+@dataclass
+class Drawing:
+    """A record drawn (`x-drawing`: genogram, ecogram) as inline SVG markup, its legend in the printout's
+    language(s), fitted to the page."""
+
+    node: ClassVar[str] = "drawing"
+    kind: str
+    label: Label
+    svg: str
+
+
 def _pointer_value(data, pointer: str):
     node = data
     for raw in [p for p in pointer.split("/") if p != ""]:
@@ -217,7 +232,18 @@ class _Printout:
 
     # --- scalars and arrays --------------------------------------------------------------------------------
 
+    def person_name(self, person_id) -> str:
+        """The name of the person a link names (`x-widget: person`), as the app shows it."""
+        persons = self.data.get("persons") if isinstance(self.data.get("persons"), list) else []
+        for i, row in enumerate(persons):
+            if isinstance(row, dict) and row.get("id") == person_id:
+                name = row.get("name")
+                return name.strip() if isinstance(name, str) and name.strip() else f"#{i + 1}"
+        return str(person_id)
+
     def answer(self, schema: dict, value, label: Label) -> Answer:
+        if schema.get("x-widget") == "person" and _filled(value):
+            return Answer(label, "text", self.person_name(value))
         if "x-computed" in schema:
             spec = schema["x-computed"]
             value = compute(spec["op"], spec["of"], self.data)
@@ -242,6 +268,8 @@ class _Printout:
                     and len(items.get("properties", {})) <= MAX_TABLE_COLUMNS:
                 return self.table(items, values, label)
             return self.repeated(schema, items, values, label, level)
+        if schema.get("x-widget") == "persons":
+            return Answer(label, "list", [self.person_name(v) for v in values if _filled(v)] or None)
         if "enum" in items or items.get("x-refersTo"):
             # A checkbox list's option labels sit on the array (forms/README.md), older schemas had them on items.
             options = {**items, "x-enumLabels": schema.get("x-enumLabels") or items.get("x-enumLabels", [])}
@@ -309,7 +337,7 @@ class _Printout:
         value = value if isinstance(value, dict) else {}
         return [self.node(name, prop, value.get(name), level)
                 for name, prop in schema.get("properties", {}).items()
-                if name not in skip and shown(prop, self.data)]
+                if name not in skip and shown(prop, self.data) and prop.get("x-widget") not in UNPRINTED]
 
     # --- score matrices ------------------------------------------------------------------------------------
 
@@ -371,4 +399,12 @@ def build(form_id: str, schema: dict, data: dict, tr: Translate,
     name of a social-map organisation, for `x-socialmap` answers (the id is printed where it gives none)."""
     printout = _Printout(schema, data, tr, refer, organisation)
     special = SPECIAL_LAYOUTS.get(form_id)
-    return special(printout) if special else printout.object_items(schema, data, 1)
+    items = special(printout) if special else printout.object_items(schema, data, 1)
+    kind = schema.get("x-drawing")
+    if kind:
+        def text(msgid: str) -> str:
+            return " / ".join(dict.fromkeys(tr(msgid)))
+
+        scene = drawings.scene(kind, printout.data, text, schema)
+        items.insert(0, Drawing(kind, tr(schema["title"]), drawings.svg(scene, text(schema["title"]), DRAWING_SIZE)))
+    return items

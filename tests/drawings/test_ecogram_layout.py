@@ -33,10 +33,10 @@ def walk(items):
 @pytest.mark.parametrize("name", list(fixtures("ecogram")))
 def test_no_contact_overlaps_another_or_the_client(name):
     plan = ecogram.layout(fixtures("ecogram")[name], CATEGORIES)
-    c = plan["centre"]
     for p in plan["contacts"]:
-        assert math.dist((p["x"], p["y"]), (c, c)) >= ecogram.CLIENT_R + ecogram.CONTACT_R + 40
-        assert ecogram.CONTACT_R <= p["x"] <= plan["size"] - ecogram.CONTACT_R
+        assert math.dist((p["x"], p["y"]), (plan["cx"], plan["cy"])) >= ecogram.CLIENT_R + ecogram.CONTACT_R + 40
+        assert ecogram.CONTACT_R <= p["x"] <= plan["width"] - ecogram.CONTACT_R
+        assert ecogram.CONTACT_R <= p["y"] <= plan["height"] - ecogram.CONTACT_R
     for a, b in itertools.combinations(plan["contacts"], 2):
         assert math.dist((a["x"], a["y"]), (b["x"], b["y"])) >= 2 * ecogram.CONTACT_R + 4, (a["index"], b["index"])
 
@@ -75,7 +75,7 @@ def test_lines_say_the_strength_page_and_risk():
         assert len(risk) == (1 if p["row"].get("risk") == "ja" else 0)
         # the line runs from the client's circle to the contact's
         start = [float(v) for v in first["d"].split()[1:3]]
-        assert abs(math.dist(start, (plan["centre"], plan["centre"])) - (ecogram.CLIENT_R + 4)) < 0.2
+        assert abs(math.dist(start, (plan["cx"], plan["cy"])) - (ecogram.CLIENT_R + 4)) < 0.2
 
 
 def test_the_legend_lists_what_the_drawing_uses():

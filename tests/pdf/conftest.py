@@ -35,6 +35,7 @@ def forms_dir(tmp_path) -> Path:
     target.mkdir()
     for schema in [*(PROJECT / "forms").glob("*.schema.json"), *(FIXTURES / "forms").glob("*.schema.json")]:
         shutil.copy(schema, target / schema.name)
+    shutil.copytree(PROJECT / "forms" / "archive", target / "archive")  # older versions, for records made with them
     return target
 
 

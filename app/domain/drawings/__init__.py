@@ -3,9 +3,10 @@ draws. A scene is plain data ({width, height, items}: SVG elements as {tag, attr
 writes it as markup. tests/browser/test_drawing_parity.py holds both ports to the same scenes."""
 from __future__ import annotations
 
+import math
 from typing import Callable
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import ecogram, genogram
 
@@ -22,9 +23,11 @@ def _item(item: dict) -> str:
     return f"<{item['tag']}{attrs}>{inner}</{item['tag']}>"
 
 
-def svg(scene: dict, label: str) -> str:
-    """The scene as one inline <svg> element (no styles, no scripts: presentation attributes only)."""
+def svg(scene: dict, label: str, fit: tuple[int, int] | None = None) -> Markup:
+    """The scene as one inline <svg> element (no styles, no scripts: presentation attributes only), shrunk to fit
+    in `fit` (width, height) if given."""
     w, h = scene["width"], scene["height"]
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="drawing" role="img" aria-label="{escape(label)}" '
-            f'width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Noto Sans, sans-serif">'
-            + "".join(_item(i) for i in scene["items"]) + "</svg>")
+    scale = min(1, fit[0] / w, fit[1] / h) if fit else 1
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="drawing" role="img" aria-label="{escape(label)}" '
+                  f'width="{math.floor(w * scale)}" height="{math.floor(h * scale)}" viewBox="0 0 {w} {h}" '
+                  f'font-family="Noto Sans, sans-serif">' + "".join(_item(i) for i in scene["items"]) + "</svg>")

@@ -40,7 +40,8 @@ def layout(data, categories: list) -> dict:
     ring = max(MIN_RING, math.ceil((slots * arc) / (2 * math.pi)))
     outer = ring + 80 if two_rings else ring
     label_ring = outer + CONTACT_R + 30
-    centre = MARGIN + label_ring + 40
+    cx = MARGIN + label_ring + 110
+    cy = MARGIN + label_ring + 20
     step = (2 * math.pi) / max(slots, 1)
     slot = 0
     placed, sectors = [], []
@@ -50,16 +51,16 @@ def layout(data, categories: list) -> dict:
         for c in group["members"]:
             angle = -math.pi / 2 + (slot + 0.5) * step
             radius = outer if two_rings and n % 2 else ring
-            placed.append({**c, "angle": angle, "x": r1(centre + radius * math.cos(angle)),
-                           "y": r1(centre + radius * math.sin(angle))})
+            placed.append({**c, "angle": angle, "x": r1(cx + radius * math.cos(angle)),
+                           "y": r1(cy + radius * math.sin(angle))})
             slot += 1
             n += 1
         middle = -math.pi / 2 + ((first + slot) / 2) * step
-        sectors.append({"key": group["key"], "x": r1(centre + label_ring * math.cos(middle)),
-                        "y": r1(centre + label_ring * math.sin(middle)), "angle": middle})
+        sectors.append({"key": group["key"], "x": r1(cx + label_ring * math.cos(middle)),
+                        "y": r1(cy + label_ring * math.sin(middle)), "angle": middle})
         if len(groups) > 1:
             slot += 0.5
-    return {"centre": centre, "contacts": placed, "sectors": sectors, "size": 2 * centre}
+    return {"cx": cx, "cy": cy, "contacts": placed, "sectors": sectors, "width": 2 * cx, "height": 2 * cy}
 
 
 def _risk_badge(x, y) -> dict:
@@ -81,14 +82,14 @@ def _option_label(node: dict, value) -> str:
 def scene(data: dict, t, schema: dict) -> dict:
     props = schema["properties"]["contacts"]["items"]["properties"]
     plan = layout(data, props["category"]["enum"])
-    c = plan["centre"]
+    cx, cy = plan["cx"], plan["cy"]
     lines, contacts = [], []
     used: set = set()
     risky = False
     for p in plan["contacts"]:
         row = p["row"]
-        dx = p["x"] - c
-        dy = p["y"] - c
+        dx = p["x"] - cx
+        dy = p["y"] - cy
         length = math.sqrt(dx * dx + dy * dy) or 1
         ux = dx / length
         uy = dy / length
@@ -96,14 +97,14 @@ def scene(data: dict, t, schema: dict) -> dict:
         if strength:
             used.add(strength)
         style = STRENGTH[strength] if strength else "solid"
-        line = styled_line(c + ux * (CLIENT_R + 4), c + uy * (CLIENT_R + 4), p["x"] - ux * (CONTACT_R + 4),
+        line = styled_line(cx + ux * (CLIENT_R + 4), cy + uy * (CLIENT_R + 4), p["x"] - ux * (CONTACT_R + 4),
                            p["y"] - uy * (CONTACT_R + 4), style, INK if strength else MUTED)
         support = row.get("support") if isinstance(row.get("support"), list) else []
         letters = " ".join(PAGE[s] for s in support if isinstance(s, str) and s in PAGE)
         parts = [*line]
         if letters:
-            mx = c + ux * (length * 0.58) - uy * 9
-            my = c + uy * (length * 0.58) + ux * 9
+            mx = cx + ux * (length * 0.58) - uy * 9
+            my = cy + uy * (length * 0.58) + ux * 9
             parts.append(text(mx, my + 4, letters, {"font-size": "10", "font-weight": "bold", "fill": "#1d5c57",
                                                     "class": "page"}))
         lines.append(el("g", {"class": "contact-line"}, parts))
@@ -113,7 +114,7 @@ def scene(data: dict, t, schema: dict) -> dict:
             risky = True
             children.append(_risk_badge(p["x"] + CONTACT_R - 2, p["y"] - CONTACT_R + 2))
         name = short(row.get("name"), NAME_LIMIT)
-        below = p["y"] >= c - 1
+        below = p["y"] >= cy - 1
         if name:
             children.append(text(p["x"], p["y"] + CONTACT_R + 14 if below else p["y"] - CONTACT_R - 6, name,
                                  {"class": "name"}))
@@ -121,12 +122,12 @@ def scene(data: dict, t, schema: dict) -> dict:
                            children))
     sectors = [text(s["x"], s["y"] + 4, t(_option_label(props["category"], s["key"])),
                     {"font-size": "11", "fill": MUTED, "font-style": "italic",
-                     "text-anchor": "middle" if abs(s["x"] - c) < 20 else "start" if s["x"] > c else "end"})
+                     "text-anchor": "middle" if abs(s["x"] - cx) < 20 else "start" if s["x"] > cx else "end"})
                for s in plan["sectors"] if s["key"]]
     client = el("g", {"class": "client"}, [
-        el("circle", {"cx": num(c), "cy": num(c), "r": str(CLIENT_R + 4), "fill": PAPER, "stroke": INK, "stroke-width": "2"}),
-        el("circle", {"cx": num(c), "cy": num(c), "r": str(CLIENT_R), "fill": PAPER, "stroke": INK, "stroke-width": "2"}),
-        text(c, c + 4, short(t("The client"), 12), {"font-weight": "bold"})])
+        el("circle", {"cx": num(cx), "cy": num(cy), "r": str(CLIENT_R + 4), "fill": PAPER, "stroke": INK, "stroke-width": "2"}),
+        el("circle", {"cx": num(cx), "cy": num(cy), "r": str(CLIENT_R), "fill": PAPER, "stroke": INK, "stroke-width": "2"}),
+        text(cx, cy + 4, short(t("The client"), 12), {"font-weight": "bold"})])
     entries = []
     for key, style in STRENGTH.items():
         if key in used:
@@ -141,7 +142,7 @@ def scene(data: dict, t, schema: dict) -> dict:
                                 "font-size": "10", "font-weight": "bold", "fill": "#1d5c57"})]})
     if risky:
         entries.append({"label": t(props["risk"]["title"]), "sample": lambda x, y: [_risk_badge(x + 16, y + 11)]})
-    key = legend(entries, MARGIN, plan["size"], t(LEGEND))
-    return {"width": max(plan["size"], MARGIN + key["width"] + MARGIN), "height": plan["size"] + key["height"] + MARGIN,
+    key = legend(entries, MARGIN, plan["height"], t(LEGEND))
+    return {"width": max(plan["width"], MARGIN + key["width"] + MARGIN), "height": plan["height"] + key["height"] + MARGIN,
             "items": [el("g", {"class": "lines"}, lines), el("g", {"class": "sectors"}, sectors), client,
                       el("g", {"class": "contacts"}, contacts), el("g", {"class": "legend"}, key["items"])]}

@@ -37,7 +37,8 @@ export function layout(data, categories) {
   const ring = Math.max(MIN_RING, Math.ceil((slots * arc) / (2 * Math.PI)));
   const outer = twoRings ? ring + 80 : ring;
   const labelRing = outer + CONTACT_R + 30;
-  const centre = MARGIN + labelRing + 40;
+  const cx = MARGIN + labelRing + 110; // room for the kinds' names beside the ring
+  const cy = MARGIN + labelRing + 20;
   const step = (2 * Math.PI) / Math.max(slots, 1);
   let slot = 0;
   const placed = [];
@@ -48,15 +49,15 @@ export function layout(data, categories) {
     for (const c of group.members) {
       const angle = -Math.PI / 2 + (slot + 0.5) * step;
       const radius = twoRings && n % 2 ? outer : ring;
-      placed.push({ ...c, angle, x: r1(centre + radius * Math.cos(angle)), y: r1(centre + radius * Math.sin(angle)) });
+      placed.push({ ...c, angle, x: r1(cx + radius * Math.cos(angle)), y: r1(cy + radius * Math.sin(angle)) });
       slot += 1;
       n += 1;
     }
     const middle = -Math.PI / 2 + ((first + slot) / 2) * step;
-    sectors.push({ key: group.key, x: r1(centre + labelRing * Math.cos(middle)), y: r1(centre + labelRing * Math.sin(middle)), angle: middle });
+    sectors.push({ key: group.key, x: r1(cx + labelRing * Math.cos(middle)), y: r1(cy + labelRing * Math.sin(middle)), angle: middle });
     if (groups.length > 1) slot += 0.5;
   }
-  return { centre, contacts: placed, sectors, size: 2 * centre };
+  return { cx, cy, contacts: placed, sectors, width: 2 * cx, height: 2 * cy };
 }
 
 function riskBadge(x, y) {
@@ -73,27 +74,27 @@ function optionLabel(node, value) {
 export function scene(data, t, schema) {
   const props = schema.properties.contacts.items.properties;
   const plan = layout(data, props.category.enum);
-  const c = plan.centre;
+  const { cx, cy } = plan;
   const lines = [];
   const contacts = [];
   const used = new Set();
   let risky = false;
   for (const p of plan.contacts) {
-    const dx = p.x - c;
-    const dy = p.y - c;
+    const dx = p.x - cx;
+    const dy = p.y - cy;
     const length = Math.sqrt(dx * dx + dy * dy) || 1;
     const ux = dx / length;
     const uy = dy / length;
     const strength = Object.hasOwn(STRENGTH, p.row.strength) ? p.row.strength : null;
     if (strength) used.add(strength);
     const style = strength ? STRENGTH[strength] : 'solid';
-    const line = styledLine(c + ux * (CLIENT_R + 4), c + uy * (CLIENT_R + 4), p.x - ux * (CONTACT_R + 4), p.y - uy * (CONTACT_R + 4), style, strength ? INK : MUTED);
+    const line = styledLine(cx + ux * (CLIENT_R + 4), cy + uy * (CLIENT_R + 4), p.x - ux * (CONTACT_R + 4), p.y - uy * (CONTACT_R + 4), style, strength ? INK : MUTED);
     const letters = (Array.isArray(p.row.support) ? p.row.support : []).filter((s) => Object.hasOwn(PAGE, s)).map((s) => PAGE[s]).join(' ');
     const parts = [...line];
     if (letters) {
       // Beside the line, a little past its middle, on the side away from the next line.
-      const mx = c + ux * (length * 0.58) - uy * 9;
-      const my = c + uy * (length * 0.58) + ux * 9;
+      const mx = cx + ux * (length * 0.58) - uy * 9;
+      const my = cy + uy * (length * 0.58) + ux * 9;
       parts.push(text(mx, my + 4, letters, { 'font-size': '10', 'font-weight': 'bold', fill: '#1d5c57', class: 'page' }));
     }
     lines.push(el('g', { class: 'contact-line' }, parts));
@@ -103,16 +104,16 @@ export function scene(data, t, schema) {
       children.push(riskBadge(p.x + CONTACT_R - 2, p.y - CONTACT_R + 2));
     }
     const name = short(p.row.name, NAME_LIMIT);
-    const below = p.y >= c - 1;
+    const below = p.y >= cy - 1;
     if (name) children.push(text(p.x, below ? p.y + CONTACT_R + 14 : p.y - CONTACT_R - 6, name, { class: 'name' }));
     contacts.push(el('g', { class: 'contact', 'data-contact': String(p.index), 'data-index': String(p.index) }, children));
   }
   const sectors = plan.sectors.filter((s) => s.key).map((s) => text(s.x, s.y + 4, t(optionLabel(props.category, s.key)),
-    { 'font-size': '11', fill: MUTED, 'font-style': 'italic', 'text-anchor': Math.abs(s.x - c) < 20 ? 'middle' : s.x > c ? 'start' : 'end' }));
+    { 'font-size': '11', fill: MUTED, 'font-style': 'italic', 'text-anchor': Math.abs(s.x - cx) < 20 ? 'middle' : s.x > cx ? 'start' : 'end' }));
   const client = el('g', { class: 'client' }, [
-    el('circle', { cx: num(c), cy: num(c), r: String(CLIENT_R + 4), fill: PAPER, stroke: INK, 'stroke-width': '2' }),
-    el('circle', { cx: num(c), cy: num(c), r: String(CLIENT_R), fill: PAPER, stroke: INK, 'stroke-width': '2' }),
-    text(c, c + 4, short(t('The client'), 12), { 'font-weight': 'bold' })]);
+    el('circle', { cx: num(cx), cy: num(cy), r: String(CLIENT_R + 4), fill: PAPER, stroke: INK, 'stroke-width': '2' }),
+    el('circle', { cx: num(cx), cy: num(cy), r: String(CLIENT_R), fill: PAPER, stroke: INK, 'stroke-width': '2' }),
+    text(cx, cy + 4, short(t('The client'), 12), { 'font-weight': 'bold' })]);
   const entries = [];
   for (const key of Object.keys(STRENGTH)) {
     if (used.has(key)) {
@@ -129,9 +130,9 @@ export function scene(data, t, schema) {
     }
   });
   if (risky) entries.push({ label: t(props.risk.title), sample: (x, y) => [riskBadge(x + 16, y + 11)] });
-  const key = legend(entries, MARGIN, plan.size, t('Legend'));
+  const key = legend(entries, MARGIN, plan.height, t('Legend'));
   return {
-    width: Math.max(plan.size, MARGIN + key.width + MARGIN), height: plan.size + key.height + MARGIN,
+    width: Math.max(plan.width, MARGIN + key.width + MARGIN), height: plan.height + key.height + MARGIN,
     items: [el('g', { class: 'lines' }, lines), el('g', { class: 'sectors' }, sectors), client,
       el('g', { class: 'contacts' }, contacts), el('g', { class: 'legend' }, key.items)],
   };
