@@ -92,6 +92,7 @@ class Filler:
     def __init__(self, conditional: bool = False):
         self.count = 0
         self.conditional = conditional
+        self.ids: list[str] = []  # the row ids made so far, for the links to name
 
     def token(self, limit: int) -> str:
         self.count += 1
@@ -100,6 +101,14 @@ class Filler:
 
     def value(self, schema: dict):
         kind = schema.get("type")
+        widget = schema.get("x-widget")
+        if widget in ("row-id", "genogram-person"):  # ids, never printed: not answers to look for
+            self.ids.append(f"id{len(self.ids)}")
+            return self.ids[-1]
+        if widget == "person":  # a link names the last row made (the registry refuses what makes no sense)
+            return self.ids[-1] if self.ids else "nobody"
+        if widget == "persons":
+            return []
         if "enum" in schema:
             return schema["enum"][0]
         if kind == "object":

@@ -202,7 +202,7 @@ def test_a_record_of_an_older_form_version_prints_with_that_versions_labels(engi
     record_id = save(counsellor, case_id, filled_overzicht1())
     # Version 2 of the instrument renames a label; version 1 moves to the archive, as forms/README.md says.
     schema = json.loads((forms_dir / "overzicht-1.schema.json").read_text())
-    (forms_dir / "archive").mkdir()
+    (forms_dir / "archive").mkdir(exist_ok=True)
     (forms_dir / "archive" / "overzicht-1@1.schema.json").write_text(json.dumps(schema))
     schema["version"] = 2
     schema["properties"]["status"]["title"] = "Residence permit (renamed in version 2)"
