@@ -109,7 +109,7 @@ def test_plain_http_shows_the_https_page_and_caddy_redirects_the_name_to_https(h
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
-def test_a_first_visit_over_2g_gets_offline_ready_and_the_app_then_opens_offline(hosts, tablet, tmp_path):
+def test_the_journey_over_2g_first_visit_offline_ready_then_offline_work_and_sync(hosts, tablet, tmp_path):
     profile = tmp_path / "2g-profile"
     app = tablet("2g", user_data_dir=profile)
     page = app.page
@@ -131,3 +131,9 @@ def test_a_first_visit_over_2g_gets_offline_ready_and_the_app_then_opens_offline
     offline.unlock()
     expect(offline.page.get_by_role("heading", name="Cases")).to_be_visible()
     fill_overzicht_1(offline, "NG-7003")
+
+    # Back online, still over 2G: the app syncs by itself and the record reaches the server.
+    offline.page.context.set_offline(False)
+    offline.expect_all_sent(timeout=60_000)
+    record = record_on_server(offline.page, "NG-7003")
+    assert record["status"] == "final" and record["data"]["coo"]["f1"]["score"] == "--"
