@@ -129,8 +129,10 @@ class RecordState:
         h = self.head
         return {"id": self.id, "case_id": self.case_id, "form_id": h.form_id, "form_version": h.form_version,
                 "status": h.status, "data": h.data, "rev": h.rev, "saved_by": h.saved_by, "saved_at": h.saved_at,
+                "device_id": h.device_id,
                 "conflicts": [{"rev": c.rev, "base_rev": c.base_rev, "status": c.status, "data": c.data,
-                               "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at}
+                               "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at,
+                               "device_id": c.device_id}
                               for c in self.open_conflicts]}
 
 

@@ -12,7 +12,7 @@ const BATCH_BYTES = 1.5 * 1024 * 1024; // the server takes at most 4 MB per requ
 export function fromServer(view) {
   return { id: view.id, case_id: view.case_id, form_id: view.form_id, form_version: view.form_version,
     status: view.status, data: view.data, rev: view.rev, saved_at: view.saved_at, saved_by: view.saved_by,
-    conflicts: view.conflicts || [] };
+    device_id: view.device_id || null, conflicts: view.conflicts || [] };
 }
 
 function batches(entries) {

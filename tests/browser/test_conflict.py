@@ -63,8 +63,8 @@ def test_conflict_from_a_second_device_is_resolved_field_by_field(device, browse
     bob.screenshot("11-conflict")
 
     # Keep the colleague's score and Bob's note.
-    score_choice.get_by_label("On the server").check()
-    note_choice.get_by_label("Kept as conflict").check()
+    score_choice.get_by_label("A colleague's version").check()
+    note_choice.get_by_label("Your version, from this device").check()
     page.get_by_role("button", name="Keep these answers").click()
     expect(page.locator(".toast", has_text="Your choice is saved on this device")).to_be_visible()
     bob.expect_all_sent()

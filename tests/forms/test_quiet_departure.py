@@ -25,6 +25,8 @@ def test_missing_answer_blocks_final_but_not_draft(errors, without, pointer):
 
 @pytest.mark.parametrize("pointer, value, message", [
     ("/local_contact_given", "ja", "Wrong type: expected %(type)s."),
+    # "(always!)": the confirmation must be true, not only present.
+    ("/local_contact_given", False, "Choose one of the allowed options."),
     ("/phone_contact_on", "in June", "Not a valid %(format)s value."),
     ("/local_organisations", "bg-la-strada", "Wrong type: expected %(type)s."),
     ("/notes", "x" * 20001, "Too long: at most %(limit)s characters."),

@@ -30,11 +30,20 @@ export async function render(app, recordId) {
       h('p', {}, h('a', { href: record ? `#/record/${recordId}` : '#/cases' }, t('Back'))));
   }
   const schema = await schemaOf(record.form_id, record.form_version);
-  const versions = [
-    { name: t('On the server'), data: record.data, saved_at: record.saved_at, status: record.status },
-    ...conflicts.map((c, i) => ({ name: conflicts.length > 1 ? t('Kept as conflict %(number)s', { number: i + 1 }) : t('Kept as conflict'),
-      data: c.data, saved_at: c.saved_at, status: c.status, rev: c.rev })),
-  ];
+  // Each version is named by who saved it, from which device, and when.
+  const me = app.store.account.user_id;
+  const thisDevice = await app.store.getMeta('device_id');
+  const whose = (v) => {
+    if (v.saved_by !== me) return t("A colleague's version");
+    if (v.device_id && v.device_id === thisDevice) return t('Your version, from this device');
+    return v.device_id ? t('Your version, from another device') : t('Your version');
+  };
+  const versions = [record, ...conflicts].map((v) => ({ name: whose(v), data: v.data, saved_at: v.saved_at,
+    status: v.status, rev: v.rev }));
+  versions.forEach((v) => {
+    const same = versions.filter((w) => w.name === v.name);
+    if (same.length > 1) v.name = `${v.name} (${formatDateTime(v.saved_at)})`;
+  });
   const computed = new Set(computedFields(schema).map(([path]) => join(path)));
   const places = new Set();
   versions.forEach((v) => leaves(v.data, '', places));
