@@ -59,15 +59,16 @@ def _user_for(c: Container, actor: User, user_id: str) -> User:
     return user
 
 
-def _pending_link(c: Container, user: User) -> str | None:
-    """When the user's open set-up link expires, or None."""
-    links = [d for d in c.store.list_docs(SETUP_LINKS, user_id=user.id) if d["expires_at"] > c.now()]
-    return max((d["expires_at"] for d in links), default=None)
+def _open_links(c: Container, **equals) -> dict[str, str]:
+    """user id -> when their open set-up link expires."""
+    now = c.now()
+    return {d["user_id"]: d["expires_at"] for d in c.store.list_docs(SETUP_LINKS, **equals) if d["expires_at"] > now}
 
 
-def view(c: Container, user: User) -> dict:
+def view(c: Container, user: User, open_links: dict[str, str] | None = None) -> dict:
+    links = _open_links(c, user_id=user.id) if open_links is None else open_links
     return {**user.public(), "active": user.active, "has_password": bool(user.password_hash),
-            "setup_link_expires": _pending_link(c, user)}
+            "setup_link_expires": links.get(user.id)}
 
 
 def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dict]:
@@ -79,7 +80,8 @@ def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dic
         org_ids = [org_id]
     else:
         org_ids = [o.id for o in c.store.list_orgs()]
-    return [view(c, u) for oid in org_ids for u in c.store.list_users(oid)]
+    links = _open_links(c)  # one read for the whole list
+    return [view(c, u, links) for oid in org_ids for u in c.store.list_users(oid)]
 
 
 def _issue_link(c: Container, actor: User, user: User) -> str:
