@@ -36,7 +36,13 @@ class BadRequest(DomainError):
 
 
 class Conflict(DomainError):
+    """The request disagrees with what is stored. `errors` may name the fields, like Invalid's."""
+
     code, status = "conflict", 409
+
+    def __init__(self, message: str, errors: list[dict] | None = None, **details):
+        super().__init__(message, **details)
+        self.errors = errors or []
 
 
 class Unauthorized(DomainError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..domain.access import Scope
-from ..domain.errors import N_, Forbidden, Invalid, NotFound
+from ..domain.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from ..domain.model import Case, User
 from ..domain import workflow
 from ..domain.scores import overzicht1_history
@@ -45,15 +45,35 @@ def _parse(payload) -> dict:
     return payload
 
 
+def _counsellor_error(c: Container, user: User, counsellor_id: str | None) -> list[dict]:
+    """A case's counsellor is someone of the organisation creating it."""
+    if counsellor_id is None or counsellor_id.lower() == user.id:
+        return []
+    counsellor = c.store.get_user(counsellor_id.lower())
+    if counsellor is not None and counsellor.org_id == user.org_id:
+        return []
+    return [{"path": "/counsellor_id", "message": N_("Not a user of your organisation.")}]
+
+
+def _differences(existing: Case, case: Case) -> list[dict]:
+    """What a resent case says otherwise than the stored one (its step and counsellor may have moved on since)."""
+    return [{"path": f"/{field}", "message": N_("Differs from the case stored under this id.")}
+            for field in ("client_code", "country_of_origin") if getattr(existing, field) != getattr(case, field)]
+
+
 def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, bool]:
-    """Returns (case, created). Resending the same case is harmless: the stored case comes back."""
+    """Returns (case, created). Resending the same case is harmless: the stored case comes back. A resend that
+    names another client code or country is a Conflict: the id is taken."""
     if user.role not in ("counsellor", "coordinator"):
         raise Forbidden(N_("Only counsellors and coordinators create cases."))
     p = _parse(payload)
+    errors = _counsellor_error(c, user, p.get("counsellor_id"))
+    if errors:
+        raise Invalid(N_("The case is not valid."), errors)
     now = c.now()
     case = Case(id=p["id"].lower(), org_id=user.org_id, client_code=p["client_code"].strip(),
                 country_of_origin=p["country_of_origin"], step=p.get("step") or "NL-1",
-                counsellor_id=p.get("counsellor_id") or user.id, created_at=now, updated_at=now, created_by=user.id)
+                counsellor_id=(p.get("counsellor_id") or user.id).lower(), created_at=now, updated_at=now, created_by=user.id)
     try:
         c.store.create_case(case)
         audit.record(c, user, "create_case", case_id=case.id, step=case.step)
@@ -62,6 +82,9 @@ def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, 
         existing = c.store.get_case(case.id)
         if existing is None or not scope.may_write_case(existing):
             raise Forbidden(N_("You may not write this case."))
+        differences = _differences(existing, case)
+        if differences:
+            raise Conflict(N_("A different case already has this id."), differences)
         return existing, False
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..domain.access import Scope
-from ..domain.errors import N_, BadRequest, DomainError, Forbidden, Invalid
+from ..domain.errors import N_, BadRequest, Conflict, DomainError, Forbidden, Invalid
 from ..domain.model import User
 from ..domain.validation import type_error
 from . import audit, handovers
@@ -25,7 +25,7 @@ def parse_cursor(value) -> int:
 
 
 def _item_result(item_id, error: DomainError) -> dict:
-    status = "forbidden" if isinstance(error, Forbidden) else "invalid"
+    status = "forbidden" if isinstance(error, Forbidden) else "conflict" if isinstance(error, Conflict) else "invalid"
     return {"id": item_id, "status": status, "message": error.message,
             "errors": getattr(error, "errors", []) or []}
 

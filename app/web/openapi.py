@@ -8,8 +8,9 @@ from .api import bp
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, ok: str, *errors: str, body: dict | None = None) -> dict:
-    responses = {ok: {"description": "OK"}}
+def _op(summary: str, ok: str, *errors: str, body: dict | None = None, also: dict | None = None) -> dict:
+    """`also`: further success codes with what each means, e.g. {"200": "The same case, resent"}."""
+    responses = {ok: {"description": "OK"}, **{code: {"description": text} for code, text in (also or {}).items()}}
     responses.update({code: {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
                       for code in errors})
     op = {"summary": summary, "responses": responses}
@@ -122,8 +123,11 @@ SPEC = {
                                      "security": [],
                                      "parameters": [{"name": "form_id", "in": "path", "required": True,
                                                      "schema": {"type": "string"}}]}},
-        "/cases": {"post": _op("Create a case (idempotent for the same id)", "201", "400", "401", "403", "422",
-                               body={"$ref": "#/components/schemas/Case"}),
+        "/cases": {"post": _op("Create a case (idempotent for the same id). 409 when the id is taken by a case with "
+                               "another client code or country; 422 at /counsellor_id for someone not of the "
+                               "organisation", "201", "400", "401", "403", "409", "422",
+                               body={"$ref": "#/components/schemas/Case"},
+                               also={"200": "The case was there already (a resend): the stored case"}),
                    "get": _op("The cases the user may see", "200", "401")},
         "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
                                      "parameters": [_id("case_id")]}},
@@ -132,13 +136,15 @@ SPEC = {
                                                      "200", "401", "404"),
                                               "parameters": [_id("case_id")]}},
         "/cases/{case_id}/step": {"post": {**_op("Move the case to another step of the flowchart; 422 says why not",
-                                                 "200", "401", "403", "404", "422",
+                                                 "200", "400", "401", "403", "404", "422",
                                                  body={"type": "object", "required": ["step"],
                                                        "properties": {"step": {"type": "string"}}}),
                                            "parameters": [_id("case_id")]}},
         "/records/{record_id}": {
-            "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict", "201", "400",
-                          "401", "403", "409", "413", "422", body={"$ref": "#/components/schemas/RecordChange"}),
+            "put": {**_op("Save a change to a record. 409 keeps the incoming version as a conflict; a change "
+                          "resent unchanged gets the first answer again", "201", "400", "401", "403", "409", "413",
+                          "422", body={"$ref": "#/components/schemas/RecordChange"},
+                          also={"200": "A new revision of a record that exists"}),
                     "parameters": [_id("record_id")]},
             "get": {**_op("A record with rev, data and unresolved conflicts", "200", "401", "404"),
                     "parameters": [_id("record_id")]},
@@ -152,7 +158,8 @@ SPEC = {
         "/cases/{case_id}/handovers": {
             "post": {**_op("Hand records over to a partner organisation with the client's consent (422 without)",
                            "201", "400", "401", "403", "404", "422",
-                           body={"$ref": "#/components/schemas/HandoverRequest"}),
+                           body={"$ref": "#/components/schemas/HandoverRequest"},
+                           also={"200": "The same id was sent before (a resend): the first handover"}),
                      "parameters": [_id("case_id")]},
             "get": {**_op("The case's handovers the user's organisation sent or received: {handovers: [Handover]}",
                           "200", "401", "404"), "parameters": [_id("case_id")]},
@@ -212,7 +219,7 @@ SPEC = {
         "/socialmap/retired": {"get": _op("Organisations coordinators took off the map (coordinators only)", "200",
                                           "401", "403")},
         "/socialmap/edits": {"post": _op("A coordinator's edit (add, change, retire, restore); 409 when the old "
-                                         "values are stale", "201", "401", "403", "409", "422",
+                                         "values are stale", "201", "400", "401", "403", "409", "422",
                                          body={"type": "object", "required": ["id", "kind", "changes"]})},
         "/socialmap/changes": {"get": {**_op("Organisations changed since a cursor, for the device", "200", "400", "401"),
                                        "parameters": [{"name": "since", "in": "query", "schema": {"type": "integer"}}]}},

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from app.web.openapi import SPEC
 from tests.api.partners import Clock, add_org, add_user, consent, handover_body, make_app, new_record, report
 from tests.conftest import Api, change, overzicht1
 
@@ -246,6 +247,7 @@ def test_resending_a_handover_with_its_id_returns_the_first(anna, petya):
     first = anna.post(f"/api/v1/cases/{case_id}/handovers", body)
     again = anna.post(f"/api/v1/cases/{case_id}/handovers", body)
     assert first.status_code == 201 and again.status_code == 200 and again.json == first.json
+    assert {"200", "201"} <= SPEC["paths"]["/cases/{case_id}/handovers"]["post"]["responses"].keys()
     assert len(anna.get(f"/api/v1/cases/{case_id}/handovers").json["handovers"]) == 1
     assert len(petya.get("/api/v1/inbox").json["notifications"]) == 1
     other_case = anna.new_case(country="BG")
