@@ -4,10 +4,12 @@ content type and body schema. All four phases (examples, coverage, fuzzing, stat
 (SCHEMATHESIS_SEED overrides it), about two minutes. bench/schemathesis.sh runs the same checks for longer.
 
 Left out: DELETE /session, which would end the run's own session (logging out is tested in test_auth.py).
-Runs the schemathesis command: its pytest plugin does not work with pytest 9."""
+Runs the schemathesis command: its pytest plugin does not work with pytest 9. One worker: with two threads,
+hypothesis' concurrent ast.parse trips a CPython 3.11 bug ("AST constructor recursion depth mismatch")."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -40,7 +42,7 @@ def schemathesis_run(base_url: str, cookie: str, max_examples: int, seed_: str, 
         [SCHEMATHESIS, "run", f"{base_url}/api/v1/openapi.json", "--url", f"{base_url}/api/v1",
          "--header", f"Cookie: {cookie}", "--header", "X-Requested-With: safefuture",
          "--header", f"X-Device-Id: {uuid.uuid4()}",
-         "--checks", CHECKS, "--max-examples", str(max_examples), "--seed", seed_, "--workers", "2",
+         "--checks", CHECKS, "--max-examples", str(max_examples), "--seed", seed_, "--workers", "1",
          "--exclude-name", "DELETE /session", "--request-timeout", "60",
          "--generation-database", "none", "--report", "junit", "--report-dir", str(report), "--no-color"],
         capture_output=True, text=True, timeout=900, cwd=report.parent, env={**os.environ, "NO_COLOR": "1"})
@@ -51,10 +53,11 @@ def test_every_answer_of_the_live_server_is_as_its_description_says(tmp_path):
     with running_server(tmp_path / "data", {"SAFEFUTURE_STORE": "tinydb"}) as base_url:
         client = ApiClient(base_url).login(EMAIL, PASSWORD)
         client.close()
-        run = schemathesis_run(base_url, client.cookie, 12, os.environ.get("SCHEMATHESIS_SEED", "2026"),
+        run = schemathesis_run(base_url, client.cookie, 10, os.environ.get("SCHEMATHESIS_SEED", "2026"),
                                tmp_path / "report")
     summary = run.stdout[run.stdout.find("=== SUMMARY"):]
-    assert run.returncode == 0, run.stdout[-12000:] + run.stderr[-3000:]
-    assert "Selected: 33/34" in summary and "Tested: 33" in summary, summary  # all but DELETE /session
+    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-3000:]
+    selected, described = map(int, re.search(r"Selected: (\d+)/(\d+)", summary).groups())
+    assert selected == described - 1 and f"Tested: {selected}" in summary, summary  # all but DELETE /session
     # The session held: only what a coordinator may not do is refused throughout.
     assert "Authentication failed" not in summary, run.stdout[run.stdout.find("=== WARNINGS"):]
