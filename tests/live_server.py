@@ -34,6 +34,14 @@ def running_server(data_dir: Path, env: dict[str, str], threads: int = 8, timeou
                    command: tuple[str, ...] = FLASK_SERVE) -> Iterator[str]:
     """Start a server with `env` added to this environment, its data in `data_dir`; yields its base URL.
     `command` takes the options of `flask serve`: --host, --port, --threads."""
+    with server_process(data_dir, env, threads, timeout, command) as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def server_process(data_dir: Path, env: dict[str, str], threads: int = 8, timeout: float = 60,
+                   command: tuple[str, ...] = FLASK_SERVE) -> Iterator[tuple[str, subprocess.Popen]]:
+    """running_server that also yields the server's process: (base URL, process)."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / "server.log"
@@ -54,7 +62,7 @@ def running_server(data_dir: Path, env: dict[str, str], threads: int = 8, timeou
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"The server did not listen within {timeout} s:\n{log_path.read_text()[-3000:]}")
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         try:
