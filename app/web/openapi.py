@@ -9,7 +9,10 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _op(summary: str, ok: str, *errors: str, body: dict | None = None, also: dict | None = None) -> dict:
-    """`also`: further success codes with what each means, e.g. {"200": "The same case, resent"}."""
+    """`also`: further success codes with what each means, e.g. {"200": "The same case, resent"}. An operation
+    with a body answers 400 when the body is missing or not JSON."""
+    if body and "400" not in errors:
+        errors = ("400", *errors)
     responses = {ok: {"description": "OK"}, **{code: {"description": text} for code, text in (also or {}).items()}}
     responses.update({code: {"description": "Error", "content": {"application/json": {"schema": ERROR}}}
                       for code in errors})
