@@ -4,6 +4,7 @@
 // serves both and a test compares the two validators on the same records.
 import { join } from './pointer.js';
 import { removeComputed, fillComputed } from './computed.js';
+import { linkErrors } from './drawings/kinship.js';
 
 // The server's msgids (app/domain/forms.py), translated from the `messages` catalog, not this app's.
 const MSG = {
@@ -208,6 +209,7 @@ export function prepare(schema, data, status) {
   }
   const found = [];
   check(rules, copy, [], found);
+  if (schema['x-drawing'] === 'genogram' && !found.length) found.push(...linkErrors(copy)); // as the server
   if (status === 'final' && !hasAnswer(copy)) found.push(err([], MSG.empty));
   // One message per field, the first rule it breaks (as the server reports it).
   const seen = new Set();

@@ -1,5 +1,5 @@
-"""The genogram and the ecogram drawn as the counsellor fills them in: people added by tapping, the drawing
-changing with each answer, a tap on a person opening their fields, the ecogram picking family members from the
+"""The genogram and the ecogram drawn as the counsellor fills them in: people added by tapping (offline), the
+drawing changing with each answer, a tap on a person opening their fields, the ecogram picking family members from the
 case's genogram, and a version 1 genogram turned into version 2 in one step. Screenshots of the drawings at
 360 px and tablet width go to test-artifacts/screenshots/drawings/."""
 from __future__ import annotations
@@ -52,6 +52,8 @@ def test_build_a_genogram_by_tapping_and_see_it_drawn(device, api_as):
     expect(page.locator("h1")).to_have_text("Genogram")
     expect(page.locator(".drawing svg")).to_be_visible()
     expect(people(page)).to_have_count(0)
+    page.context.set_offline(True)  # the drawing is the device's own work
+    assert app.network_is_cut()
 
     add_person(page, 0, "Mama J.", "The previous generation: parents (and parents-in-law)", "Female")
     expect(people(page)).to_have_count(1)
@@ -102,6 +104,8 @@ def test_build_a_genogram_by_tapping_and_see_it_drawn(device, api_as):
     assert page.locator(".drawing svg").get_attribute("viewBox") == whole
 
     app.save_draft()
+    page.context.set_offline(False)
+    app.sync_now()
     app.expect_all_sent()
     api = api_as("gina")
     record_id = re.search(r"#/record/([\w-]+)", page.url).group(1)
