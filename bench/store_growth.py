@@ -10,7 +10,13 @@ then times single writes: a new record in an existing case, and a new revision o
 Filling TinyDB skips fsync to save time; every timed write is durable (fsync, or a PostgreSQL commit, which
 is durable when the server runs with fsync on, as scripts/bench starts it).
 
-    python bench/store_growth.py [--writes 30] [--sizes 100,1000,10000] [--dir DIR] [--postgresql URL]
+Second axis: the revisions of a case. A case whose one record was saved 10, 100 or 1,000 times (autosave):
+a new revision of that record, and a new record in that case, against the same write in a fresh case (a new
+revision of a record saved once; a new record in an empty case). The goal: at 1,000 revisions at most 1.5 times
+the fresh case, on every store.
+
+    python bench/store_growth.py [--writes 30] [--sizes 100,1000,10000] [--revisions 10,100,1000] [--no-sizes]
+                                 [--dir DIR] [--postgresql URL]
 
 URL is a PostgreSQL server where the benchmark may create (and then drops) a database; without one, the
 PostgreSQL column is left out.
@@ -142,6 +148,68 @@ def run(sizes: list[int], writes: int, directory: Path, postgresql_url: str | No
     return rows
 
 
+def run_history(revisions: list[int], writes: int, directory: Path, postgresql_url: str | None) -> list[dict]:
+    """For each count: a case whose one record has been saved that many times (autosave); timed writes: a new
+    revision of that record, and a new record in that case. The yardstick, in a fresh case: a new revision of a
+    record saved once, and a new record in a case that holds nothing. The kinds of write take turns, round after
+    round, so a busy machine slows them alike."""
+    rng = random.Random(11)
+    cipher = DataCipher(os.urandom(32))
+    stores = {"memory": MemoryStore(), "TinyDBStore": TinyDBStore(directory / "history-store", cipher)}
+    if postgresql_url:
+        stores["PostgreSQLStore"] = PostgreSQLStore(postgresql_url, cipher)
+    rows = []
+    for name, store in stores.items():
+        def new(record_id: str, case_id: str) -> RecordChange:
+            return RecordChange(id=record_id, case_id=case_id, form_id="overzicht-1", form_version=1,
+                                status="draft", data=answers(rng, rng.randrange(10**6)), base_rev=None,
+                                saved_by="user-1", saved_at="2024-05-01T10:00:00Z")
+
+        busy: dict[int, RecordState] = {}  # revisions -> the state of the case's one record
+        with without_fsync():
+            for count in [1, *revisions]:
+                state = store.apply_record_change(new(f"{name}-busy-{count}", f"{name}-case-{count}"), ORG, decide).state
+                for _ in range(count - 1):
+                    state = store.apply_record_change(edit(rng, state), ORG, decide).state
+                busy[count] = state
+        times: dict[tuple[str, int], list[float]] = {}
+        for i in range(writes):
+            kinds = [("new record", 0, new(f"{name}-fresh-{i}", f"{name}-fresh-case-{i}"))]
+            # the yardstick's record saved once: a record of its own each round, made outside the timing
+            once = store.apply_record_change(new(f"{name}-once-{i}", f"{name}-once-case-{i}"), ORG, decide).state
+            kinds.append(("new revision", 0, edit(rng, once)))
+            for count in revisions:
+                kinds.append(("new revision", count, edit(rng, busy[count])))
+                kinds.append(("new record", count, new(f"{name}-busy-{count}-new-{i}", f"{name}-case-{count}")))
+            for write, count, change in kinds:
+                start = time.perf_counter()
+                outcome = store.apply_record_change(change, ORG, decide)
+                times.setdefault((write, count), []).append((time.perf_counter() - start) * 1000)
+                if write == "new revision" and count:
+                    busy[count] = outcome.state
+        rows += [{"store": name, "write": write, "revisions": count, "ms": statistics.median(ms)}
+                 for (write, count), ms in times.items()]
+        print(f"  measured {name}", file=sys.stderr)
+    for store in stores.values():
+        store.close()
+    return rows
+
+
+def history_table(rows: list[dict], revisions: list[int]) -> str:
+    lines = ["| store | write | fresh case (ms) | " + " | ".join(f"{n:,} revisions (ms)" for n in revisions)
+             + f" | ratio {revisions[-1]:,} / fresh |", "|---|---|---:|" + "---:|" * (len(revisions) + 1)]
+    fresh = {(row["store"], row["write"]): row["ms"] for row in rows if row["revisions"] == 0}
+    cells: dict[tuple[str, str], dict[int, float]] = {}
+    for row in rows:
+        if row["revisions"]:
+            cells.setdefault((row["store"], row["write"]), {})[row["revisions"]] = row["ms"]
+    for (store, write), by_count in cells.items():
+        lines.append(f"| {store} | {write} | {fresh[store, write]:.2f} | "
+                     + " | ".join(f"{by_count[n]:.2f}" for n in revisions)
+                     + f" | **{by_count[revisions[-1]] / fresh[store, write]:.2f}x** |")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict], sizes: list[int]) -> str:
     lines = ["| store | write | " + " | ".join(f"{size:,} records (ms)" for size in sizes)
              + f" | ratio {sizes[-1]:,} / {sizes[0]:,} |", "|---|---|" + "---:|" * (len(sizes) + 1)]
@@ -158,20 +226,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=30, help="timed writes per size and kind (median)")
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated record counts, ascending")
+    parser.add_argument("--revisions", default="10,100,1000",
+                        help="comma-separated revision counts of one case's record, ascending ('' to leave out)")
+    parser.add_argument("--no-sizes", action="store_true", help="only the revisions axis")
     parser.add_argument("--dir", type=Path, default=None, help="where to create the stores (default: a temp dir)")
     parser.add_argument("--postgresql", default=os.environ.get("SAFEFUTURE_BENCH_PG"),
                         help="a PostgreSQL server URL (default: $SAFEFUTURE_BENCH_PG); a database is created on it")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    revisions = [int(n) for n in args.revisions.split(",") if n]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=args.dir) as directory, ExitStack() as stack:
         url = stack.enter_context(temporary_database(args.postgresql)) if args.postgresql else None
         if not url:
             print("  no --postgresql server given: PostgreSQLStore left out", file=sys.stderr)
-        rows = run(sizes, args.writes, Path(directory), url)
-    print(f"Median ms per record write ({args.writes} writes per cell, durable writes, ~3 KB records, "
-          f"{RECORDS_PER_CASE} records per case; run took {time.perf_counter() - started:.0f} s)\n")
-    print(table(rows, sizes))
+        rows = [] if args.no_sizes else run(sizes, args.writes, Path(directory), url)
+        history_rows = run_history(revisions, args.writes, Path(directory), url) if revisions else []
+    if rows:
+        print(f"Median ms per record write ({args.writes} writes per cell, durable writes, ~3 KB records, "
+              f"{RECORDS_PER_CASE} records per case; run took {time.perf_counter() - started:.0f} s)\n")
+        print(table(rows, sizes))
+    if history_rows:
+        print(f"\nMedian ms per record write into a case whose one record has that many revisions, against the same "
+              f"write in a fresh case ({args.writes} writes per cell, durable writes, ~3 KB records)\n")
+        print(history_table(history_rows, revisions))
 
 
 if __name__ == "__main__":

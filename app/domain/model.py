@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import Mapping
 
 ROLES = ("counsellor", "coordinator", "partner", "admin")
 ORG_KINDS = ("counselling", "partner")
@@ -97,13 +98,25 @@ class Revision:
 
 @dataclass
 class RecordState:
-    """Everything the store keeps about one record: its history, head and open conflicts."""
+    """What the store keeps about one record: its head and recent revisions, its conflicts, and the ids of the
+    revisions before those.
+
+    A store keeps a record's older revisions apart from its current state (`Store.record_history` reads them
+    all), so that writing to a record costs the same after a thousand revisions as after one. `revisions` is the
+    recent end of the accepted line, at least its head (a store may give all of it); `past` holds the rest
+    by id, keyed by the first 16 hex digits of their change hash (the part of the rev after the generation), so
+    a replay of an old change and a change based on an old revision are still recognised."""
 
     id: str
     case_id: str
     org_id: str
-    revisions: list[Revision] = field(default_factory=list)  # accepted line, oldest first
+    revisions: list[Revision] = field(default_factory=list)  # accepted line (its recent end), oldest first
     conflicts: list[Revision] = field(default_factory=list)  # unresolved incoming versions
+    past: Mapping[str, str] = field(default_factory=dict)  # earlier accepted revisions: hash prefix -> rev
+
+    def knows(self, rev: str) -> bool:
+        """Whether `rev` is on the accepted line (recent or past)."""
+        return any(r.rev == rev for r in self.revisions) or self.past.get(rev.partition("-")[2]) == rev
 
     @property
     def head(self) -> Revision:
@@ -114,15 +127,19 @@ class RecordState:
         return [c for c in self.conflicts if c.resolved_by is None]
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
-                "revisions": [r.to_dict() for r in self.revisions],
-                "conflicts": [r.to_dict() for r in self.conflicts]}
+        """Its fields; `past` only when there is one (a whole history has none)."""
+        out = {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
+               "revisions": [r.to_dict() for r in self.revisions],
+               "conflicts": [r.to_dict() for r in self.conflicts]}
+        if self.past:
+            out["past"] = sorted(self.past.values(), key=lambda rev: int(rev.partition("-")[0]))
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "RecordState":
         return cls(id=d["id"], case_id=d["case_id"], org_id=d["org_id"],
                    revisions=[Revision.from_dict(r) for r in d["revisions"]],
-                   conflicts=[Revision.from_dict(r) for r in d["conflicts"]])
+                   conflicts=[Revision.from_dict(r) for r in d["conflicts"]], past=past_index(d.get("past", ())))
 
     def view(self) -> dict:
         """The record as the API shows it."""
@@ -134,6 +151,11 @@ class RecordState:
                                "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at,
                                "device_id": c.device_id}
                               for c in self.open_conflicts]}
+
+
+def past_index(revs) -> dict[str, str]:
+    """`RecordState.past` for these revision ids."""
+    return {rev.partition("-")[2]: rev for rev in revs}
 
 
 @dataclass

@@ -85,10 +85,12 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     for rev in state.conflicts:
         if rev.change_hash == digest:
             return Outcome("conflict", rev.rev, state, False)
+    earlier = state.past.get(digest[:16])  # a rev ends with the first 16 hex digits of its change's hash
+    if earlier is not None:
+        return Outcome("ok", earlier, state, False)
 
     head = state.head
-    known = {r.rev for r in state.revisions}
-    if change.base_rev is not None and change.base_rev not in known:
+    if change.base_rev is not None and not state.knows(change.base_rev):
         raise Invalid(N_("The change is based on a revision the server does not know."),
                       [{"path": "/base_rev", "message": N_("Unknown revision")}])
     open_revs = {c.rev for c in state.open_conflicts}
@@ -105,7 +107,7 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
         rev = _revision(change, head.generation + 1, digest)
         conflicts = [_mark_resolved(c, rev.rev) if c.rev in to_resolve else c for c in state.conflicts]
         return Outcome("ok", rev.rev, RecordState(state.id, state.case_id, state.org_id,
-                                                  state.revisions + [rev], conflicts), True)
+                                                  state.revisions + [rev], conflicts, state.past), True)
 
     # Based on an older revision: never applied over the newer one. Two devices that made the same
     # edit do not conflict.
@@ -114,7 +116,8 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     base_generation = int(change.base_rev.split("-", 1)[0]) if change.base_rev else 0
     conflict = _revision(change, base_generation + 1, digest)
     return Outcome("conflict", conflict.rev, RecordState(state.id, state.case_id, state.org_id,
-                                                         state.revisions, state.conflicts + [conflict]), True)
+                                                         state.revisions, state.conflicts + [conflict], state.past),
+                   True)
 
 
 def _mark_resolved(conflict: Revision, by_rev: str) -> Revision:

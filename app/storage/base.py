@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
 from ..domain.errors import DomainError
-from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User, past_index
 from ..domain.revisions import Outcome, RecordChange
 
 Decide = Callable[[RecordState | None, RecordChange, str], Outcome]
@@ -82,6 +82,21 @@ def last_states(persisted: list[Outcome]) -> list[RecordState]:
     return list({outcome.state.id: outcome.state for outcome in persisted}.values())
 
 
+def split_history(state: RecordState, keep: int) -> tuple[RecordState, list[Revision]]:
+    """A record's state to keep as current, with its last `keep` revisions (and the ids of the others in
+    `past`), and the revisions to move to its history, oldest first (none if it has no more than `keep`)."""
+    archived = state.revisions[:-keep]
+    if not archived:
+        return state, []
+    return RecordState(state.id, state.case_id, state.org_id, state.revisions[-keep:], state.conflicts,
+                       {**state.past, **past_index(r.rev for r in archived)}), archived
+
+
+def full_state(state: RecordState, history: list[Revision]) -> RecordState:
+    """A record with its whole accepted line: the revisions moved to history, then the current ones."""
+    return RecordState(state.id, state.case_id, state.org_id, history + state.revisions, state.conflicts)
+
+
 def only_outcome(results: list[Outcome | DomainError]) -> Outcome:
     """The outcome of a batch of one change, raising its error: apply_record_change in terms of the batch."""
     (result,) = results
@@ -125,6 +140,9 @@ class Store(Protocol):
     # its error takes its place in the results, the others go on. A persisted outcome gets `seq`, the number of
     # its entry in the change feed. With `audit`, each persisted outcome's audit event is appended in the same
     # atomic step (a crash or a failed write leaves both or neither); a replay persists nothing, so no event.
+    # A record's state holds its recent revisions only (RecordState); `record_history` gives its whole accepted
+    # line, oldest first ([] for an unknown record). Writing to a record costs the same however long its history.
+    def record_history(self, record_id: str) -> list[Revision]: ...
     def get_record(self, record_id: str) -> RecordState | None: ...
     def get_records(self, record_ids: Iterable[str]) -> dict[str, RecordState]: ...  # those that exist, by id
     def list_records(self, case_id: str) -> list[RecordState]: ...

@@ -12,8 +12,10 @@ Stores written before this binding (bound to the id alone) are sealed again once
 """
 from __future__ import annotations
 
+import base64
+
 from ..domain.jsontext import compact
-from ..domain.model import Case, RecordState, Revision
+from ..domain.model import Case, RecordState, Revision, past_index
 from .crypto import DataCipher, DecryptionError
 
 BINDING = 2  # the version of the associated data above; stores note it once every value carries it
@@ -25,6 +27,22 @@ def _case_binding(org_id: str, case_id: str) -> str:
 
 def _record_binding(org_id: str, case_id: str, record_id: str) -> str:
     return compact(["record", org_id, case_id, record_id])
+
+
+def _pack_past(past) -> str:
+    """RecordState.past in 11 characters a revision: the earlier revisions are generations 1 … n of the accepted
+    line, so their ids are their hash prefixes in order (8 bytes each), base64."""
+    prefixes = [rev.partition("-")[2] for rev in sorted(past.values(), key=lambda rev: int(rev.partition("-")[0]))]
+    return base64.b64encode(bytes.fromhex("".join(prefixes))).decode()
+
+
+def _unpack_past(packed: str) -> dict[str, str]:
+    raw = base64.b64decode(packed)
+    return past_index(f"{n // 8 + 1}-{raw[n:n + 8].hex()}" for n in range(0, len(raw), 8))
+
+
+def _history_binding(org_id: str, case_id: str, record_id: str, first_generation: int) -> str:
+    return compact(["record-history", org_id, case_id, record_id, first_generation])
 
 
 _CASE_SECRETS = ("client_code", "country_of_origin")
@@ -65,6 +83,8 @@ class EncryptedCodec:
     def record_to_doc(self, state: RecordState) -> dict:
         history = {"revisions": [r.to_dict() for r in state.revisions],
                    "conflicts": [r.to_dict() for r in state.conflicts]}
+        if state.past:
+            history["past"] = _pack_past(state.past)
         return {"id": state.id, "case_id": state.case_id, "org_id": state.org_id,
                 "sealed": self._cipher.encrypt(history, _record_binding(state.org_id, state.case_id, state.id))}
 
@@ -81,4 +101,16 @@ class EncryptedCodec:
                              f"record/{doc['id']}" if legacy else None)
         return RecordState(id=doc["id"], case_id=doc["case_id"], org_id=doc["org_id"],
                            revisions=[Revision.from_dict(r) for r in history["revisions"]],
-                           conflicts=[Revision.from_dict(r) for r in history["conflicts"]])
+                           conflicts=[Revision.from_dict(r) for r in history["conflicts"]],
+                           past=_unpack_past(history.get("past", "")))
+
+    def seal_revisions(self, state: RecordState, revisions: list[Revision]) -> str:
+        """Earlier revisions of a record, moved out of its current state (consecutive, oldest first), sealed and
+        bound to the record and to the generation of the first of them."""
+        return self._cipher.encrypt([r.to_dict() for r in revisions],
+                                    _history_binding(state.org_id, state.case_id, state.id, revisions[0].generation))
+
+    def open_revisions(self, state: RecordState, first_generation: int, sealed: str) -> list[Revision]:
+        revisions = self._cipher.decrypt(sealed, _history_binding(state.org_id, state.case_id, state.id,
+                                                                  first_generation))
+        return [Revision.from_dict(r) for r in revisions]

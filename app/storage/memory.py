@@ -4,16 +4,19 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from types import MappingProxyType
 from typing import Iterator
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.jsontext import compact
-from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User, past_index
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, only_outcome,
-                   session_matches)
+from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, last_states,
+                   only_outcome, session_matches)
+
+KEEP = 1  # revisions in a record's current state
 
 
 class MemoryStore:
@@ -23,7 +26,9 @@ class MemoryStore:
         self._users: dict[str, User] = {}
         self._sessions: dict[str, Session] = {}
         self._cases: dict[str, Case] = {}
-        self._records: dict[str, tuple[str, str]] = {}  # id -> (case id, the state as JSON: a record is big)
+        self._records: dict[str, tuple[str, str]] = {}  # id -> (case id, the current state as JSON)
+        self._past: dict[str, dict[str, str]] = {}  # record id -> RecordState.past
+        self._history: dict[str, list[str]] = {}  # record id -> its earlier revisions as JSON, oldest first
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
         self._socialmap_edits: list[dict] = []
@@ -111,15 +116,32 @@ class MemoryStore:
             if case is not None:
                 yield case
 
+    def _thaw(self, record_id: str) -> RecordState | None:
+        """A fresh copy of a stored record (decoding JSON costs a fraction of a deep copy of the objects), with a
+        read-only view of its past (which grows in place: no copy that grows with the history)."""
+        frozen = self._records.get(record_id)
+        if frozen is None:
+            return None
+        state = RecordState.from_dict(json.loads(frozen[1]))
+        state.past = MappingProxyType(self._past.setdefault(record_id, {}))
+        return state
+
+    def record_history(self, record_id: str) -> list[Revision]:
+        with self._lock:
+            state = self._thaw(record_id)
+            if state is None:
+                return []
+            return [Revision.from_dict(json.loads(r)) for r in self._history.get(record_id, [])] + state.revisions
+
     def get_record(self, record_id: str) -> RecordState | None:
-        return _thaw(self._records.get(record_id))
+        return self._thaw(record_id)
 
     def get_records(self, record_ids) -> dict[str, RecordState]:
-        found = {record_id: self._records.get(record_id) for record_id in record_ids}
-        return {record_id: _thaw(frozen) for record_id, frozen in found.items() if frozen is not None}
+        found = {record_id: self._thaw(record_id) for record_id in record_ids}
+        return {record_id: state for record_id, state in found.items() if state is not None}
 
     def list_records(self, case_id: str) -> list[RecordState]:
-        return [_thaw(r) for r in list(self._records.values()) if r[0] == case_id]
+        return [self._thaw(record_id) for record_id, r in list(self._records.items()) if r[0] == case_id]
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
                             audit: AuditFor | None = None) -> Outcome:
@@ -130,9 +152,16 @@ class MemoryStore:
         with self._lock:
             results, persisted, events = decide_in_order(changes, self.get_records({c.id for c, _ in changes}),
                                                          decide, audit)
+            for state in last_states(persisted):
+                # The current state keeps its last KEEP revisions; the others move to the history, their ids
+                # to the past (both grow in place, so a write costs the same however long the history).
+                archived = state.revisions[:-KEEP]
+                self._history.setdefault(state.id, []).extend(compact(r.to_dict()) for r in archived)
+                self._past.setdefault(state.id, {}).update(past_index(r.rev for r in archived))
+                current = RecordState(state.id, state.case_id, state.org_id, state.revisions[-KEEP:], state.conflicts)
+                self._records[state.id] = (state.case_id, compact(current.to_dict()))  # its past is kept above
             for outcome in persisted:
                 state = outcome.state
-                self._records[state.id] = (state.case_id, compact(state.to_dict()))
                 outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)
             self.append_audit_many([e for e in events if e is not None])
         return results
@@ -201,7 +230,3 @@ class MemoryStore:
     def close(self) -> None:
         pass
 
-
-def _thaw(frozen: tuple[str, str] | None) -> RecordState | None:
-    """A fresh copy of a stored record (decoding JSON costs a fraction of a deep copy of the objects)."""
-    return None if frozen is None else RecordState.from_dict(json.loads(frozen[1]))

@@ -9,8 +9,10 @@ Tables (created on open; `schema_version` says which layout a database has):
                         e-mail and by organisation)
     cases               id and org_id as columns; the case as a JSONB document with client code and country of
                         origin encrypted (codec.py)
-    records             id, case_id, org_id in the clear; the whole history (revisions, conflicts, revision ids,
-                        change hashes) in one ciphertext inside the JSONB document (codec.py)
+    records             id, case_id, org_id in the clear; the current state (the last revisions, the conflicts, the
+                        ids of earlier revisions) in one ciphertext inside the JSONB document (codec.py)
+    record_history      a record's earlier revisions, moved out of its current state as it is written, so a write
+                        costs the same however long the history (layout 2; layout 1 kept all of them in records)
     docs                small documents (handovers, push subscriptions, inbox) by collection and id, each sealed
                         whole in a JSONB document (codec.py)
     log_heads           one row per numbered log ('changes', 'audit'): its last number
@@ -43,14 +45,16 @@ from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.jsontext import compact
-from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, last_states,
-                   only_outcome)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, full_state,
+                   last_states, only_outcome, split_history)
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Revisions in a record's current state (records.body); the earlier ones are in record_history.
+KEEP = 1
 KEY_CHECK = "safefuture store key check"
 # Transaction-level advisory locks use two key spaces that never overlap: (int, int) pairs for this store's
 # own named locks, single bigints for per-record locks (a hash of the record id).
@@ -69,8 +73,11 @@ FEED_PAGE = 1000
 CASE_PAGE = 500
 
 # The tables that hold data: a store with a row in any of them is not empty.
-DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "docs", "changes", "audit", "socialmap_edits")
+DATA_TABLES = ("orgs", "users", "sessions", "cases", "records", "record_history", "docs", "changes", "audit", "socialmap_edits")
 
+# Added in layout 2.
+HISTORY_SCHEMA = ("CREATE TABLE record_history (record_id text NOT NULL, first_generation integer NOT NULL, "
+                  "body jsonb NOT NULL, PRIMARY KEY (record_id, first_generation))",)
 SCHEMA = (
     "CREATE TABLE meta (name text PRIMARY KEY, value text NOT NULL)",
     "CREATE TABLE orgs (id text PRIMARY KEY, body text NOT NULL)",
@@ -82,6 +89,7 @@ SCHEMA = (
     "CREATE INDEX cases_org_id ON cases (org_id)",
     "CREATE TABLE records (id text PRIMARY KEY, case_id text NOT NULL, org_id text NOT NULL, body jsonb NOT NULL)",
     "CREATE INDEX records_case_id ON records (case_id)",
+    *HISTORY_SCHEMA,
     "CREATE TABLE docs (collection text NOT NULL, id text NOT NULL, body jsonb NOT NULL, PRIMARY KEY (collection, id))",
     "CREATE TABLE log_heads (name text PRIMARY KEY, last_seq bigint NOT NULL)",
     "INSERT INTO log_heads (name, last_seq) VALUES ('changes', 0), ('audit', 0)",
@@ -140,7 +148,11 @@ class PostgreSQLStore:
                              (self._cipher.encrypt(KEY_CHECK, "store/key-check"), str(BINDING)))
                 return
             where = f"database {conn.info.dbname!r}"
-            if row[0] != SCHEMA_VERSION:
+            if row[0] == 1:  # layout 1 kept every revision in records.body: it still reads, and is split on write
+                for statement in HISTORY_SCHEMA:
+                    conn.execute(statement)
+                conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
                 raise CorruptStore(f"The {where} has store layout {row[0]}; this version reads {SCHEMA_VERSION}.")
             self._verify_key(conn, where)
             binding = conn.execute("SELECT value FROM meta WHERE name = 'binding'").fetchone()
@@ -334,6 +346,19 @@ class PostgreSQLStore:
     def get_record(self, record_id: str) -> RecordState | None:
         return self.get_records([record_id]).get(record_id)
 
+    def _full(self, state: RecordState) -> RecordState:
+        """The record with its whole accepted line (the history table's revisions, then the current ones)."""
+        if not state.past:
+            return state
+        rows = self._rows("SELECT first_generation, body FROM record_history WHERE record_id = %s "
+                          "ORDER BY first_generation", (state.id,))
+        return full_state(state, [r for generation, body in rows
+                                  for r in self._codec.open_revisions(state, generation, body["sealed"])])
+
+    def record_history(self, record_id: str) -> list[Revision]:
+        state = self.get_record(record_id)
+        return [] if state is None else self._full(state).revisions
+
     def get_records(self, record_ids) -> dict[str, RecordState]:
         record_ids = list(record_ids)
         if not record_ids:
@@ -381,10 +406,17 @@ class PostgreSQLStore:
             states = {row_id: self._record(body) for row_id, body in cur}
             results, persisted, events = decide_in_order(changes, states, decide, audit)
             if persisted:
+                # A record's current state keeps its last KEEP revisions; the earlier ones move to its history,
+                # so a write costs the same however long the record's history.
+                split = [split_history(s, KEEP) for s in last_states(persisted)]
                 _insert_rows(cur, "records", ("id", "case_id", "org_id", "body"), ("text", "text", "text", "jsonb"),
-                             [(s.id, s.case_id, s.org_id, self._codec.record_to_doc(s))
-                              for s in last_states(persisted)],
+                             [(s.id, s.case_id, s.org_id, self._codec.record_to_doc(s)) for s, _ in split],
                              "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body")
+                archived = [(s.id, old[0].generation, {"sealed": self._codec.seal_revisions(s, old)})
+                            for s, old in split if old]
+                if archived:
+                    _insert_rows(cur, "record_history", ("record_id", "first_generation", "body"),
+                                 ("text", "integer", "jsonb"), archived)
                 seqs = self._announce(cur, [("record", r.state.id, r.state.case_id, r.state.org_id) for r in persisted])
                 for outcome, seq in zip(persisted, seqs):
                     outcome.seq = seq
@@ -521,7 +553,7 @@ class PostgreSQLStore:
             "orgs": lambda: self._bodies("orgs"),
             "users": lambda: self._bodies("users"),
             "cases": lambda: (self._case(body).to_dict() for body in self._bodies("cases")),
-            "records": lambda: (self._record(body).to_dict() for body in self._bodies("records")),
+            "records": lambda: (self._full(self._record(body)).to_dict() for body in self._bodies("records")),
             "docs": lambda: ({"collection": collection, "doc": self._doc(collection, doc_id, body)}
                              for collection, doc_id, body in self._stream(
                                  sql.SQL("SELECT collection, id, body FROM docs"))),

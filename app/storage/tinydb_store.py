@@ -7,7 +7,11 @@ Layout of the store directory:
     orgs.json, users.json      small tables
     sessions/sessions-XX.json  sessions in 16 shards
     cases/<sha256(case id)>.json
-                               one case: its details and its records with full revision history and conflicts
+                               one case: its details and the current state of its records (their last
+                               revisions, conflicts, and the ids of their earlier revisions)
+    history/<sha256(record id)>-<generation>.json
+                               earlier revisions of a record from that generation on, a batch per file, each
+                               written once
     index/org-<sha256(org id)>-XX.json
                                the case ids of one organisation, 16 shards
     changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
@@ -43,10 +47,10 @@ from filelock import FileLock
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
-from ..domain.model import Case, Change, Organisation, RecordState, Session, User
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, earlier,
-                   last_states, only_outcome, session_matches)
+                   full_state, last_states, only_outcome, session_matches, split_history)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -58,7 +62,10 @@ KEY_CHECK = "safefuture store key check"
 ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
 log = logging.getLogger(__name__)
-SUBDIRECTORIES = ("cases", "index", "sessions", "changes", "audit", "socialmap", "docs")
+SUBDIRECTORIES = ("cases", "history", "index", "sessions", "changes", "audit", "socialmap", "docs")
+# A record's current state (in its case file) keeps at least KEEP revisions; once it has more than KEEP + BATCH,
+# all but the last KEEP move to a history file: a write costs the same however long the record's history.
+KEEP, BATCH = 1, 4
 
 
 class TinyDBStore:
@@ -345,6 +352,33 @@ class TinyDBStore:
                          for record_id, doc in docs if doc is not None)
         return found
 
+    def _history_path(self, record_id: str, first_generation: int) -> Path:
+        return self._root / "history" / f"{digest(record_id)}-{first_generation:09d}.json"
+
+    def _write_history(self, state: RecordState, revisions: list[Revision]) -> None:
+        """Write earlier revisions of a record to a file of their own, written once (again, the same, if a write
+        died before its case file was written)."""
+        with open_db(self._history_path(state.id, revisions[0].generation)) as db:
+            db.table("revisions").put("sealed", {"sealed": self._codec.seal_revisions(state, revisions)})
+
+    def _full(self, state: RecordState) -> RecordState:
+        """The record with its whole accepted line: its history files' revisions, then the current ones."""
+        if not state.past:
+            return state
+        history = []
+        for path in sorted((self._root / "history").glob(f"{digest(state.id)}-*.json")):
+            with open_db(path) as db:
+                sealed = db.table("revisions").get(doc_id="sealed")["sealed"]
+            history += self._decoded(f"history of record {state.id}", lambda s, p=path: self._codec.open_revisions(
+                state, int(p.stem.rpartition("-")[2]), s), sealed)
+        # A file of a write that was dropped when settled may hold revisions that are still current: only the
+        # revisions the state lists as past count.
+        return full_state(state, [r for r in history if state.past.get(r.rev.partition("-")[2]) == r.rev])
+
+    def record_history(self, record_id: str) -> list[Revision]:
+        state = self.get_record(record_id)
+        return [] if state is None else self._full(state).revisions
+
     def list_records(self, case_id: str) -> list[RecordState]:
         with open_db(self._case_path(case_id)) as db:
             docs = db.table("records").all()
@@ -362,10 +396,16 @@ class TinyDBStore:
             results, persisted, events = decide_in_order(changes, states, decide, audit)
             if persisted:
                 by_case: dict[str, dict[str, dict]] = {}
+                history: list[tuple[RecordState, list[Revision]]] = []
                 for state in last_states(persisted):
+                    if len(state.revisions) > KEEP + BATCH:  # the earlier ones go to a history file, BATCH at once
+                        state, archived = split_history(state, KEEP)
+                        history.append((state, archived))
                     by_case.setdefault(state.case_id, {})[state.id] = self._codec.record_to_doc(state)
 
-                def write() -> None:  # one write per case file
+                def write() -> None:  # a file per history batch (before the state that leaves it out), one per case
+                    for state, archived in history:
+                        self._write_history(state, archived)
                     for case_id, docs in by_case.items():
                         with open_db(self._case_path(case_id)) as db:
                             db.table("records").put_many(docs)
@@ -494,7 +534,8 @@ class TinyDBStore:
             "users": users,
             "cases": lambda: (self._decoded(f"case {doc.doc_id}", self._codec.doc_to_case, doc).to_dict()
                               for doc in self._case_file_docs("case")),
-            "records": lambda: (self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record, doc).to_dict()
+            "records": lambda: (self._full(self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record,
+                                                         doc)).to_dict()
                                 for doc in self._case_file_docs("records")),
             "docs": lambda: ({"collection": path.stem, "doc": self.get_doc(path.stem, doc_id)}
                              for path in sorted((self._root / "docs").glob("*.json"))

@@ -220,11 +220,11 @@ def test_change_from_the_head_adds_a_revision_and_keeps_the_history(store):
     first = push(store, change(data={"occasion": "v1"}))
     second = push(store, change(data={"occasion": "v2"}, base_rev=first.rev, status="final"))
     assert second.status == "ok" and second.rev.startswith("2-")
-    record = store.get_record("rec-1")
-    assert [r.rev for r in record.revisions] == [first.rev, second.rev]
-    assert [r.data for r in record.revisions] == [{"occasion": "v1"}, {"occasion": "v2"}]
-    assert record.head.status == "final"
-    assert record.revisions[1].base_rev == first.rev
+    record, line = store.get_record("rec-1"), store.record_history("rec-1")
+    assert [r.rev for r in line] == [first.rev, second.rev]
+    assert [r.data for r in line] == [{"occasion": "v1"}, {"occasion": "v2"}]
+    assert record.head.status == "final" and record.head == line[-1]
+    assert line[1].base_rev == first.rev
 
 
 def test_change_from_an_old_revision_is_kept_as_a_conflict_next_to_the_newer_one(store):
@@ -244,7 +244,7 @@ def test_resending_a_change_is_idempotent(store):
     seq = store.last_seq()
     again = push(store, change(data={"occasion": "v2"}, base_rev=first.rev))
     assert (again.status, again.rev, again.changed) == ("ok", second.rev, False)
-    assert len(store.get_record("rec-1").revisions) == 2
+    assert len(store.record_history("rec-1")) == 2
     assert store.last_seq() == seq
     assert store.changes_since(seq, SEES_A, 10) == ([], seq)
 
@@ -326,9 +326,9 @@ def test_concurrent_changes_from_one_revision_give_one_head_and_conflicts(store)
     for t in threads:
         t.join()
     assert sorted(o.status for o in outcomes) == ["conflict"] * 7 + ["ok"]
-    record = store.get_record("rec-1")
-    assert len(record.revisions) == 2 and len(record.conflicts) == 7
-    assert {r.data["occasion"] for r in record.revisions[1:] + record.conflicts} == {f"tablet {n}" for n in range(8)}
+    record, line = store.get_record("rec-1"), store.record_history("rec-1")
+    assert len(line) == 2 and len(record.conflicts) == 7
+    assert {r.data["occasion"] for r in line[1:] + record.conflicts} == {f"tablet {n}" for n in range(8)}
 
 
 def test_a_batch_is_decided_in_order_each_change_seeing_the_ones_before(store):

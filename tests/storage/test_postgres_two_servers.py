@@ -143,11 +143,11 @@ def test_two_servers_on_one_database_lose_no_update_and_keep_the_feed_whole(tmp_
             conflicts = [a for a in acks if a[1] == 409]
             assert len(written) > RECORDS and conflicts, "the hammering produced no concurrent writes"
             for record_id in record_ids:
-                state = store.get_record(record_id)
-                revisions = {r.rev: r for r in state.revisions}
+                state, line = store.get_record(record_id), store.record_history(record_id)
+                revisions = {r.rev: r for r in line}
                 # One line of revisions: each based on the one before it, none lost or forked.
-                assert [r.base_rev for r in state.revisions] == [None] + [r.rev for r in state.revisions[:-1]]
-                assert [r.generation for r in state.revisions] == list(range(1, len(state.revisions) + 1))
+                assert [r.base_rev for r in line] == [None] + [r.rev for r in line[:-1]]
+                assert [r.generation for r in line] == list(range(1, len(line) + 1))
                 # Every acknowledged write is in that line with what was sent, and nothing else is.
                 mine = {(rev, marker) for rid, _, rev, marker in written if rid == record_id}
                 assert mine == {(r.rev, r.data["occasion"]) for r in revisions.values()}

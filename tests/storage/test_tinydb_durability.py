@@ -81,7 +81,7 @@ def assert_acknowledged_writes_present(store, acks) -> None:
     for record_id, rev, status in acks:
         record = store.get_record(record_id)
         assert record is not None, record_id
-        kept = record.revisions if status == "ok" else record.conflicts
+        kept = store.record_history(record_id) if status == "ok" else record.conflicts
         assert rev in [r.rev for r in kept], (record_id, rev, status)
 
 
