@@ -77,6 +77,9 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         # The server's refusal (consent expiring before it was given) is shown at the field it names.
         page.locator('input[name=given_by][value=client]').check()
         page.locator("#consent-purpose").fill("Opvang en begeleiding na terugkeer")
+        # Consent languages named by CLDR in Dutch, those of the return countries first, Akan once.
+        names = page.locator("#consent-language option").all_inner_texts()
+        assert names[1:4] == ["Engels", "Nigeriaans Pidgin", "Bini"] and names.count("Akan") == 1, names
         page.locator("#consent-language").select_option("bg")
         page.locator("#consent-expires").fill("2001-01-01")
         page.locator("#handover-departure").fill(DEPARTED)
@@ -102,6 +105,7 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         expect(bg.locator("#record-list a")).to_have_count(1)
         overdue = bg.locator(".monitoring-item.status-overdue")
         expect(overdue).to_have_count(2)  # arrival confirmed, contact after a month
+        expect(bg.locator(".moves-section")).to_be_hidden()  # no empty "Change the step" for a partner
         petar.screenshot("partners/04-partner-monitoring")
         bg.locator('.monitoring-item button[data-item="arrival_confirmed"]').click()
         expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()

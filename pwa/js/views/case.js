@@ -116,6 +116,9 @@ function drawMoves(app, caseValue, box, overview, { fresh }) {
   const moves = overview ? overview.moves : [];
   const online = fresh && navigator.onLine;
   box.replaceChildren();
+  // No move to offer: no heading over nothing.
+  box.hidden = Boolean(overview) && !moves.length;
+  if (box.hidden) return;
   append(box, [
     h('h2', { id: 'moves-heading' }, t('Change the step')),
     online ? null : h('p', { class: 'hint' }, overview
@@ -186,7 +189,10 @@ export async function render(app, caseId) {
   const scored = overzicht1 && finalScorings(records).length;
   const pendingCase = byKey.has(outboxKey('case', caseId));
   const moves = h('section', { class: 'moves-section', 'aria-labelledby': 'moves-heading' });
-  loadMoves(app, value, moves, cached, pendingCase);
+  // A partner organisation follows the return path; the Dutch organisation changes the step.
+  const changesSteps = app.store.account.role !== 'partner';
+  if (changesSteps) loadMoves(app, value, moves, cached, pendingCase);
+  else moves.hidden = true;
 
   return h('div', { class: 'panel case' },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),

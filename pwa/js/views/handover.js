@@ -5,16 +5,18 @@ import { t, countryName, formatDate, formatDateTime, language } from '../i18n.js
 import { api, ApiError, Unreachable } from '../api.js';
 import { schemaOf, shortTitle } from '../forms.js';
 import { badge, caseLabel, errorBox, showError, busy, lastSaidNote } from './common.js';
+import { FIRST, OTHERS, NAMES } from '../language-names.js';
 
 const SENDERS = ['counsellor', 'coordinator'];
 const MONITORING_REPORT = 'monitoring-report';
-// Languages consent is often explained in; named by the browser in the UI language.
-const CONSENT_LANGUAGES = ['nl', 'en', 'bg', 'ro', 'pl', 'hu', 'sq', 'ru', 'uk', 'fr', 'es', 'pt', 'ar', 'tr', 'fa',
-  'ti', 'am', 'so', 'zh', 'vi', 'th', 'tl', 'yo', 'ig', 'ha', 'pcm', 'tw', 'ak'];
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+// Languages consent is explained in, named by CLDR in the UI language (language-names.js); any other code
+// a record holds is named by the browser.
 function languageName(code) {
+  const known = NAMES[language()] && NAMES[language()][code];
+  if (known) return known;
   try {
     return new Intl.DisplayNames([language()], { type: 'language' }).of(code) || code;
   } catch {
@@ -200,8 +202,9 @@ export async function render(app, caseId) {
   const date = h('input', { type: 'date', id: 'consent-date', value: today(), max: today() });
   const purpose = h('textarea', { id: 'consent-purpose', rows: '3' });
   const lang = h('select', { id: 'consent-language' }, h('option', { value: '' }, t('(choose)')),
-    CONSENT_LANGUAGES.map((c) => [c, languageName(c)]).sort((a, b) => a[1].localeCompare(b[1]))
-      .map(([c, name]) => h('option', { value: c }, name)));
+    h('optgroup', { label: t('Languages of the return countries') }, FIRST.map((c) => h('option', { value: c }, languageName(c)))),
+    h('optgroup', { label: t('Other languages') }, OTHERS.map((c) => [c, languageName(c)])
+      .sort((a, b) => a[1].localeCompare(b[1], language())).map(([c, name]) => h('option', { value: c }, name))));
   const expires = h('input', { type: 'date', id: 'consent-expires', min: today() });
   const departure = h('input', { type: 'date', id: 'handover-departure' });
   const error = errorBox();
