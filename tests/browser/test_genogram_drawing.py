@@ -102,6 +102,17 @@ def test_build_a_genogram_by_tapping_and_see_it_drawn(device, api_as):
     assert page.locator(".drawing svg").get_attribute("viewBox") != whole
     page.get_by_role("button", name="Show all").click()
     assert page.locator(".drawing svg").get_attribute("viewBox") == whole
+    # Dragging moves the drawing (and is no tap: no row opens).
+    page.get_by_role("button", name="Zoom in").click()
+    before = [float(v) for v in page.locator(".drawing svg").get_attribute("viewBox").split()]
+    box = page.locator(".drawing-viewport").bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 120, box["y"] + 90, steps=5)
+    page.mouse.up()
+    after = [float(v) for v in page.locator(".drawing svg").get_attribute("viewBox").split()]
+    assert after[0] < before[0] and after[1] < before[1] and after[2:] == before[2:]
+    page.get_by_role("button", name="Show all").click()
 
     app.save_draft()
     page.context.set_offline(False)
@@ -157,6 +168,8 @@ def test_a_version_1_genogram_becomes_version_2_keeping_every_answer(device, api
     page.locator(f'a.card[href="#/record/{record_id}"]').click(timeout=20000)
     expect(page.locator(".banner.upgrade")).to_be_visible()
     expect(page.locator(".drawing")).to_have_count(0)  # version 1 is a list only
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / "genogram-v1-upgrade-360.png"), animations="disabled")
     page.get_by_role("button", name="Turn into version 2").click()
     expect(people(page)).to_have_count(len(old["persons"]))
     app.save_draft()
