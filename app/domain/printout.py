@@ -406,5 +406,5 @@ def build(form_id: str, schema: dict, data: dict, tr: Translate,
             return " / ".join(dict.fromkeys(tr(msgid)))
 
         scene = drawings.scene(kind, printout.data, text, schema)
-        items.insert(0, Drawing(kind, tr(schema["title"]), drawings.svg(scene, text(schema["title"]), DRAWING_SIZE)))
+        items.insert(0, Drawing(kind, tr(schema["title"]), drawings.figure(scene, text(schema["title"]), DRAWING_SIZE)))
     return items

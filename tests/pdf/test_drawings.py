@@ -15,6 +15,7 @@ import pytest
 from .helpers import has, pdf_text, save_artifact, squash
 from .test_export import get_pdf, save
 
+YORUBA = "Adéṣọlá Ọ̀yọ́"
 EXAMPLES = Path(__file__).resolve().parents[1] / "forms" / "examples"
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +54,8 @@ LEGEND = {
 def test_the_drawing_prints_as_vectors_with_its_legend_in_each_language(engine, counsellor, form_id):
     case_id = counsellor.new_case(code="NG-0016")
     data = example(f"{form_id}.v2")
+    if form_id == "genogram":
+        data["persons"][6]["name"] = YORUBA  # the client: a name with tone marks, in the drawing too
     record_id = save(counsellor, case_id, data, form_id=form_id, status="final", form_version=2)
     for lang, words in LEGEND[form_id].items():
         r = get_pdf(counsellor, f"/api/v1/records/{record_id}/pdf?lang={lang}")
@@ -61,6 +64,8 @@ def test_the_drawing_prints_as_vectors_with_its_legend_in_each_language(engine, 
         for word in words:
             assert has(text, word), (lang, word)
         assert vector_paths(r.data) > 40  # the shapes and lines, drawn, not an image
+        if form_id == "genogram":  # the names are HTML text over the SVG: shaped, tone marks in place
+            assert squash(YORUBA) in squash(pdf_text(r.data, 1, 2, raw=True))
     text = pdf_text(get_pdf(counsellor, f"/api/v1/records/{record_id}/pdf?lang=en").data)
     people = data["persons"] if form_id == "genogram" else data["contacts"]
     for person in people:
