@@ -9,6 +9,7 @@ import * as adminViews from './views/admin.js';
 import { listAccounts, removeAccount, refreshAccount } from './store.js';
 import * as outbox from './outbox.js';
 import { syncNow } from './sync.js';
+import { retryDelay } from './retry.js';
 import { renderTopbar, updateStatus } from './views/shell.js';
 import * as loginView from './views/login.js';
 import * as unlockView from './views/unlock.js';
@@ -136,6 +137,7 @@ export const app = {
   },
 
   async sync() {
+    clearTimeout(retry.timer);
     if (!app.store || !navigator.onLine) return null;
     const store = app.store;
     const result = await syncNow(store, (progress) => {
@@ -144,6 +146,7 @@ export const app = {
     });
     app.progress = null;
     if (store !== app.store) return result; // locked meanwhile
+    retryLater(result);
     app.loginNeeded = result.status === 'login';
     if (result.status === 'ok') {
       const unread = await inboxView.unreadCount();
@@ -214,6 +217,18 @@ export const app = {
     app.updateReady.postMessage({ type: 'SKIP_WAITING' });
   },
 };
+
+// A sync that found no connection or a failing server (5xx, 507 out of space) is tried again by itself.
+const retry = { failures: 0, timer: null };
+function retryLater(result) {
+  if (result.status !== 'offline' && result.status !== 'error') {
+    retry.failures = 0;
+    return;
+  }
+  retry.failures += 1;
+  clearTimeout(retry.timer);
+  retry.timer = setTimeout(() => app.sync(), retryDelay(retry.failures));
+}
 
 async function afterSave() {
   await app.refreshStatus();

@@ -6,7 +6,12 @@ import { outboxKey } from './outbox.js';
 import { catchUpMap } from './socialmap.js';
 
 const BATCH_ITEMS = 100;
-const BATCH_BYTES = 1.5 * 1024 * 1024; // the server takes at most 4 MB per request
+const BATCH_BYTES = 256 * 1024; // one upload that finishes on 2G too (about 50 s at 40 kbit/s)
+const SYNC_TIMEOUT_MS = 120 * 1000; // such an upload and its answer; other requests give up sooner (api.js)
+// The batch sent last, sealed, until its answer has been handled; and how far the sending got ({done, total}),
+// so that both survive a lost answer, a reload or a closed app.
+const IN_FLIGHT = 'sync_in_flight';
+const PROGRESS = 'sync_progress';
 
 // The device's copy of a record as the server sees it.
 export function fromServer(view) {
@@ -138,7 +143,7 @@ class Run {
 
   async post(body) {
     const cursor = await this.store.getMeta('cursor');
-    const response = await api('POST', '/sync', { ...body, since: cursor ?? null });
+    const response = await api('POST', '/sync', { ...body, since: cursor ?? null }, { timeout: SYNC_TIMEOUT_MS });
     const granted = new Set(response.granted_case_ids || []);
     await this.applyChanges(response.changes, granted);
     if (this.store.account.role === 'partner') await this.dropUngranted(granted);
@@ -146,9 +151,14 @@ class Run {
     return response;
   }
 
+  // The batch is kept until its answer has been handled. When the answer is lost (a dropped connection, a
+  // timeout, a reload) the next sync first sends the same batch again, unchanged, even if the user has saved
+  // again since: the server knows every change in it and answers as the first time (no second revision, no
+  // conflict), and a newer save then builds on the revision that answer names.
   async push(batch) {
     const cases = batch.filter((e) => e.kind === 'case');
     const records = batch.filter((e) => e.kind === 'record');
+    await this.store.putSealed(IN_FLIGHT, batch);
     let response;
     try {
       response = await this.post({ cases: cases.map((e) => e.change), push: records.map((e) => e.change) });
@@ -163,6 +173,7 @@ class Run {
       // The request as a whole was refused: every change in it stays, with the reason.
       const reason = { message: error.message, errors: error.body.errors || [] };
       for (const entry of batch) await this.store.exclusive(() => this.reject(entry, reason));
+      await this.store.setMeta(IN_FLIGHT, null);
       return true;
     }
     const byKey = new Map(batch.map((e) => [e.key, e]));
@@ -172,24 +183,44 @@ class Run {
     for (const result of response.results) {
       await this.store.exclusive(() => this.recordResult(byKey.get(outboxKey('record', result.id)), result));
     }
+    await this.store.setMeta(IN_FLIGHT, null);
     return response.more;
+  }
+
+  async pending() {
+    const entries = (await this.store.listOutbox()).filter((e) => e.state === 'pending');
+    return entries.sort((a, b) => (a.kind === b.kind ? a.order - b.order : a.kind === 'case' ? -1 : 1));
   }
 
   async run(userId) {
     const who = await api('GET', '/session');
     // A shared tablet: the browser's session may belong to someone else than the unlocked account.
     if (who.user.id !== userId) return { status: 'login' };
-    const entries = (await this.store.listOutbox()).filter((e) => e.state === 'pending');
-    entries.sort((a, b) => (a.kind === b.kind ? a.order - b.order : a.kind === 'case' ? -1 : 1));
-    let done = 0;
-    this.progress({ phase: 'sending', done, total: entries.length });
+    const inFlight = await this.store.getSealed(IN_FLIGHT);
+    let entries = await this.pending();
+    // Sending goes on where an interrupted sync left it: "12 of 40" stays 12 of 40 after a reload.
+    const before = await this.store.getMeta(PROGRESS);
+    let done = before && (entries.length || inFlight) ? before.done : 0;
+    const report = async () => {
+      const total = done + entries.length;
+      await this.store.setMeta(PROGRESS, { done, total });
+      this.progress({ phase: 'sending', done, total });
+    };
+    await report();
     let more = true;
+    if (inFlight) {
+      more = await this.push(inFlight);
+      done += inFlight.length;
+      entries = await this.pending();
+      await report();
+    }
     for (const batch of batches(entries)) {
       more = await this.push(batch);
       done += batch.length;
-      this.progress({ phase: 'sending', done, total: entries.length });
+      entries = entries.slice(batch.length);
+      await report();
     }
-    if (!entries.length) more = true;
+    await this.store.setMeta(PROGRESS, null);
     while (more) {
       this.progress({ phase: 'receiving' });
       ({ more } = await this.post({}));
