@@ -7,9 +7,9 @@ cd "$ROOT"
 
 # Debian packages: Python venv, the PDF engines' needs and fonts, the browser for the browser tests,
 # PostgreSQL for the PostgreSQL store, poppler for PDF checks; Caddy, certutil and ip for the two-host tests,
-# systemd for `systemd-analyze verify` of the production units.
+# systemd for `systemd-analyze verify` of the production units; WebKitGTK's WebDriver and Xvfb for the Safari engine.
 APT_PACKAGES=(python3 python3-venv python3-dev wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
-  fonts-dejavu-core poppler-utils chromium postgresql caddy libnss3-tools iproute2 systemd)
+  fonts-dejavu-core poppler-utils chromium postgresql caddy libnss3-tools iproute2 systemd webkit2gtk-driver xvfb)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
