@@ -3,6 +3,7 @@ sending, and a server out of space. Nothing is stored twice, nothing is lost, an
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -115,3 +116,31 @@ def test_a_server_out_of_space_is_told_and_the_change_stays_in_the_outbox(device
     app.sync_now()
     app.expect_all_sent()
     assert [c for c in api_as("ned").get("/cases")["cases"] if c["client_code"] == "NW-0507"]
+
+
+def test_a_hung_sync_gives_up_at_its_timeout_and_is_tried_again_by_itself(device, api_as):
+    app, page = device, device.page
+    page.clock.install()  # the page's timers run as usual until the test pauses them and moves time on
+    app.first_login("nat")
+    held = []
+
+    def hang_once(route):
+        if not pushes(route) or held:
+            return route.continue_()
+        held.append(route)  # the connection hangs: no answer, no error
+
+    page.route("**/api/v1/sync", hang_once)
+    app.new_case("NW-HANG", "NG")
+    for _ in range(600):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    expect(app.unsent()).to_have_text("Sending 0 of 1")
+    page.clock.pause_at(datetime.fromtimestamp(page.evaluate("Date.now()") / 1000 + 0.1, tz=timezone.utc))
+    page.clock.fast_forward(121_000)  # past the sync request's 120 s
+    expect(app.unsent()).to_have_text("1 change not sent yet")  # and it stays so while time stands still
+    page.clock.fast_forward(2_000)  # the first retry comes after 1-2 s
+    page.clock.resume()
+    app.expect_all_sent()
+    assert [c for c in api_as("nat").get("/cases")["cases"] if c["client_code"] == "NW-HANG"]
