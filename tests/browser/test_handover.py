@@ -106,6 +106,15 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         overdue = bg.locator(".monitoring-item.status-overdue")
         expect(overdue).to_have_count(2)  # arrival confirmed, contact after a month
         expect(bg.locator(".moves-section")).to_be_hidden()  # no empty "Change the step" for a partner
+        # The partner's own view: return and monitoring, then the re-integration path; the Dutch path is a closed
+        # summary without links to new records; the re-integration instruments come first.
+        order = bg.evaluate("() => [...document.querySelectorAll('#partner-section, .path-steps, details.path-summary')]"
+                            ".map((e) => e.id || e.dataset.phase)")
+        assert order[:3] == ["partner-section", "abroad", "nl"], order
+        expect(bg.locator("details.path-summary")).not_to_have_attribute("open", "")
+        expect(bg.locator('details.path-summary a[href*="/new/"]')).to_have_count(0)
+        steps = bg.locator(".step-instruments .card-meta").all_inner_texts()
+        assert steps and all("R-" in s for s in steps), steps
         petar.screenshot("partners/04-partner-monitoring")
         bg.locator('.monitoring-item button[data-item="arrival_confirmed"]').click()
         expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()

@@ -52,17 +52,18 @@ export function firstAnswers(schema, data) {
   return joined.length > FIRST_ANSWERS_CHARS ? `${joined.slice(0, FIRST_ANSWERS_CHARS - 1).trimEnd()}…` : joined;
 }
 
-function instrumentItem(caseId, instrument) {
+// `readOnly`: the other organisation's part of the path, shown as a summary (no new records from here).
+function instrumentItem(caseId, instrument, readOnly) {
   const { form_id: formId, schema, status, records } = instrument;
   const title = shortTitle(schema);
-  const href = records.length ? `#/record/${records[0].id}` : `#/case/${caseId}/new/${formId}`;
+  const href = records.length ? `#/record/${records[0].id}` : readOnly ? null : `#/case/${caseId}/new/${formId}`;
   return h('li', { class: `path-instrument ${status}`, 'data-form': formId },
-    h('a', { href }, title), ' ', badge(status, STATUS_TEXT[status]()),
-    records.length ? h('a', { class: 'path-new', href: `#/case/${caseId}/new/${formId}` },
+    href ? h('a', { href }, title) : h('span', {}, title), ' ', badge(status, STATUS_TEXT[status]()),
+    records.length && !readOnly ? h('a', { class: 'path-new', href: `#/case/${caseId}/new/${formId}` },
       t('New'), h('span', { class: 'sr-only' }, `: ${title}`)) : null);
 }
 
-function pathStep(caseId, step) {
+function pathStep(caseId, step, readOnly = false) {
   const done = step.instruments.filter((i) => i.status === 'final').length;
   const expected = step.instruments.filter((i) => i.status !== 'optional').length;
   const state = step.current ? 'current' : step.visited ? 'visited' : 'ahead';
@@ -75,17 +76,25 @@ function pathStep(caseId, step) {
         !step.current && step.visited ? h('span', { class: 'sr-only' }, ` (${t('visited')})`) : null,
         step.instruments.length ? h('span', { class: 'step-count' }, t('%(done)s of %(total)s final', { done, total: expected || step.instruments.length })) : null),
       step.instruments.length
-        ? h('ul', { class: 'path-instruments' }, step.instruments.map((i) => instrumentItem(caseId, i)))
+        ? h('ul', { class: 'path-instruments' }, step.instruments.map((i) => instrumentItem(caseId, i, readOnly)))
         : h('p', { class: 'hint' }, t('No instrument belongs to this step.'))));
 }
 
-function pathSection(caseId, progress) {
+// A partner organisation sees its own part first (re-integration, R-1…R-6) and the Dutch path as a closed,
+// read-only summary.
+function pathSection(caseId, progress, { partner = false } = {}) {
+  const phases = partner ? [...PHASES].sort((a, b) => (a.id === 'nl') - (b.id === 'nl')) : PHASES;
   return h('section', { class: 'path', 'aria-labelledby': 'path-heading' },
     h('h2', { id: 'path-heading' }, t("The client's path")),
-    PHASES.map((phase) => [
-      h('h3', {}, t(phase.title)),
-      h('ol', { class: 'path-steps', 'data-phase': phase.id },
-        progress.steps.filter((s) => s.phase === phase.id).map((s) => pathStep(caseId, s)))]));
+    phases.map((phase) => {
+      const readOnly = partner && phase.id === 'nl';
+      const steps = h('ol', { class: 'path-steps', 'data-phase': phase.id },
+        progress.steps.filter((s) => s.phase === phase.id).map((s) => pathStep(caseId, s, readOnly)));
+      return readOnly
+        ? h('details', { class: 'path-summary', 'data-phase': phase.id },
+          h('summary', {}, t(phase.title), ' ', h('span', { class: 'hint' }, t('(read only)'))), steps)
+        : [h('h3', {}, t(phase.title)), steps];
+    }));
 }
 
 async function changeStep(app, caseValue, move, button, error) {
@@ -182,18 +191,24 @@ export async function render(app, caseId) {
       h('span', { class: 'card-title' }, shortTitle(schema)),
       h('span', { class: 'card-meta' }, (schema['x-step'] || []).join(', '))));
   const byName = (a, b) => shortTitle(a.schema).localeCompare(shortTitle(b.schema), language());
-  const forStep = withSchemas.filter((f) => (f.schema['x-step'] || []).includes(value.step)).sort(byName);
-  const others = withSchemas.filter((f) => !(f.schema['x-step'] || []).includes(value.step));
+  // First the instruments of the current step; for a partner organisation, those of the re-integration path.
+  const isPartner = app.store.account.role === 'partner';
+  const first = (f) => (f.schema['x-step'] || []).some((step) => (isPartner ? step.startsWith('R-') : step === value.step));
+  const forStep = withSchemas.filter(first).sort(byName);
+  const others = withSchemas.filter((f) => !first(f));
 
   const overzicht1 = withSchemas.find((f) => f.id === OVERZICHT_1);
   const scored = overzicht1 && finalScorings(records).length;
   const pendingCase = byKey.has(outboxKey('case', caseId));
   const moves = h('section', { class: 'moves-section', 'aria-labelledby': 'moves-heading' });
   // A partner organisation follows the return path; the Dutch organisation changes the step.
-  const changesSteps = app.store.account.role !== 'partner';
+  const changesSteps = !isPartner;
   if (changesSteps) loadMoves(app, value, moves, cached, pendingCase);
   else moves.hidden = true;
 
+  const partner = !changesSteps;
+  const path = pathSection(caseId, progress, { partner });
+  const returnPart = partnerSection(app, value, { pending: pendingCase });
   return h('div', { class: 'panel case' },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),
     h('h1', {}, caseLabel(value)),
@@ -202,15 +217,16 @@ export async function render(app, caseId) {
       pendingCase ? [' ', badge('pending', t('Not sent yet'))] : null),
     h('p', { class: 'current-step' }, h('strong', {}, t('Now:')), ' ', stepName(value.step)),
     forStep.length ? h('section', { class: 'step-instruments', 'aria-labelledby': 'step-instruments-heading' },
-      h('h2', { id: 'step-instruments-heading' }, t('For the current step')),
+      h('h2', { id: 'step-instruments-heading' }, isPartner ? t(PHASES[1].title) : t('For the current step')),
       h('ul', { class: 'cards instruments' }, forStep.map(instrumentLink))) : null,
+    partner ? [returnPart, path] : null,
     moves,
-    pathSection(caseId, progress),
+    partner ? null : path,
     h('section', { class: 'history', 'aria-labelledby': 'history-heading' },
       h('h2', { id: 'history-heading' }, t('Overview 1 over time')),
       scored ? scoreCharts(overzicht1History(records, overzicht1.schema), overzicht1.schema)
         : h('p', { class: 'empty' }, t('No final Overview 1 yet.'))),
-    partnerSection(app, value, { pending: pendingCase }),
+    partner ? null : returnPart,
     h('h2', {}, t('Records')),
     records.length ? [h('ul', { class: 'cards', id: 'record-list' }, recordItems),
       pdfPanel(`/cases/${caseId}/pdf`, { pending: entries.some((e) => e.label && e.label.case_id === caseId),
