@@ -65,3 +65,29 @@ def test_behind_the_proxy_the_throttle_counts_the_forwarded_client_address(proxi
     # Another client comes through the same proxy (same REMOTE_ADDR) with its own address: not locked out.
     other = {**FORWARDED, "X-Forwarded-For": "203.0.113.9"}
     assert login(client, "anna@shelter-a.nl", **other).status_code == 200
+
+
+def test_the_real_server_ignores_forwarded_headers_unless_told_and_honours_them_when_told(tmp_path):
+    """`flask serve` (waitress, which drops X-Forwarded-* of proxies it was not told about, then ProxyFix)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from tests.live_server import running_server
+
+    def attempt(base: str) -> tuple[int, str | None]:
+        host = base.split("//", 1)[1]
+        request = urllib.request.Request(
+            f"{base}/api/v1/session", data=json.dumps({"email": "x@example.org", "password": "not it"}).encode(),
+            method="POST", headers={**HEADERS, "Content-Type": "application/json", "X-Forwarded-Proto": "https",
+                                    "Origin": f"https://{host}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                return r.status, r.headers.get("Strict-Transport-Security")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Strict-Transport-Security")
+
+    with running_server(tmp_path / "plain", {"SAFEFUTURE_BEHIND_PROXY": ""}) as base:
+        assert attempt(base) == (403, None)  # forged https: still another site
+    with running_server(tmp_path / "proxied", {"SAFEFUTURE_BEHIND_PROXY": "1"}) as base:
+        assert attempt(base) == (401, "max-age=31536000")  # the scheme counted: only the password is wrong
