@@ -104,10 +104,12 @@ def run(store: str, config_store: str, directory: Path, sizes: list[int]) -> lis
                     lambda: drain(data_export.export_records(c, filler.user, "overzicht-3", args)))
                 rows.append({"store": store, "records": size, "what": f"export {fmt.upper()}",
                              "seconds": seconds, "peak": peak, "out": size_out / 2**20})
+                print(f"  {rows[-1]}", file=sys.stderr)
             seconds, peak, summary = measured(lambda: reports.summary(c, filler.user, "2020-01-01", c.now()[:10]))
             assert summary["cases"] == size, summary["cases"]
             rows.append({"store": store, "records": size, "what": "report summary", "seconds": seconds,
                          "peak": peak, "out": None})
+            print(f"  {rows[-1]}", file=sys.stderr)
     finally:
         c.store.close()
     return rows
