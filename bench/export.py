@@ -127,7 +127,9 @@ def table(rows: list[dict]) -> str:
         lines += ["", f"| store | operation | time ×{sizes[-1] // sizes[0]} records | peak memory ×{sizes[-1] // sizes[0]} records |",
                   "|---|---|---:|---:|"]
         for (store, what) in dict.fromkeys((r["store"], r["what"]) for r in rows):
-            small, large = by[(store, what, sizes[0])], by[(store, what, sizes[-1])]
+            small, large = by.get((store, what, sizes[0])), by.get((store, what, sizes[-1]))
+            if not (small and large):
+                continue
             lines.append(f"| {store} | {what} | {large['seconds'] / small['seconds']:.1f} | "
                          f"{large['peak'] / small['peak']:.2f} |")
     return "\n".join(lines)
