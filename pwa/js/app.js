@@ -64,6 +64,7 @@ export const app = {
   updateReady: null, // a waiting service worker
   leaveHook: null, // the open form's "save what was typed"
   viewSynced: null, // the open form's "show what the sync changed" (it is not redrawn)
+  prefill: null, // {form_id, data}: answers a new form starts with (set by the screen that opens it)
 
   go(hash) {
     if (location.hash === hash) route(); else location.hash = hash;

@@ -131,9 +131,15 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         bg_context.set_offline(False)
 
         # The partner files the six-month report.
-        bg.locator(f'a.card.instrument[href="#/case/{case_id}/new/monitoring-report"]').click()
-        bg.locator('[data-pointer="/period"] input[type=radio]').first.check()
-        bg.locator('[data-pointer="/reported_on"] input').fill(dt.date.today().isoformat())
+        # "File the report" starts it with what the case knows; a report dated too early gets a warning.
+        bg.locator('.monitoring-item[data-item="report_6"] a.button').click()
+        expect(bg.locator('[data-pointer="/period"] input[type=radio]').first).to_be_checked()
+        expect(bg.locator('[data-pointer="/reporting_organisation"] input')).to_have_value("Bgpartner")
+        expect(bg.locator('[data-pointer="/reported_on"] input')).to_have_value(dt.date.today().isoformat())
+        expect(bg.locator(".plausibility .banner")).to_have_count(0)
+        bg.locator('[data-pointer="/returned_on"] input').fill(DEPARTED)
+        expect(bg.locator(".plausibility .banner")).to_contain_text("70")
+        bg.locator('[data-pointer="/returned_on"] input').fill("")
         bg.locator('[data-pointer="/wellbeing"] textarea').fill("Живее при сестра си, чувства се в безопасност.")
         bg.locator('[data-pointer="/reintegration_result"] textarea').fill("Започна курс за шивачки.")
         bg.locator("#finalise").click()

@@ -84,7 +84,13 @@ function monitoringBlock(app, value, m, redraw, offline) {
       item.record_id ? h('a', { href: `#/record/${item.record_id}` }, t('Open the report')) : null,
       recordable ? recordItem(app, m.handover_id, item.item, redraw) : null,
       isReport && active && item.status !== 'done' && app.store.account.role === 'partner'
-        ? h('a', { class: 'button', href: `#/case/${value.id}/new/${MONITORING_REPORT}` }, t('File the report')) : null);
+        ? h('a', { class: 'button', href: `#/case/${value.id}/new/${MONITORING_REPORT}`,
+          // The new report starts with what the case already knows: period, organisation, return date.
+          onclick: () => {
+            app.prefill = { form_id: MONITORING_REPORT, data: { period: Number(item.item.split('_')[1]) || undefined,
+              reported_on: today(), reporting_organisation: m.to_org_name || undefined,
+              returned_on: m.anchor.source === 'departed' ? m.anchor.date : undefined } };
+          } }, t('File the report')) : null);
   });
   return h('section', { class: 'monitoring', 'data-handover': m.handover_id },
     h('div', { class: 'title-row' }, h('h3', {}, t('Monitoring: %(org)s', { org: m.to_org_name || m.to_org })), statusBadge(m.status)),

@@ -41,6 +41,21 @@ async function referencedAnswers(app, schema, caseId) {
   return out;
 }
 
+// Answers that are allowed but unlikely, said without blocking: a 6-month monitoring report long before six
+// months after the return.
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EARLIEST_DAYS = { 6: 150, 12: 330 };
+function plausibility(formId, data) {
+  if (formId !== 'monitoring-report' || !data.period || !data.returned_on || !data.reported_on) return [];
+  const days = Math.round((Date.parse(data.reported_on) - Date.parse(data.returned_on)) / DAY_MS);
+  if (Number.isNaN(days)) return [];
+  if (days < 0) return [t('The report is dated before the return. Check both dates.')];
+  if (days < EARLIEST_DAYS[data.period]) {
+    return [t('A %(period)s-month report only %(days)s days after the return: check the period and the dates.', { period: data.period, days })];
+  }
+  return [];
+}
+
 export async function render(app, { recordId, caseId, formId, edit = false }) {
   let record = recordId ? await app.store.getRecord(recordId) : null;
   let schema;
@@ -51,6 +66,11 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     record = { id: crypto.randomUUID(), case_id: caseId, form_id: formId, form_version: schema.version,
       status: 'draft', data: {}, rev: null, conflicts: [] };
     // An instrument used at several steps says which one this record is for: the case's step, if it is one.
+    // What the screen that opened this form already knew (a monitoring report's period, organisation, return).
+    if (app.prefill && app.prefill.form_id === formId) {
+      for (const [key, v] of Object.entries(app.prefill.data)) if (v !== undefined && schema.properties[key]) record.data[key] = v;
+    }
+    app.prefill = null;
     const field = schema['x-stepField'];
     const caseNow = await app.store.getCase(caseId);
     if (field && caseNow && (schema.properties[field].enum || []).includes(caseNow.step)) record.data[field] = caseNow.step;
@@ -98,10 +118,15 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
 
   const map = await deviceMap(app.store);
   const references = await referencedAnswers(app, schema, record.case_id);
-  const form = renderForm(schema, record.data, { readOnly, references, onChange: () => { dirty = true; },
+  const warnings = h('div', { class: 'plausibility', 'aria-live': 'polite' });
+  const checkPlausible = () => warnings.replaceChildren(...plausibility(record.form_id, form ? form.data() : record.data)
+    .map((text) => h('p', { class: 'banner' }, text)));
+  let form = null;
+  form = renderForm(schema, record.data, { readOnly, references, onChange: () => { dirty = true; checkPlausible(); },
     ...await drawingContext(app, schema, record.case_id),
     socialmap: { organisations: map ? map.organisations : null, country: caseValue ? caseValue.country_of_origin : null } });
   if (entry && entry.state === 'rejected') form.setErrors(answerErrors(entry.error.errors));
+  checkPlausible();
   const nav = formNav(schema, form);
   const placeKey = `place:${record.id}`;
 
@@ -189,6 +214,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     banners,
     readOnly ? null : h('p', { class: 'hint' }, t('Answers marked * are needed to finalise. A draft can be saved at any time.')),
     nav ? nav.element : null,
+    warnings,
     form.element,
     actions,
     discard ? h('div', { class: 'actions discard' }, discard) : null,
