@@ -4,6 +4,7 @@ where the user left it."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -16,8 +17,18 @@ PLAN = "Personal Return Action Plan"
 GOALS = "2a Personal goals: housing, work, education"
 
 
-def heading_in_view(page, name: str) -> bool:
-    """The section's heading has the keyboard and sits in the window, below the sticky contents bar."""
+def heading_in_view(page, name: str, timeout: float = 5) -> bool:
+    """The section's heading has the keyboard and sits in the window, below the sticky contents bar (asked again
+    for a few seconds: a busy machine may paint late)."""
+    deadline = time.monotonic() + timeout
+    while not heading_in_view_now(page, name):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def heading_in_view_now(page, name: str) -> bool:
     return page.evaluate("""(name) => {
       const el = document.activeElement;
       if (!el || !el.textContent.startsWith(name)) return false;
