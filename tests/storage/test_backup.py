@@ -62,6 +62,13 @@ def write_until_stopped(base_url: str, cookie: str, worker: int, stop: threading
     client.close()
 
 
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the writers did not get that far in time"
+        time.sleep(0.05)
+
+
 @pytest.mark.slow
 def test_a_backup_taken_while_four_writers_run_restores_every_acknowledged_record(tmp_path):
     source = tmp_path / "source"
@@ -78,11 +85,11 @@ def test_a_backup_taken_while_four_writers_run_restores_every_acknowledged_recor
                    for w in range(WRITERS)]
         for writer in writers:
             writer.start()
-        time.sleep(1.5)
+        wait_for(lambda: len(acks) > 20)  # a loaded machine writes slower: wait for writes, not for time
         backup_began = time.monotonic()
         result = flask(source, "backup", str(tmp_path / "backup"))
         backup_ended = time.monotonic()
-        time.sleep(0.5)  # writes after the backup go on
+        wait_for(lambda: acks[-1][0] > backup_ended)  # writes after the backup go on
         stop.set()
         for writer in writers:
             writer.join()
