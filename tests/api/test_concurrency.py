@@ -48,9 +48,9 @@ def shelter(tmp_path):
     return data_dir, case_id
 
 
-def _write_records(data_dir, case_id, n, ack_path=None):
+def _write_records(data_dir, case_id, n, ack_path=None, app=None):
     """Save n new records through the API; return (and append to ack_path) each acknowledged (id, rev)."""
-    app = _app(data_dir)
+    app = app or _app(data_dir)
     client = _session(app, "anna@shelter-a.nl")
     acked = []
     for i in range(n):
@@ -83,13 +83,15 @@ def test_eight_threads_writing_at_once_lose_nothing(shelter):
     data_dir, case_id = shelter
     results, errors = [], []
 
-    def work():
+    def work(app):
         try:
-            results.extend(_write_records(data_dir, case_id, 6))
+            results.extend(_write_records(data_dir, case_id, 6, app=app))
         except Exception as e:  # surfaced below; a thread's exception would otherwise vanish
             errors.append(e)
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    # Each thread has an app (and store) of its own, made here: CPython 3.11 can fail to compile code in
+    # several threads at once ("AST constructor recursion depth mismatch"), and app creation compiles.
+    threads = [threading.Thread(target=work, args=(_app(data_dir),)) for _ in range(8)]
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert not errors and len(results) == 48
