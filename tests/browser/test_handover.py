@@ -116,6 +116,8 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         steps = bg.locator(".step-instruments .card-meta").all_inner_texts()
         assert steps and all("R-" in s for s in steps), steps
         petar.screenshot("partners/04-partner-monitoring")
+        arrival = bg.locator('.monitoring-item[data-item="arrival_confirmed"]')
+        expect(arrival.locator(".no-departure")).to_be_visible()  # the departure is only planned
         bg.locator('.monitoring-item button[data-item="arrival_confirmed"]').click()
         expect(bg.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
 

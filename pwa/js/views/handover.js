@@ -82,6 +82,9 @@ function monitoringBlock(app, value, m, redraw, offline) {
         ? t('Done on %(date)s', { date: formatDate(item.done_on) })
         : item.due ? t('Due on %(date)s', { date: formatDate(item.due) }) : ''),
       item.record_id ? h('a', { href: `#/record/${item.record_id}` }, t('Open the report')) : null,
+      recordable && item.item === 'arrival_confirmed' && m.anchor.source !== 'departed'
+        ? h('p', { class: 'banner no-departure' }, t('No departure is recorded yet: an arrival before the departure is unlikely. Record the departure first.'))
+        : null,
       recordable ? recordItem(app, m.handover_id, item.item, redraw) : null,
       isReport && active && item.status !== 'done' && app.store.account.role === 'partner'
         ? h('a', { class: 'button', href: `#/case/${value.id}/new/${MONITORING_REPORT}`,
