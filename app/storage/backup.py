@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..domain.jsontext import compact
 from .base import CorruptStore
-from .tinydb_files import TEMP_PREFIX, fsync_dir, read_json_file
+from .tinydb_files import TEMP_PREFIX, fsync_dir, read_json_file  # fsync_dir syncs a file's content just as well
 
 MANIFEST = "backup.json"
 BACKUP_FORMAT = 1
@@ -51,14 +51,6 @@ def _store_files(root: Path):
             yield path
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _require_empty(dest: Path, what: str) -> None:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} is not an empty folder; {what} only into a new or empty one, so that nothing "
@@ -82,7 +74,7 @@ def backup_store(store, dest: Path, key_file: Path) -> BackupSummary:
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             os.chmod(target, 0o600)
-            _fsync_file(target)
+            fsync_dir(target)
             files[relative] = _sha256(target)
             size += target.stat().st_size
     for directory in sorted({p.parent for p in (dest / "store").rglob("*") if p.is_file()}):
@@ -91,7 +83,7 @@ def backup_store(store, dest: Path, key_file: Path) -> BackupSummary:
                 "created": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "files": files}
     (dest / MANIFEST).write_text(compact(manifest) + "\n", encoding="utf-8")
-    _fsync_file(dest / MANIFEST)
+    fsync_dir(dest / MANIFEST)
     fsync_dir(dest)
     cases = sum(1 for name in files if name.startswith("cases/"))
     return BackupSummary(files=len(files), bytes=size, cases=cases)
@@ -132,7 +124,7 @@ def restore_store(src: Path, store_dir: Path, open_copy) -> BackupSummary:
         for path in copied.rglob("*"):
             os.chmod(path, 0o700 if path.is_dir() else 0o600)
             if path.is_file():
-                _fsync_file(path)
+                fsync_dir(path)
         try:
             open_copy(copied).close()
         except CorruptStore as e:
