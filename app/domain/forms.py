@@ -33,7 +33,9 @@ class Form:
 
 
 def _strip_required(node):
-    """The draft variant of a schema: the same rules, nothing mandatory."""
+    """The draft variant of a schema: the same rules, nothing mandatory (a rule marked `x-finalOnly` is dropped)."""
+    if isinstance(node, dict) and node.get("x-finalOnly") is True:
+        return {}
     if isinstance(node, dict):
         return {k: _strip_required(v) for k, v in node.items() if k != "required"}
     if isinstance(node, list):

@@ -61,9 +61,11 @@ export function unsupportedKeywords(schema) {
   return [...found].sort();
 }
 
-// The draft variant of a schema: the same rules, nothing mandatory (as the server's _strip_required).
+// The draft variant of a schema: the same rules, nothing mandatory, and a rule marked `x-finalOnly` dropped (as
+// the server's _strip_required).
 export function stripRequired(node) {
   if (Array.isArray(node)) return node.map(stripRequired);
+  if (node && typeof node === 'object' && node['x-finalOnly'] === true) return {};
   if (node && typeof node === 'object') {
     return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'required').map(([k, v]) => [k, stripRequired(v)]));
   }

@@ -84,6 +84,19 @@ def test_final_needs_the_residence_status_and_an_empty_record_is_never_final(cou
     assert put(counsellor, str(uuid.uuid4()), change(case_id, {}, status="draft")).status_code == 201
 
 
+def test_family_contact_without_consent_is_refused_as_final_but_kept_as_draft(counsellor, case_id):
+    data = {"recorded_on": "2024-10-02", "consent": "nee"}
+    body = lambda data, status: {**change(case_id, data, status=status), "form_id": "family-contact",  # noqa: E731
+                                 "form_version": 2}
+    r = put(counsellor, str(uuid.uuid4()), body(data, "final"))
+    assert r.status_code == 422 and [e["path"] for e in r.json["errors"]] == ["/data/consent"]
+    assert put(counsellor, str(uuid.uuid4()), body(data, "draft")).status_code == 201
+    risks = {k: {"answer": "nee"} for k in ("family_involved", "other_violence", "witnessed_violence",
+                                          "family_attitude", "social_competence", "means", "other")}
+    consented = {**data, "consent": "ja", "consent_date": "2024-09-30", "risk_check": risks}
+    assert put(counsellor, str(uuid.uuid4()), body(consented, "final")).status_code == 201
+
+
 @pytest.mark.parametrize("data, path", [
     ({"nl": {"f1": {"score": "+++"}}}, "/data/nl/f1/score"),
     ({"status": "tourist"}, "/data/status"),

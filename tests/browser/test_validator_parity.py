@@ -42,9 +42,9 @@ CASES = [
 ]
 
 
-def server_side(status: str, data: dict) -> tuple[set, dict | None]:
+def server_side(status: str, data: dict, form_id: str = "overzicht-1") -> tuple[set, dict | None]:
     try:
-        prepared = FORMS.prepare(FORMS.get("overzicht-1"), data, status)
+        prepared = FORMS.prepare(FORMS.get(form_id), data, status)
     except Invalid as e:
         return {(err["path"], err["message"], json.dumps(err["params"], sort_keys=True)) for err in e.errors}, None
     return set(), prepared
@@ -78,3 +78,29 @@ def test_every_instrument_uses_only_what_the_device_validator_applies(device):
     }""", schemas)
     assert [u for u in unsupported if u[2]] == []
     assert len(unsupported) == len(schemas)
+
+
+# Rules only a final record must meet (`x-finalOnly`, `const: true`): family contact needs the client's consent,
+# a departure without support the local organisation's contact details.
+FINAL_ONLY = [
+    ("family-contact", "final", {"recorded_on": "2024-10-02", "consent": "nee"}),
+    ("family-contact", "draft", {"recorded_on": "2024-10-02", "consent": "nee"}),
+    ("family-contact", "final", {"recorded_on": "2024-10-02", "consent": "ja"}),
+    ("family-contact", "draft", {"consent": "maybe"}),
+    ("quiet-departure", "final", {"departed_on": "2024-04-18"}),
+    ("quiet-departure", "draft", {"departed_on": "2024-04-18"}),
+    ("quiet-departure", "final", {"departed_on": "2024-04-18", "local_contact_given": False}),
+]
+
+
+def test_device_and_server_agree_on_rules_only_a_final_record_must_meet(device):
+    page = device.open().page
+    results = page.evaluate("""async (cases) => {
+      const { prepare } = await import('/js/schema-validate.js');
+      return cases.map(([schema, status, data]) => prepare(schema, data, status));
+    }""", [[FORMS.get(form_id).schema, status, data] for form_id, status, data in FINAL_ONLY])
+    for (form_id, status, data), result in zip(FINAL_ONLY, results):
+        errors = {(e["path"], e["message"], json.dumps(e["params"], sort_keys=True)) for e in result["errors"]}
+        assert errors == server_side(status, data, form_id)[0], (form_id, status, data)
+    assert ("/consent", "Choose one of the allowed options.", "{}") in server_side(*FINAL_ONLY[0][1:], "family-contact")[0]
+    assert server_side(*FINAL_ONLY[1][1:], "family-contact")[0] == set()

@@ -25,8 +25,16 @@ def test_complete_record_is_final(errors):
     assert errors(FORM, VALID) == []
 
 
-def test_refused_consent_needs_no_risk_check(errors):
-    assert errors(FORM, {"recorded_on": "2024-10-02", "consent": "nee"}) == []
+def test_without_consent_a_record_cannot_be_final_but_a_draft_can_be_kept(errors):
+    refused = {"recorded_on": "2024-10-02", "consent": "nee"}
+    assert errors(FORM, refused) == [("/consent", "Choose one of the allowed options.")]
+    assert errors(FORM, refused, "draft") == []
+    assert errors(FORM, {**VALID, "consent": "nee"}) == [("/consent", "Choose one of the allowed options.")]
+    assert errors(FORM, {**VALID, "consent": "nee"}, "draft") == []
+
+
+def test_version_1_records_without_consent_still_validate(errors):
+    assert errors(FORM + "@1", {"recorded_on": "2024-10-02", "consent": "nee"}) == []
 
 
 @pytest.mark.parametrize("pointer", [
