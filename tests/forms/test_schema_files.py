@@ -146,3 +146,19 @@ def test_references_to_other_instruments_resolve(path):
 def test_registry_loads_every_current_instrument():
     registry = FormRegistry(FORMS)
     assert {f.id for f in registry.current()} == {_schema(p)["$id"] for p in FILES if p.parent == FORMS}
+
+
+CURRENT = sorted(FORMS.glob("*.schema.json"))
+
+
+@pytest.mark.parametrize("path", CURRENT, ids=lambda p: p.name)
+def test_confirmations_the_seed_marks_always_must_be_true_to_finalise(path):
+    """The seed's "(altijd!)" confirmations ("(always!)" in the msgid) are ticked boxes that only `true` passes."""
+    for where, prop in _properties(_schema(path)):
+        if "(always!)" in prop.get("title", ""):
+            assert prop.get("x-widget") == "checkbox" and prop.get("const") is True, where
+
+
+def test_the_seeds_always_confirmation_is_in_an_instrument():
+    titles = [prop.get("title", "") for path in CURRENT for _, prop in _properties(_schema(path))]
+    assert sum("(always!)" in t for t in titles) == 1  # the seed has one: a local organisation's contact details
