@@ -359,9 +359,13 @@ let reloadOnControllerChange = false;
 async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   const registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  // An update is a worker waiting behind another one in control. WebKit can fire the first worker's `installed`
+  // after that worker already controls the page, with `registration.waiting` still naming it: no update then.
   const offer = () => {
-    if (registration.waiting && navigator.serviceWorker.controller) {
-      app.updateReady = registration.waiting;
+    const { waiting } = registration;
+    const { controller } = navigator.serviceWorker;
+    if (waiting && controller && controller !== waiting) {
+      app.updateReady = waiting;
       updateStatus(app);
     }
   };
