@@ -42,3 +42,21 @@ def test_bulgarian_monitoring_and_inbox():
 
 def test_dutch_says_dossier():
     assert [(name, i) for name, i, t in strings("nl") if "casus" in t.lower()] == []
+
+
+def test_dutch_corrects_the_seeds_obvious_misspellings():
+    """dringend, terugkeerbudgetten, krachtgerichte, kortetermijndoelen (the seed's wording otherwise kept)."""
+    found = list(strings("nl"))
+    misspelt = ("dringen aandacht", "budgeten", "krachgericht", "terugkeer budget", "korte termijn doel")
+    assert [(name, i) for name, i, t in found if any(m in t.lower() for m in misspelt)] == []
+    texts = " ".join(t for _, _, t in found)
+    assert all(word in texts for word in ("dringend aandacht", "terugkeerbudgetten", "krachtgerichte",
+                                          "kortetermijndoelen"))
+
+
+def test_dutch_says_who_may_do_something_with_mogen():
+    """"Only coordinators export data." reads "Alleen coördinatoren mogen …", not a word-for-word "exporteren"."""
+    rules = [(name, i, t) for name, i, t in strings("nl") if i.startswith(("Only coordinators", "Only admins",
+                                                                            "Only counsellors", "Only the device"))]
+    assert len(rules) >= 10
+    assert [(name, i, t) for name, i, t in rules if not any(w in t.split() for w in ("mag", "mogen"))] == []
