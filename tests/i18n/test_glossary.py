@@ -3,6 +3,7 @@ inbox, "dossier" (never "casus") in Dutch; and every catalog's header is filled 
 `pybabel compile` does not skip it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,17 @@ def test_dutch_says_who_may_do_something_with_mogen():
                                                                             "Only counsellors", "Only the device"))]
     assert len(rules) >= 10
     assert [(name, i, t) for name, i, t in rules if not any(w in t.split() for w in ("mag", "mogen"))] == []
+
+
+def test_bulgarian_has_one_word_each_for_record_country_of_origin_and_offline():
+    """запис (never формуляр) for a record, страна на произход for the country of origin, офлайн for offline."""
+    found = list(strings("bg"))
+    records = [(name, i, t) for name, i, t in found
+               if re.search(r"\brecords?\b", i, re.I) and not re.search(r"\bforms?\b", i, re.I)]
+    assert len(records) >= 30 and [r for r in records if "формуляр" in r[2].lower()] == []
+    origins = [(name, i, t) for name, i, t in found if re.search(r"countr(y|ies) of origin", i, re.I)]
+    assert len(origins) >= 50
+    assert [o for o in origins if not re.search(r"стран\w* (си )?на произход", o[2].lower())] == []
+    assert [(name, i) for name, i, t in found if re.search(r"държава\w* (си )?на произход", t.lower())] == []
+    offline = [(name, i, t) for name, i, t in found if "offline" in i.lower()]
+    assert len(offline) >= 4 and [o for o in offline if "офлайн" not in o[2].lower()] == []
