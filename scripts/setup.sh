@@ -10,9 +10,17 @@ cd "$ROOT"
 # systemd for `systemd-analyze verify` of the production units; WebKitGTK's WebDriver and Xvfb for the Safari engine.
 APT_PACKAGES=(python3 python3-venv python3-dev wkhtmltopdf libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
   fonts-dejavu-core poppler-utils chromium postgresql caddy libnss3-tools iproute2 systemd webkit2gtk-driver xvfb)
+# A package this release does not have (wkhtmltopdf on Debian 13) is left out at once when the package lists
+# are there to say so, so that later runs do not update the lists again looking for it.
+no_candidate() {
+  compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null || return 1  # no lists yet: we cannot tell
+  [ "$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')" = "(none)" ] ||
+    [ -z "$(apt-cache policy "$1" 2>/dev/null)" ]
+}
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+  if no_candidate "$p"; then echo "Not available in this Debian release, left out: $p"; else missing+=("$p"); fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
