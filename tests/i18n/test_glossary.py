@@ -75,3 +75,18 @@ def test_bulgarian_has_one_word_each_for_record_country_of_origin_and_offline():
     assert [(name, i) for name, i, t in found if re.search(r"държава\w* (си )?на произход", t.lower())] == []
     offline = [(name, i, t) for name, i, t in found if "offline" in i.lower()]
     assert len(offline) >= 4 and [o for o in offline if "офлайн" not in o[2].lower()] == []
+
+
+def test_english_says_customer_and_leaving_quietly():
+    """A trafficker's "klant" is a customer, not a client; "met stille trom" is leaving quietly, unannounced. The
+    schemas' msgids keep their words (changing them would need new instrument versions for a wording fix); the
+    English catalog carries the corrected text, for every version of the instrument alike."""
+    found = list(strings("en"))
+    assert [(name, i) for name, i, t in found if re.search(r"trafficker or a client\b", t)] == []
+    assert [t for _, i, t in found if "trafficker or a client" in i] == [
+        "And if the child was born from a relationship outside marriage, or from a relationship with the trafficker or"
+        " a customer, where does it have the best chances to develop?"]
+    nl = {i: t for _, i, t in strings("nl")}
+    quiet = [(i, t) for _, i, t in found if "stille trom" in nl.get(i, "")]
+    assert len(quiet) >= 4
+    assert [(i, t) for i, t in quiet if "without support" in t or not re.search(r"quiet", t, re.I)] == []
