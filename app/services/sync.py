@@ -9,6 +9,7 @@ from . import audit, handovers
 from . import cases as case_service
 from . import records as record_service
 from .container import Container
+from .savers import Savers
 
 MAX_PUSH = 500  # items per request; a device with more sends several batches
 PULL_LIMIT = 500
@@ -77,7 +78,7 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             continue
         entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
         if res.status == "conflict":
-            entry["current"] = res.record.view()
+            entry["current"] = Savers(c, user).name(res.record.view())
         elif res.seq is not None and not res.record.open_conflicts:
             known[res.record.id] = res.seq
         results[i] = entry
@@ -114,7 +115,7 @@ def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str
         if not (key[0] == "record" and known.get(key[1]) == change.seq):
             latest[key] = change
     states = c.store.get_records([entity_id for kind, entity_id in latest if kind == "record"])
-    out, reads = [], []
+    out, reads, savers = [], [], Savers(c, user)
     for (kind, entity_id), change in latest.items():
         if kind == "case":
             case = c.store.get_case(entity_id)
@@ -124,19 +125,20 @@ def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str
         elif kind == "record":
             state = states.get(entity_id)
             if state and scope.sees_record(state):
-                out.append(_record_entry(c, user, state, change.seq, reads))
+                out.append(_record_entry(c, user, state, change.seq, reads, savers))
         elif kind == "handover":
-            out.extend(_handover_entries(c, user, scope, entity_id, change.seq, reads))
+            out.extend(_handover_entries(c, user, scope, entity_id, change.seq, reads, savers))
     audit.record_many(c, reads)
     return out
 
 
-def _record_entry(c: Container, user: User, state, seq: int, reads: list) -> dict:
+def _record_entry(c: Container, user: User, state, seq: int, reads: list, savers: Savers) -> dict:
     reads.append(audit.event(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync"))
-    return {"kind": "record", "seq": seq, "record": state.view()}
+    return {"kind": "record", "seq": seq, "record": savers.name(state.view())}
 
 
-def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, seq: int, reads: list) -> list[dict]:
+def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, seq: int, reads: list,
+                      savers: Savers) -> list[dict]:
     """A handover as the partner device needs it. When it is active, the case and its records come with it:
     their own changes may be older than the device's cursor. When consent ended, the device drops the case."""
     handover = handovers.get(c, handover_id)
@@ -149,5 +151,5 @@ def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, 
         reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
         ids = list(dict.fromkeys(handover.record_ids + handover.partner_record_ids))
         states = c.store.get_records(ids)
-        entry["records"] = [_record_entry(c, user, states[r], seq, reads)["record"] for r in ids if r in states]
+        entry["records"] = [_record_entry(c, user, states[r], seq, reads, savers)["record"] for r in ids if r in states]
     return [entry]

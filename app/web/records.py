@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from ..services import records as record_service
+from ..services.savers import Savers
 from .api import bp, container, current_scope, current_user, login_required, read_json
 from .errors import translate
 
@@ -15,6 +16,7 @@ def put_record(record_id: str):
     body = result.body()
     if result.status == "conflict":
         body["message"] = translate(body["message"])
+        Savers(container(), current_user()).name(body["current"])
         return jsonify(body), 409
     return jsonify(body), 201 if result.created else 200
 
@@ -22,4 +24,5 @@ def put_record(record_id: str):
 @bp.get("/records/<record_id>")
 @login_required
 def get_record(record_id: str):
-    return jsonify(record_service.get_record(container(), current_user(), current_scope(), record_id).view())
+    c, user = container(), current_user()
+    return jsonify(Savers(c, user).name(record_service.get_record(c, user, current_scope(), record_id).view()))

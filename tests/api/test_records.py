@@ -44,6 +44,9 @@ def test_two_clients_from_the_same_base_keep_both_versions_as_one_conflict(couns
     record = counsellor.get(f"/api/v1/records/{rid}").json
     assert record["rev"] == mine.json["rev"] and record["data"]["nl"]["f1"]["score"] == "++"
     assert len(record["conflicts"]) == 1 and record["conflicts"][0]["data"]["nl"]["f1"]["score"] == "--"
+    # Each version is named: who saved it (a colleague of the same organisation, so by e-mail).
+    assert record["conflicts"][0]["saved_by_name"] == "bram@shelter-a.nl"
+    assert record["saved_by_name"] == "anna@shelter-a.nl"
     # A later change that names the conflict resolves it.
     fixed = put(counsellor, rid, change(case_id, overzicht1(nl_f1="-"), base_rev=mine.json["rev"],
                                          resolves=[record["conflicts"][0]["rev"]]))

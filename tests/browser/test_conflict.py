@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, FieldApp
+from tests.browser.conftest import PHONE, FieldApp, email
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,10 @@ def test_conflict_from_a_second_device_is_resolved_field_by_field(device, browse
     try:
         bea = FieldApp(context.new_page())
         bea.first_login("bea")
+        bea.page.get_by_role("link", name="Settings").click()
+        bea.page.get_by_label("Name of this device").fill("Tablet 2, Sofia office")
+        bea.page.get_by_role("button", name="Save the name").click()
+        expect(bea.page.locator(".toast", has_text="Saved.")).to_be_visible()
         bea.expect_synced()
         bea.open_case("BG-0077")
         bea.page.locator("#record-list a").click()
@@ -60,10 +64,14 @@ def test_conflict_from_a_second_device_is_resolved_field_by_field(device, browse
     expect(score_choice).to_contain_text("Very positive")  # Bob's answer
     expect(note_choice).to_contain_text("Police protection promised by the partner NGO")
     expect(page.locator(".conflict-field")).to_have_count(2)
+    # Each version says who saved it, on which device and when.
+    colleague = f"{email('bea')}, on Tablet 2, Sofia office"
+    expect(page.locator(".version-list li").filter(has_text=colleague)).to_contain_text("saved ")
+    expect(page.locator(".version-list li").filter(has_text="Your version, from this device")).to_have_count(1)
     bob.screenshot("11-conflict")
 
     # Keep the colleague's score and Bob's note.
-    score_choice.get_by_label("A colleague's version").check()
+    score_choice.get_by_label(colleague).check()
     note_choice.get_by_label("Your version, from this device").check()
     page.get_by_role("button", name="Keep these answers").click()
     expect(page.locator(".toast", has_text="Your choice is saved on this device")).to_be_visible()

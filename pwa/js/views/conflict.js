@@ -30,12 +30,18 @@ export async function render(app, recordId) {
       h('p', {}, h('a', { href: record ? `#/record/${recordId}` : '#/cases' }, t('Back'))));
   }
   const schema = await schemaOf(record.form_id, record.form_version);
-  // Each version is named by who saved it, from which device, and when.
+  // Each version is named by who saved it, from which device, and when. The server names the saver and the
+  // device only within the organisation; another organisation's version carries that organisation's name.
   const me = app.store.account.user_id;
   const thisDevice = await app.store.getMeta('device_id');
   const whose = (v) => {
-    if (v.saved_by !== me) return t("A colleague's version");
+    if (v.saved_by !== me) {
+      if (!v.saved_by_name) return t("A colleague's version");
+      return v.device_name ? t('%(who)s, on %(device)s', { who: v.saved_by_name, device: v.device_name })
+        : v.saved_by_name;
+    }
     if (v.device_id && v.device_id === thisDevice) return t('Your version, from this device');
+    if (v.device_name) return t('Your version, from %(device)s', { device: v.device_name });
     return v.device_id ? t('Your version, from another device') : t('Your version');
   };
   const versions = [record, ...conflicts].map((v) => ({ name: whose(v), data: v.data, saved_at: v.saved_at,
