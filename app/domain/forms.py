@@ -156,6 +156,8 @@ def _error_entries(error) -> list[dict]:
         "format": (N_("Not a valid %(format)s value."), {"format": str(error.validator_value)}),
         "pattern": (N_("Not in the expected form."), {}),
     }
+    if v == "const" and error.schema.get("x-finalOnly") is True:
+        messages["const"] = (N_("With this answer the record can only be kept as a draft."), {})
     message, params = messages.get(v, (N_("This answer is not valid."), {}))
     return [{"path": _pointer(path), "message": message, "params": params}]
 

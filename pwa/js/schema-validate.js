@@ -23,6 +23,7 @@ const MSG = {
   min: 'Must be at least %(limit)s.',
   invalid: 'This answer is not valid.',
   empty: 'An empty record cannot be final.',
+  draftOnly: 'With this answer the record can only be kept as a draft.',
 };
 
 // Keywords that carry no rule (annotations, UI hints) and those this validator applies.
@@ -129,7 +130,7 @@ function check(schema, value, path, errors) {
     if (!types.some((t) => isType(value, t))) errors.push(err(path, MSG.type, { type: typeParam(s.type) }));
   }
   if ('enum' in s && !s.enum.some((e) => equal(e, value))) errors.push(err(path, MSG.option));
-  if ('const' in s && !equal(s.const, value)) errors.push(err(path, MSG.option));
+  if ('const' in s && !equal(s.const, value)) errors.push(err(path, s['x-finalOnly'] === true ? MSG.draftOnly : MSG.option));
 
   if (isObject(value)) {
     for (const name of s.required || []) {

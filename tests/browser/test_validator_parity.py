@@ -102,5 +102,6 @@ def test_device_and_server_agree_on_rules_only_a_final_record_must_meet(device):
     for (form_id, status, data), result in zip(FINAL_ONLY, results):
         errors = {(e["path"], e["message"], json.dumps(e["params"], sort_keys=True)) for e in result["errors"]}
         assert errors == server_side(status, data, form_id)[0], (form_id, status, data)
-    assert ("/consent", "Choose one of the allowed options.", "{}") in server_side(*FINAL_ONLY[0][1:], "family-contact")[0]
+    draft_only = ("/consent", "With this answer the record can only be kept as a draft.", "{}")
+    assert draft_only in server_side(*FINAL_ONLY[0][1:], "family-contact")[0]
     assert server_side(*FINAL_ONLY[1][1:], "family-contact")[0] == set()

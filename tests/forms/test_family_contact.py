@@ -20,6 +20,8 @@ VALID = {
     "notes": "",
 }
 
+DRAFT_ONLY = "With this answer the record can only be kept as a draft."
+
 
 def test_complete_record_is_final(errors):
     assert errors(FORM, VALID) == []
@@ -27,9 +29,9 @@ def test_complete_record_is_final(errors):
 
 def test_without_consent_a_record_cannot_be_final_but_a_draft_can_be_kept(errors):
     refused = {"recorded_on": "2024-10-02", "consent": "nee"}
-    assert errors(FORM, refused) == [("/consent", "Choose one of the allowed options.")]
+    assert errors(FORM, refused) == [("/consent", DRAFT_ONLY)]
     assert errors(FORM, refused, "draft") == []
-    assert errors(FORM, {**VALID, "consent": "nee"}) == [("/consent", "Choose one of the allowed options.")]
+    assert errors(FORM, {**VALID, "consent": "nee"}) == [("/consent", DRAFT_ONLY)]
     assert errors(FORM, {**VALID, "consent": "nee"}, "draft") == []
 
 
