@@ -380,7 +380,7 @@ def test_core_journey_on_webkit(safari, webkit_server, playwright):
     choice = app.visible('.conflict-field[data-pointer="/nl/f1/score"]')
     assert "Very negative" in choice.text and "Very positive" in choice.text
     names = [n.text for n in choice.find_elements(By.CSS_SELECTOR, ".version-name")]
-    assert "A colleague's version" in names and "Your version, from this device" in names, names
+    assert email("sia") in names and "Your version, from this device" in names, names  # who saved the other one
     app.screenshot("11-conflict")
     theirs = '.conflict-field[data-pointer="/nl/f1/score"] label.version'
     app.click_css(theirs, "Very negative")
