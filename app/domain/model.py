@@ -6,7 +6,7 @@ from typing import Mapping
 
 ROLES = ("counsellor", "coordinator", "partner", "admin")
 ORG_KINDS = ("counselling", "partner")
-RECORD_STATUSES = ("draft", "final")
+RECORD_STATUSES = ("draft", "final", "discarded")  # a discarded draft stays in history
 
 
 @dataclass
@@ -121,6 +121,11 @@ class RecordState:
     @property
     def head(self) -> Revision:
         return self.revisions[-1]
+
+    @property
+    def discarded(self) -> bool:
+        """A draft its user threw away: kept with its history, listed nowhere."""
+        return self.head.status == "discarded"
 
     @property
     def open_conflicts(self) -> list[Revision]:

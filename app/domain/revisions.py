@@ -69,6 +69,9 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
         if change.base_rev is not None:
             raise Invalid(N_("The change is based on a revision the server does not know."),
                           [{"path": "/base_rev", "message": N_("Unknown revision")}])
+        if change.status == "discarded":
+            raise Invalid(N_("Only a draft the server has can be discarded."),
+                          [{"path": "/status", "message": N_("Only a draft the server has can be discarded.")}])
         if change.resolves:
             raise Invalid(N_("A new record has no conflicts to resolve."),
                           [{"path": "/resolves", "message": N_("Unknown revision")}])
@@ -90,6 +93,9 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
         return Outcome("ok", earlier, state, False)
 
     head = state.head
+    if change.status == "discarded" and head.status == "final":
+        raise Invalid(N_("A final record cannot be discarded."),
+                      [{"path": "/status", "message": N_("A final record cannot be discarded.")}])
     if change.base_rev is not None and not state.knows(change.base_rev):
         raise Invalid(N_("The change is based on a revision the server does not know."),
                       [{"path": "/base_rev", "message": N_("Unknown revision")}])

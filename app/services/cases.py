@@ -102,7 +102,7 @@ def list_cases(c: Container, scope: Scope) -> list[Case]:
 
 def overview(c: Container, scope: Scope, case: Case) -> dict:
     """The case view: the client's path through the steps, the moves possible now, the Overzicht 1 history."""
-    records = [state.view() for state in c.store.list_records(case.id) if scope.sees_record(state)]
+    records = [state.view() for state in c.store.list_records(case.id) if scope.sees_record(state) and not state.discarded]
     # The steps the case has been in: where it started and every step change since.
     visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action in ("create_case", "update_case")]
     handed_over = _handed_over(c, case)
@@ -131,7 +131,7 @@ def change_step(c: Container, user: User, scope: Scope, case_id: str, payload) -
     target = payload.get("step") if isinstance(payload, dict) else None
     if not _may_move(scope, case, target):
         raise Forbidden(N_("You may not write this case."))
-    records = [state.view() for state in c.store.list_records(case.id)]
+    records = [state.view() for state in c.store.list_records(case.id) if not state.discarded]
     workflow.require_step_change(case.step, target, records, handed_over=_handed_over(c, case))
     case.step, case.updated_at = target, c.now()
     c.store.update_case(case)
@@ -143,7 +143,7 @@ def case_records(c: Container, scope: Scope, case: Case) -> list[dict]:
     """A summary of the case's records the user may see (no data), for the case view."""
     out = []
     for state in c.store.list_records(case.id):
-        if not scope.sees_record(state):
+        if not scope.sees_record(state) or state.discarded:
             continue
         h = state.head
         out.append({"id": state.id, "form_id": h.form_id, "form_version": h.form_version, "status": h.status,

@@ -196,7 +196,7 @@ def _records(c: Container, scope: Scope, req: ExportRequest) -> Iterator[tuple]:
     a case at a time."""
     for case in c.store.iter_cases(scope):
         states = [s for s in c.store.list_records(case.id)
-                  if s.head.form_id == req.form.id and scope.sees_record(s)
+                  if s.head.form_id == req.form.id and scope.sees_record(s) and not s.discarded
                   and (req.start is None or s.head.saved_at[:10] >= req.start)
                   and (req.end is None or s.head.saved_at[:10] <= req.end)]
         for state in sorted(states, key=lambda s: (s.head.saved_at, s.id)):

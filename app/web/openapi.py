@@ -29,7 +29,11 @@ def _id(name: str) -> dict:
 RECORD_CHANGE = {"type": "object", "required": ["case_id", "form_id", "form_version", "status", "data"],
                  "properties": {"id": {"type": "string", "format": "uuid"}, "case_id": {"type": "string", "format": "uuid"},
                                 "form_id": {"type": "string"}, "form_version": {"type": "integer"},
-                                "status": {"enum": ["draft", "final"]}, "data": {"type": "object"},
+                                "status": {"enum": ["draft", "final", "discarded"],
+                                           "description": "discarded: a draft the user threw away, kept as a "
+                                                          "revision in its history and listed nowhere; a final "
+                                                          "record or a new one cannot be discarded (422)"},
+                                "data": {"type": "object"},
                                 "base_rev": {"type": ["string", "null"]},
                                 "resolves": {"type": "array", "items": {"type": "string"}},
                                 "device_id": {"type": "string", "format": "uuid"}}}

@@ -78,7 +78,8 @@ export const app = {
 
   async discardDraft(id) {
     const done = await outbox.discardDraft(app.store, id);
-    await app.refreshStatus();
+    if (done) await afterSave();
+    else await app.refreshStatus();
     return done;
   },
 

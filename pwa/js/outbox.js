@@ -30,12 +30,19 @@ export function saveRecord(store, record, { resolves = [] } = {}) {
   });
 }
 
-// Discard a draft that never reached the server (no revision there): it leaves the device and the outbox.
-// Returns false, changing nothing, once the server has the record: what it has is never silently lost.
-export function discardDraft(store, id) {
+// Discard a draft. One that never reached the server (no revision there) leaves the device and the outbox; one
+// the server has is sent as a revision of status "discarded", which the server keeps in the record's history,
+// so nothing is silently lost. Returns false, changing nothing, for a record that is not a draft.
+export async function discardDraft(store, id) {
+  const record = await store.getRecord(id);
+  if (!record || record.status !== 'draft') return false;
+  if (record.rev) {
+    await saveRecord(store, { ...record, status: 'discarded', saved_at: new Date().toISOString() });
+    return true;
+  }
   return store.exclusive(async () => {
-    const record = await store.getRecord(id);
-    if (!record || record.rev || record.status !== 'draft') return false;
+    const again = await store.getRecord(id);
+    if (!again || again.rev || again.status !== 'draft') return false;
     await store.dropRecord(id, outboxKey('record', id));
     return true;
   });

@@ -139,12 +139,14 @@ export class DeviceStore {
     return this.openRow('records', await this.db.get('records', id));
   }
 
+  // A discarded draft stays (the server keeps it in the record's history) but is listed nowhere.
   async recordsOfCase(caseId) {
-    return this.openRows('records', await this.db.getAllFromIndex('records', 'case_id', caseId));
+    return (await this.openRows('records', await this.db.getAllFromIndex('records', 'case_id', caseId)))
+      .filter((r) => r.status !== 'discarded');
   }
 
   async listRecords() {
-    return this.openRows('records', await this.db.getAll('records'));
+    return (await this.openRows('records', await this.db.getAll('records'))).filter((r) => r.status !== 'discarded');
   }
 
   async putRecord(record) {

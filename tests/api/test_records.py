@@ -195,3 +195,26 @@ def test_a_record_made_with_an_older_form_version_still_opens(tmp_path, make_use
     old = api.get("/api/v1/forms/overzicht-1?version=1").json
     assert old["version"] == 1 and old["properties"]["status"]["title"] == "Residence status"
     assert [f["version"] for f in api.get("/api/v1/forms").json if f["id"] == "overzicht-1"] == [2]
+
+
+def test_a_sent_draft_is_discarded_as_a_revision_and_a_final_record_is_not(app, counsellor, case_id):
+    rid = str(uuid.uuid4())
+    first = put(counsellor, rid, change(case_id, overzicht1(nl_f1="+")))
+    discard = change(case_id, overzicht1(nl_f1="+"), status="discarded", base_rev=first.json["rev"])
+    gone = put(counsellor, rid, discard)
+    assert gone.status_code == 200 and gone.json["rev"].startswith("2-")
+    assert put(counsellor, rid, discard).json["rev"] == gone.json["rev"]  # a replay: the same answer
+    record = counsellor.get(f"/api/v1/records/{rid}").json
+    assert record["status"] == "discarded" and record["data"]["nl"]["f1"]["score"] == "+"
+    # Nothing is lost: the draft stays in the history; the case lists it no more.
+    history = app.extensions["safefuture"].store.record_history(rid)
+    assert [r.status for r in history] == ["draft", "discarded"]
+    assert rid not in [r["id"] for r in counsellor.get(f"/api/v1/cases/{case_id}").json["records"]]
+
+    final = str(uuid.uuid4())
+    rev = put(counsellor, final, change(case_id, overzicht1(nl_f1="+"), status="final")).json["rev"]
+    refused = put(counsellor, final, change(case_id, overzicht1(nl_f1="+"), status="discarded", base_rev=rev))
+    assert refused.status_code == 422 and refused.json["errors"][0]["path"] == "/status"
+    assert counsellor.get(f"/api/v1/records/{final}").json["status"] == "final"
+    never_sent = put(counsellor, str(uuid.uuid4()), change(case_id, overzicht1(), status="discarded"))
+    assert never_sent.status_code == 422

@@ -186,14 +186,16 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
       h('button', { type: 'button', class: 'secondary', id: 'save-draft', onclick: () => save('draft') }, t('Save draft')),
       h('button', { type: 'button', class: 'primary', id: 'finalise', onclick: () => save('final') }, t('Finalise')));
 
-  // A draft the server never had can be thrown away, after a second tap.
+  // A draft can be thrown away, after a second tap. One the server has stays there as a discarded revision.
   let discard = null;
-  if (!isNew && !readOnly && record.status === 'draft' && !record.rev) {
+  if (!isNew && !readOnly && record.status === 'draft') {
     discard = h('button', { type: 'button', class: 'danger', id: 'discard-draft' }, t('Discard this draft'));
     discard.addEventListener('click', async () => {
       if (discard.dataset.confirm !== 'yes') {
         discard.dataset.confirm = 'yes';
-        discard.textContent = t('Really discard this draft? Its answers are deleted from this device.');
+        discard.textContent = record.rev
+          ? t('Really discard this draft? The server keeps it as a discarded version.')
+          : t('Really discard this draft? Its answers are deleted from this device.');
         return;
       }
       app.leaveHook = null;
