@@ -31,6 +31,7 @@ CHROME = {
     "status": N_("Status"),
     "draft": N_("Draft"),
     "final": N_("Final"),
+    "discarded": N_("Discarded"),
     "last_saved": N_("Last saved"),
     "not_filled_in": N_("not filled in"),
     "dossier": N_("Dossier"),

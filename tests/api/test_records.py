@@ -210,6 +210,7 @@ def test_a_sent_draft_is_discarded_as_a_revision_and_a_final_record_is_not(app, 
     history = app.extensions["safefuture"].store.record_history(rid)
     assert [r.status for r in history] == ["draft", "discarded"]
     assert rid not in [r["id"] for r in counsellor.get(f"/api/v1/cases/{case_id}").json["records"]]
+    assert counsellor.get(f"/api/v1/records/{rid}/pdf?lang=en").status_code == 200  # printed on request, marked so
 
     final = str(uuid.uuid4())
     rev = put(counsellor, final, change(case_id, overzicht1(nl_f1="+"), status="final")).json["rev"]
