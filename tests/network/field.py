@@ -74,11 +74,22 @@ class TwoHosts:
         server_if, tablet_if = self.veth
         _run("ip", "link", "add", server_if, "netns", self.server_ns, "type", "veth", "peer", "name", tablet_if,
              "netns", self.tablet_ns)
-        for ns, interface, address in ((self.server_ns, server_if, SERVER_ADDRESS),
-                                       (self.tablet_ns, tablet_if, TABLET_ADDRESS)):
+        links = ((self.server_ns, server_if, SERVER_ADDRESS), (self.tablet_ns, tablet_if, TABLET_ADDRESS))
+        for ns, interface, address in links:
+            # IPv4 only: an IPv6 link-local address finishing its duplicate check a second or two after the link
+            # comes up is a network change to Chromium, which then fails the requests in flight
+            # (net::ERR_NETWORK_CHANGED) in the middle of a test.
+            _run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                 "net.ipv6.conf.default.disable_ipv6=1")
             _run("ip", "-n", ns, "addr", "add", f"{address}/30", "dev", interface)
             _run("ip", "-n", ns, "link", "set", interface, "up")
             _run("ip", "-n", ns, "link", "set", "lo", "up")
+        deadline = time.monotonic() + 10  # both ends have their carrier before anything starts to use the link
+        while not all(" UP " in subprocess.run(["ip", "-n", ns, "-br", "link", "show", "dev", interface],
+                                               capture_output=True, text=True).stdout for ns, interface, _ in links):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the veth link between the two hosts did not come up within 10 s")
+            time.sleep(0.05)
 
     def start(self, ns: str, argv: list[str], name: str, env: dict | None = None,
               ready: str | None = None, timeout: float = 60) -> subprocess.Popen:
