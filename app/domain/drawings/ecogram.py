@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .scene import INK, LEGEND, MUTED, PAPER, el, legend, num, r1, short, styled_line, text
+from .scene import INK, LEGEND, MUTED, PAPER, el, legend, num, option_label, r1, short, styled_line, text
 
 CLIENT_R = 32
 CONTACT_R = 20
@@ -70,15 +70,6 @@ def _risk_badge(x, y) -> dict:
         text(x, y + 5, "!", {"fill": PAPER, "font-weight": "bold", "font-size": "10"})])
 
 
-def _option_label(node: dict, value) -> str:
-    options = node.get("enum", [])
-    if value in options:
-        labels = node.get("x-enumLabels", [])
-        i = options.index(value)
-        return labels[i] if i < len(labels) and labels[i] else str(value)
-    return str(value)
-
-
 def scene(data: dict, t, schema: dict) -> dict:
     props = schema["properties"]["contacts"]["items"]["properties"]
     plan = layout(data, props["category"]["enum"])
@@ -120,7 +111,7 @@ def scene(data: dict, t, schema: dict) -> dict:
                                  {"class": "name"}))
         contacts.append(el("g", {"class": "contact", "data-contact": str(p["index"]), "data-index": str(p["index"])},
                            children))
-    sectors = [text(s["x"], s["y"] + 4, t(_option_label(props["category"], s["key"])),
+    sectors = [text(s["x"], s["y"] + 4, t(option_label(props["category"], s["key"])),
                     {"font-size": "11", "fill": MUTED, "font-style": "italic",
                      "text-anchor": "middle" if abs(s["x"] - cx) < 20 else "start" if s["x"] > cx else "end"})
                for s in plan["sectors"] if s["key"]]
@@ -131,7 +122,7 @@ def scene(data: dict, t, schema: dict) -> dict:
     entries = []
     for key, style in STRENGTH.items():
         if key in used:
-            entries.append({"label": t(_option_label(props["strength"], key)),
+            entries.append({"label": t(option_label(props["strength"], key)),
                             "sample": lambda x, y, style=style: styled_line(x, y + 10, x + 32, y + 10, style)})
     support = props["support"]
     labels = support.get("x-enumLabels", [])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .scene import INK, LEGEND, MUTED, PAPER, el, legend, num, short, styled_line, text
+from .scene import INK, LEGEND, MUTED, PAPER, el, legend, num, option_label, short, styled_line, text
 
 W = 110
 GAP = 20
@@ -378,12 +378,7 @@ def _label(schema: dict, pointer: str, value=None) -> str:
         return ""
     if value is None:
         return node.get("title", "")
-    options = node.get("enum", [])
-    if value in options:
-        labels = node.get("x-enumLabels", [])
-        i = options.index(value)
-        return labels[i] if i < len(labels) and labels[i] else str(value)
-    return str(value)
+    return option_label(node, value)
 
 
 def _legend_entries(placed: list, client, used: dict, t, schema: dict) -> list:

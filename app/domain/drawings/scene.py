@@ -33,6 +33,16 @@ def text(x, y, content: str, attrs: dict | None = None) -> dict:
                                      **(attrs or {})}, "text": content}
 
 
+def option_label(node: dict, value) -> str:
+    """The label a schema node gives one of its options (x-enumLabels), or the value itself."""
+    options = node.get("enum", [])
+    if value in options:
+        labels = node.get("x-enumLabels", [])
+        i = options.index(value)
+        return labels[i] if i < len(labels) and labels[i] else str(value)
+    return str(value)
+
+
 def short(value, limit: int) -> str:
     chars = str(value or "").strip() if isinstance(value, str) else ("" if value is None else str(value))
     return chars[:limit - 1] + "…" if len(chars) > limit else chars

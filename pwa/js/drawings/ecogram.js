@@ -1,7 +1,7 @@
 // The ecogram as a drawing (Hartman's ecomap): the client in the middle, the contacts on a ring around, grouped
 // in sectors by their kind in the schema's order, a line to each whose style says the strength, the PAGE letters
 // beside the line, risks marked. Pure: no DOM. Ported line by line to app/domain/drawings/ecogram.py.
-import { INK, PAPER, MUTED, el, text, short, num, r1, styledLine, legend } from './scene.js';
+import { INK, PAPER, MUTED, el, text, short, num, r1, styledLine, legend, optionLabel } from './scene.js';
 
 const CLIENT_R = 32;
 const CONTACT_R = 20;
@@ -63,11 +63,6 @@ export function layout(data, categories) {
 function riskBadge(x, y) {
   return el('g', { class: 'badge risk' }, [el('path', { d: `M ${num(x)} ${num(y - 8)} L ${num(x + 8)} ${num(y + 6)} L ${num(x - 8)} ${num(y + 6)} Z`, fill: '#b00020', stroke: PAPER, 'stroke-width': '1' }),
     text(x, y + 5, '!', { fill: PAPER, 'font-weight': 'bold', 'font-size': '10' })]);
-}
-
-function optionLabel(node, value) {
-  const i = (node.enum || []).indexOf(value);
-  return i >= 0 ? (node['x-enumLabels'] || [])[i] || String(value) : String(value);
 }
 
 // `t` translates a msgid (the schema's labels, domain `forms`); `schema` is the ecogram's.

@@ -7,7 +7,7 @@
 // ordering, one pass top-down), an in-law on the outer side of the brothers and sisters. Children hang from
 // their parents' partner line on one line per family. A second pass, bottom-up, centres parents over their
 // children where there is room. Coordinates are integers until the line styles.
-import { INK, PAPER, MUTED, el, text, short, num, styledLine, legend } from './scene.js';
+import { INK, PAPER, MUTED, el, text, short, num, styledLine, legend, optionLabel } from './scene.js';
 
 const W = 110; // one person's slot
 const GAP = 20; // between units
@@ -349,8 +349,7 @@ function label(schema, pointer, value) {
   for (const part of pointer.split('/').filter(Boolean)) node = node && (node.properties || {})[part];
   if (!node) return '';
   if (value === undefined) return node.title || '';
-  const i = (node.enum || []).indexOf(value);
-  return i >= 0 ? (node['x-enumLabels'] || [])[i] || String(value) : String(value);
+  return optionLabel(node, value);
 }
 
 function legendEntries(placed, client, used, t, schema) {

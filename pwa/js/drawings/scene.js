@@ -31,6 +31,12 @@ export function text(x, y, content, attrs = {}) {
 }
 
 // A text cut to `limit` characters (code points, as Python counts them), with an ellipsis.
+// The label a schema node gives one of its options (x-enumLabels), or the value itself.
+export function optionLabel(node, value) {
+  const i = (node.enum || []).indexOf(value);
+  return i >= 0 ? (node['x-enumLabels'] || [])[i] || String(value) : String(value);
+}
+
 export function short(value, limit) {
   const chars = Array.from(String(value || '').trim());
   return chars.length > limit ? `${chars.slice(0, limit - 1).join('')}…` : chars.join('');
