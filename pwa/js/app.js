@@ -306,7 +306,10 @@ async function renderRoute() {
   drawn = location.hash;
   const focused = document.activeElement;
   const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: focused?.id,
-    heading: Boolean(focused && focused.matches('main h1')) } : null;
+    heading: Boolean(focused && focused.matches('main h1')),
+    // Where the focused element sat in the window, and what was typed in a box that only finds (a filter).
+    top: main.contains(focused) ? focused.getBoundingClientRect().top : null,
+    typed: focused && focused.matches('input[type=search]') ? focused.value : null } : null;
   main.replaceChildren(view);
   const heading = main.querySelector('h1');
   if (heading) {
@@ -330,6 +333,12 @@ function placeView(main, heading, kept, view) {
     if (again && main.contains(again)) {
       if (again === heading) heading.setAttribute('tabindex', '-1');
       again.focus({ preventScroll: true });
+      if (kept.typed && !again.value) {
+        again.value = kept.typed;
+        again.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      // What changed above it (a colleague's new record) does not move the user's place.
+      if (kept.top !== null) window.scrollBy(0, again.getBoundingClientRect().top - kept.top);
     }
     return;
   }

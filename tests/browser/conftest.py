@@ -32,12 +32,13 @@ ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artif
 
 # One organisation per test module keeps their case lists apart.
 ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping",
-        "casework", "forms", "narrow", "reports", "running", "locking", "drawing", "network", "safari"]
+        "casework", "forms", "narrow", "reports", "running", "locking", "drawing", "network", "safari", "follow"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
     "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"], "running": ["rosa", "ada"],
     "locking": ["lena"], "drawing": ["gina"], "network": ["nat", "ned"], "safari": ["sam", "sia"],
+    "follow": ["fenna", "floor"],
 }
 ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator", "rosa": "coordinator",
          "ada": "admin"}  # everyone else is a counsellor
