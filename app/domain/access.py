@@ -2,7 +2,8 @@
 
 Counsellors and coordinators see and write every case and record of their organisation. A partner
 organisation sees only what active handovers grant it: the handed-over cases, exactly the handed-over records
-(read-only) and the records the partner organisation itself created in those cases (writable). An admin
+(read-only) and the records the partner organisation itself created in those cases (writable). Those records
+the counselling organisation reads and does not change: they are the partner's (a monitoring report). An admin
 manages the server, not case content.
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Scope:
     writable_case_ids: frozenset[str] = field(default_factory=frozenset)  # granted cases one may add records to
     record_ids: frozenset[str] = field(default_factory=frozenset)  # single records granted by handover
     writable_record_ids: frozenset[str] = field(default_factory=frozenset)
+    # Records partner organisations created in this organisation's cases: read here, written by the partner only.
+    partner_record_ids: frozenset[str] = field(default_factory=frozenset)
     # Organisations whose documents (handovers and their events) reach the user's change feed.
     doc_org_ids: frozenset[str] = field(default_factory=frozenset)
 
@@ -58,7 +61,8 @@ class Scope:
         return state.org_id in self.org_ids or state.id in self.record_ids
 
     def may_write_record(self, state: RecordState) -> bool:
-        return state.org_id in self.org_ids or state.id in self.writable_record_ids
+        return ((state.org_id in self.org_ids and state.id not in self.partner_record_ids)
+                or state.id in self.writable_record_ids)
 
     # The change feed
     def sees_change(self, change: Change) -> bool:
@@ -74,10 +78,11 @@ class Scope:
                        writable_record_ids=self.writable_record_ids | {record_id})
 
 
-def scope_for(user: User, grants: Grants = Grants()) -> Scope:
+def scope_for(user: User, grants: Grants = Grants(), partner_record_ids: frozenset[str] = frozenset()) -> Scope:
+    """`partner_record_ids`: for a counselling organisation, the records partners created in its cases."""
     if user.role in ("counsellor", "coordinator"):
         own = frozenset({user.org_id})
-        return Scope(org_ids=own, doc_org_ids=own)
+        return Scope(org_ids=own, doc_org_ids=own, partner_record_ids=partner_record_ids)
     if user.role == "partner":
         return Scope(case_ids=grants.case_ids, writable_case_ids=grants.case_ids, record_ids=grants.record_ids,
                      writable_record_ids=grants.writable_record_ids, doc_org_ids=frozenset({user.org_id}))

@@ -8,6 +8,10 @@ from .container import Container
 
 
 def scope_of(c: Container, user: User) -> Scope:
-    """Compute once per request: a partner's grants are read from the store."""
-    grants = handovers.grants(c, user.org_id) if user.role == "partner" else Grants()
-    return scope_for(user, grants)
+    """Compute once per request: a partner's grants, and the records partners created in a counselling
+    organisation's cases, are read from the store."""
+    if user.role == "partner":
+        return scope_for(user, handovers.grants(c, user.org_id))
+    if user.role in handovers.NL_ROLES:
+        return scope_for(user, partner_record_ids=handovers.partner_records_of(c, user.org_id))
+    return scope_for(user, Grants())

@@ -101,6 +101,11 @@ def grants(c: Container, org_id: str) -> Grants:
                   writable_record_ids=own)
 
 
+def partner_records_of(c: Container, case_org: str) -> frozenset[str]:
+    """The records partner organisations created in the cases of counselling organisation `case_org`."""
+    return frozenset(doc["id"] for doc in c.store.list_docs(PARTNER_RECORDS, case_org=case_org))
+
+
 # Who may do what with a handover ----------------------------------------------------------------------------
 
 def is_sender(user: User, handover: Handover) -> bool:

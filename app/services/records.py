@@ -97,6 +97,8 @@ class _Guard:
         self.scope = scope
 
     def __call__(self, state: RecordState | None, change: RecordChange, org_id: str) -> Outcome:
+        if state is not None and state.id in self.scope.partner_record_ids:
+            raise Forbidden(N_("This record belongs to a partner organisation: you can read it, not change it."))
         if state is not None and not self.scope.may_write_record(state):
             raise Forbidden(N_("You may not write records in this case."))
         outcome = decide(state, change, org_id)
@@ -163,6 +165,12 @@ def _tell_others(c: Container, user: User, case: Case, outcome: Outcome) -> None
     if report_period(head.form_id, head.status, head.data) and not (
             previous and report_period(previous.form_id, previous.status, previous.data)):
         monitoring.report_filed(c, user, case, state.id)
+
+
+def record_view(scope: Scope, state: RecordState) -> dict:
+    """The record as the API shows it to a user: `read_only` when the user may read it and not change it (a
+    partner's record on the counselling side, a handed-over record on the partner's)."""
+    return {**state.view(), "read_only": not scope.may_write_record(state)}
 
 
 def get_record(c: Container, user: User, scope: Scope, record_id: str) -> RecordState:

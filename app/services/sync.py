@@ -78,7 +78,7 @@ def sync(c: Container, user: User, scope: Scope, body) -> dict:
             continue
         entry = {"id": res.record.id, "status": res.status, "rev": res.rev}
         if res.status == "conflict":
-            entry["current"] = Savers(c, user).name(res.record.view())
+            entry["current"] = Savers(c, user).name(record_service.record_view(scope, res.record))
         elif res.seq is not None and not res.record.open_conflicts:
             known[res.record.id] = res.seq
         results[i] = entry
@@ -125,16 +125,16 @@ def materialise(c: Container, user: User, scope: Scope, changes, known: dict[str
         elif kind == "record":
             state = states.get(entity_id)
             if state and scope.sees_record(state):
-                out.append(_record_entry(c, user, state, change.seq, reads, savers))
+                out.append(_record_entry(c, user, scope, state, change.seq, reads, savers))
         elif kind == "handover":
             out.extend(_handover_entries(c, user, scope, entity_id, change.seq, reads, savers))
     audit.record_many(c, reads)
     return out
 
 
-def _record_entry(c: Container, user: User, state, seq: int, reads: list, savers: Savers) -> dict:
+def _record_entry(c: Container, user: User, scope: Scope, state, seq: int, reads: list, savers: Savers) -> dict:
     reads.append(audit.event(c, user, "read_record", case_id=state.case_id, record_id=state.id, via="sync"))
-    return {"kind": "record", "seq": seq, "record": savers.name(state.view())}
+    return {"kind": "record", "seq": seq, "record": savers.name(record_service.record_view(scope, state))}
 
 
 def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, seq: int, reads: list,
@@ -151,5 +151,5 @@ def _handover_entries(c: Container, user: User, scope: Scope, handover_id: str, 
         reads.append(audit.event(c, user, "read_case", case_id=case.id, via="sync"))
         ids = list(dict.fromkeys(handover.record_ids + handover.partner_record_ids))
         states = c.store.get_records(ids)
-        entry["records"] = [_record_entry(c, user, states[r], seq, reads, savers)["record"] for r in ids if r in states]
+        entry["records"] = [_record_entry(c, user, scope, states[r], seq, reads, savers)["record"] for r in ids if r in states]
     return [entry]

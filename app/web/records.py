@@ -24,5 +24,5 @@ def put_record(record_id: str):
 @bp.get("/records/<record_id>")
 @login_required
 def get_record(record_id: str):
-    c, user = container(), current_user()
-    return jsonify(Savers(c, user).name(record_service.get_record(c, user, current_scope(), record_id).view()))
+    c, user, scope = container(), current_user(), current_scope()
+    return jsonify(Savers(c, user).name(record_service.record_view(scope, record_service.get_record(c, user, scope, record_id))))

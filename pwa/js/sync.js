@@ -18,6 +18,8 @@ export function fromServer(view) {
   return { id: view.id, case_id: view.case_id, form_id: view.form_id, form_version: view.form_version,
     status: view.status, data: view.data, rev: view.rev, saved_at: view.saved_at, saved_by: view.saved_by,
     device_id: view.device_id || null, conflicts: view.conflicts || [],
+    // Another organisation's record that this user reads and does not change (a partner's report).
+    read_only: Boolean(view.read_only),
     // Who saved it and on which device, as the server names them for this user (only on a conflicted record).
     saved_by_name: view.saved_by_name || null, device_name: view.device_name || null };
 }

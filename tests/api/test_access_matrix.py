@@ -207,10 +207,11 @@ ROWS = [
                                   record_change(w, w.case, None, "monitoring-report"))),
     Row("PUT", "/records/<record_id>", "the handed-over plan", expect(403, own=200),
         lambda w, api, a: api.put(f"{V1}/records/{w.plan}", record_change(w, w.case, w.plan))),
-    Row("PUT", "/records/<record_id>", "the granted partner's record", expect(403, own=200, partner_granted=200),
+    # A partner's record is the partner's: the counselling side reads it and cannot change it.
+    Row("PUT", "/records/<record_id>", "the granted partner's record", expect(403, partner_granted=200),
         lambda w, api, a: api.put(f"{V1}/records/{w.partner_record}",
                                   record_change(w, w.case, w.partner_record, "monitoring-report"))),
-    Row("PUT", "/records/<record_id>", "the withdrawn partner's record", expect(403, own=200),
+    Row("PUT", "/records/<record_id>", "the withdrawn partner's record", expect(403),
         lambda w, api, a: api.put(f"{V1}/records/{w.lastrada_record}",
                                   record_change(w, w.case, w.lastrada_record, "monitoring-report"))),
     Row("GET", "/records/<record_id>", "the handed-over plan", expect(404, own=200, partner_granted=200),

@@ -154,6 +154,20 @@ def test_the_partner_works_in_the_case_and_its_monitoring_report_comes_back(worl
     # The Dutch organisation sees the report, and its case team is told.
     got = anna.get(f"/api/v1/records/{own}").json
     assert got["form_id"] == "monitoring-report" and got["status"] == "final" and got["saved_by"] == petya.user["id"]
+    # It reads the report and cannot change it: the app is told (read_only), the server refuses, nothing changes.
+    assert got["read_only"] is True and petya.get(f"/api/v1/records/{own}").json["read_only"] is False
+    assert anna.get(f"/api/v1/records/{world.plan}").json["read_only"] is False
+    assert petya.get(f"/api/v1/records/{world.plan}").json["read_only"] is True
+    fed = [e["record"] for e in anna.post("/api/v1/sync", {"since": None}).json["changes"] if e["kind"] == "record"]
+    assert {r["id"]: r["read_only"] for r in fed if r["id"] in (own, world.plan)} == {own: True, world.plan: False}
+    edit = report(world.case_id, 6, base_rev=got["rev"])
+    edit["data"]["wellbeing"] = "Changed in the Netherlands"
+    for api in (anna, carla):
+        r = api.put(f"/api/v1/records/{own}", edit)
+        assert r.status_code == 403 and "partner organisation" in r.json["message"], r.json
+        pushed = api.post("/api/v1/sync", {"push": [{"id": own, **edit}]}).json["results"][0]
+        assert pushed["status"] == "forbidden" and "partner organisation" in pushed["message"], pushed
+    assert anna.get(f"/api/v1/records/{own}").json["rev"] == got["rev"]
     for api in (anna, carla):
         notes = api.get("/api/v1/inbox").json["notifications"]
         assert [(n["kind"], n["case_id"], n["record_id"]) for n in notes] == [("monitoring_report", world.case_id, own)]

@@ -169,6 +169,17 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         expect(page.locator('.monitoring-item.status-done[data-item="report_6"]')).to_be_visible()
         expect(page.locator('.monitoring-item.status-done[data-item="arrival_confirmed"]')).to_be_visible()
         nina.screenshot("partners/06-case-monitoring")
+        # She reads the partner's report; it is the partner's, so nothing on it can be changed, not even by its
+        # edit address (the server refuses such a change too: tests/api/test_handover.py).
+        page.locator('.monitoring-item[data-item="report_6"] a[href^="#/record/"]').click()
+        expect(page.locator('[data-pointer="/wellbeing"]')).to_contain_text("Живее при сестра си")
+        expect(page.locator(".read-only-note")).to_be_visible()
+        for address in (page.evaluate("location.hash"), page.evaluate("location.hash") + "/edit"):
+            page.evaluate("h => { location.hash = h; }", address)
+            expect(page.locator(".read-only-note")).to_be_visible()
+            expect(page.locator('a[href$="/edit"], #finalise, #save-draft, #discard-draft')).to_have_count(0)
+            expect(page.locator(".form-fields").locator("input, textarea, select")).to_have_count(0)
+        nina.screenshot("partners/06b-partners-report-read-only")
 
         # Consent withdrawn: a push makes the partner's open app sync, and the case leaves the device.
         page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}/handover")

@@ -81,7 +81,9 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   const isNew = !recordId;
   const caseValue = await app.store.getCase(record.case_id);
   const entry = await app.store.getOutbox(outboxKey('record', record.id));
-  const readOnly = !isNew && record.status === 'final' && !edit;
+  // Another organisation's record (a partner's monitoring report, a handed-over plan) is read, never edited.
+  const othersRecord = !isNew && Boolean(record.read_only);
+  const readOnly = othersRecord || (!isNew && record.status === 'final' && !edit);
   let dirty = false;
   let saved = !isNew;
 
@@ -180,7 +182,10 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
     };
   }
 
-  const actions = readOnly
+  if (othersRecord) {
+    banners.append(h('p', { class: 'notice read-only-note' }, t('This record belongs to another organisation: you can read it, not change it.')));
+  }
+  const actions = othersRecord ? null : readOnly
     ? h('div', { class: 'actions' }, h('a', { class: 'button primary', href: `#/record/${record.id}/edit` }, t('Edit')))
     : h('div', { class: 'actions sticky' },
       h('button', { type: 'button', class: 'secondary', id: 'save-draft', onclick: () => save('draft') }, t('Save draft')),
