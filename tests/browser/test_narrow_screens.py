@@ -116,3 +116,53 @@ def test_a_form_opens_at_its_top_and_the_sticky_bar_hides_no_focused_field(devic
         if place and (place["bottom"] > place["barTop"] + 1 or place["top"] < 0):
             hidden.append(place)
     assert hidden == [], hidden
+
+
+# Every element the keyboard can reach in the open screen, each focused in turn (which scrolls it into view the
+# way Tab does): those that something fixed or stuck to the window (a bar, a note, a message) overlaps, and what.
+COVERED = """() => {
+  const out = [];
+  const overlays = [...document.querySelectorAll('body *')].filter((e) => e.getClientRects().length
+    && ['fixed', 'sticky'].includes(getComputedStyle(e).position));
+  const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, summary';
+  for (const el of document.querySelectorAll(`main :is(${focusable})`)) {
+    if (!el.getClientRects().length || el.closest('.actions.sticky, .form-nav')) continue;
+    el.focus();
+    const r = el.getBoundingClientRect();
+    if (r.width < 2 && r.height < 2) continue; // a visually hidden input: its label is checked
+    for (const o of overlays) {
+      if (o.contains(el)) continue;
+      const b = o.getBoundingClientRect();
+      const x = Math.min(r.right, b.right) - Math.max(r.left, b.left);
+      const y = Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top);
+      if (x > 1 && y > 1) out.push({ what: el.id || el.name || el.textContent.trim().slice(0, 30), by: o.id || o.className });
+    }
+  }
+  return out;
+}"""
+
+
+def test_the_storage_note_covers_no_field_or_button(device):
+    app, page = device, device.page
+    app.first_login("nora")
+    app.new_case("NL-0003", "RO")
+    app.start_instrument("Overview 1")
+    page.get_by_label("B8/3", exact=True).check()
+    app.save_draft()  # the first save asks the browser to keep the data, and says what it answered
+    note = page.locator("#storage-note")
+    expect(note).to_contain_text("Storage: the browser")
+    # A quiet line under the status, in the flow of the page: not an alarm, not laid over the form.
+    assert page.evaluate("getComputedStyle(document.getElementById('storage-note')).position") == "static"
+    assert page.evaluate("document.getElementById('topbar').contains(document.getElementById('storage-note'))")
+    expect(page.locator(".toast")).to_have_count(0, timeout=10000)  # passing messages go after 4 s; the note stays
+    expect(note).to_be_visible()
+    covered = page.evaluate(COVERED)
+    assert covered == [], covered
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "narrow" / "storage-note-360.png"))  # the phone's window, at the top
+    # Read, it can be closed; it does not come back.
+    note.get_by_role("button", name="Close").click()
+    expect(note).to_be_hidden()
+    app.save_draft()
+    page.wait_for_timeout(300)
+    expect(note).to_be_hidden()

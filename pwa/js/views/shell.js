@@ -41,10 +41,21 @@ export function renderTopbar(app) {
     h('a', { href: '#/outbox', 'data-section': 'outbox' }, t('Outbox'), outboxCount),
     mayReport(app.store.account.role) ? h('a', { href: '#/reports', 'data-section': 'reports' }, t('Reports')) : null,
     h('a', { href: '#/settings', 'data-section': 'settings' }, t('Settings')));
-  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, unreadWord, inbox };
+  // A note about a setting (the browser's storage), in the flow of the page so it covers nothing, until closed.
+  const storageText = h('span', { class: 'storage-text' });
+  const storage = h('div', { class: 'storage-note', id: 'storage-note', hidden: true },
+    h('span', { class: 'storage-icon', 'aria-hidden': 'true' }, 'ℹ'), storageText,
+    h('button', { type: 'button', id: 'storage-note-close', onclick: () => {
+      app.storageNote = null;
+      updateStatus(app);
+      syncButton.focus();
+    } }, t('Close')));
+  parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, unreadWord, inbox,
+    storage, storageText };
   bar.replaceChildren(
     h('div', { class: 'bar' }, brand, h('div', { class: 'bar-tools' }, inbox, lock)),
     h('div', { class: 'status' }, h('div', { class: 'status-text', role: 'status' }, network, unsent, last), syncButton),
+    h('div', { role: 'status' }, storage),
     login, update, nav,
   );
   updateStatus(app);
@@ -71,6 +82,8 @@ export function updateStatus(app) {
     : t('Not synced yet');
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
+  parts.storage.hidden = !app.storageNote;
+  if (parts.storageText.textContent !== (app.storageNote || '')) parts.storageText.textContent = app.storageNote || '';
   parts.outboxCount.textContent = total ? String(total) : '';
   parts.unreadCount.textContent = app.unread ? String(app.unread) : '';
   parts.unreadWord.textContent = app.unread ? ` ${t('unread')}` : '';
