@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, DESKTOP
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +77,38 @@ def test_sections_progress_next_section_and_reopening_where_left(device):
     expect(page.locator(".field-label:focus")).to_have_count(1)
     assert heading_in_view(page, next_title)
     app.screenshot("long-form-reopened", widths=(360,))
+
+
+def test_the_contents_bar_stays_in_sight_below_the_top_bar_at_1280_px(device):
+    app, page = device, device.page
+    page.set_viewport_size(DESKTOP)
+    app.first_login("nora")
+    app.new_case("NL-0004", "NG")
+    app.start_instrument(PLAN)
+    nav = page.locator(".form-nav")
+    expect(nav.locator("summary")).to_contain_text(re.compile(r"0 of \d+ answered"))
+    stuck = """() => {
+      const bar = document.getElementById('topbar').getBoundingClientRect();
+      const nav = document.querySelector('.form-nav').getBoundingClientRect();
+      return { barBottom: bar.bottom, navTop: nav.top, navBottom: nav.bottom };
+    }"""
+    # Far down the form, the contents bar sits right below the top bar, both in sight.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight / 2)")
+    place = page.evaluate(stuck)
+    assert place["barBottom"] > 0 and abs(place["navTop"] - place["barBottom"]) <= 1, place
+    # It still jumps to a section, whose heading shows below both bars.
+    nav.locator("summary").click()
+    nav.get_by_role("button", name=GOALS).click()
+    assert heading_in_view(page, GOALS)
+    place = page.evaluate(stuck)
+    assert abs(place["navTop"] - place["barBottom"]) <= 1, place
+    # A field reached by the keyboard is not hidden under the bars either.
+    hidden = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        top = page.evaluate("document.activeElement.closest('.form-nav, #topbar, .actions.sticky') ? null "
+                            ": document.activeElement.getBoundingClientRect().top")
+        if top is not None and top < page.evaluate(stuck)["navBottom"] - 1:
+            hidden.append(top)
+    assert hidden == [], hidden
+    page.screenshot(path=str(ARTIFACTS / "long-form-contents-1280.png"), animations="disabled")

@@ -5,6 +5,12 @@ import { mayReport } from './reports.js';
 
 let parts = null;
 
+// The top bar's height, for what sticks below it and for scroll padding (app.css, wide screens).
+const barHeight = new ResizeObserver(([entry]) => {
+  document.documentElement.style.setProperty('--topbar-height', `${Math.ceil(entry.target.getBoundingClientRect().height)}px`);
+});
+barHeight.observe(document.getElementById('topbar'));
+
 export function renderTopbar(app) {
   const bar = document.getElementById('topbar');
   const brand = h('a', { class: 'brand', href: app.store ? '#/cases' : '#/' },
