@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Mapping
+from typing import Callable
 
 ROLES = ("counsellor", "coordinator", "partner", "admin")
 ORG_KINDS = ("counselling", "partner")
@@ -96,27 +96,52 @@ class Revision:
         return cls(**d)
 
 
+def generation_of(rev: str | None) -> int | None:
+    """The generation of a revision id "<generation>-<16 hex digits>", or None for anything else."""
+    if not isinstance(rev, str):
+        return None
+    generation, _, digest = rev.partition("-")
+    if not (generation.isascii() and generation.isdigit() and len(digest) == 16):
+        return None
+    return int(generation)
+
+
+def no_earlier_revisions(generation: int) -> None:
+    """RecordState.earlier of a state that is the whole accepted line."""
+    return None
+
+
 @dataclass
 class RecordState:
-    """What the store keeps about one record: its head and recent revisions, its conflicts, and the ids of the
-    revisions before those.
+    """What the store keeps about one record: its head and recent revisions, and its conflicts.
 
     A store keeps a record's older revisions apart from its current state (`Store.record_history` reads them
     all), so that writing to a record costs the same after a thousand revisions as after one. `revisions` is the
-    recent end of the accepted line, at least its head (a store may give all of it); `past` holds the rest
-    by id, keyed by the first 16 hex digits of their change hash (the part of the rev after the generation), so
-    a replay of an old change and a change based on an old revision are still recognised."""
+    recent end of the accepted line, at least its head (a store may give all of it). The accepted line numbers
+    its revisions 1, 2, 3 … (the generation), so an earlier one is found by its generation: `earlier` looks it
+    up in the store's history, and is only called for a generation before the recent ones (a replay of an old
+    change, a change based on an old revision), never for an ordinary edit of the head."""
 
     id: str
     case_id: str
     org_id: str
     revisions: list[Revision] = field(default_factory=list)  # accepted line (its recent end), oldest first
     conflicts: list[Revision] = field(default_factory=list)  # unresolved incoming versions
-    past: Mapping[str, str] = field(default_factory=dict)  # earlier accepted revisions: hash prefix -> rev
+    # generation -> the id of the accepted revision of that generation, for those before `revisions`
+    earlier: Callable[[int], str | None] = field(default=no_earlier_revisions, repr=False, compare=False)
+
+    def accepted_rev(self, generation: int) -> str | None:
+        """The id of the accepted revision of that generation (None if there is none yet)."""
+        if generation < 1:
+            return None
+        if generation < self.revisions[0].generation:
+            return self.earlier(generation)
+        return next((r.rev for r in self.revisions if r.generation == generation), None)
 
     def knows(self, rev: str) -> bool:
-        """Whether `rev` is on the accepted line (recent or past)."""
-        return any(r.rev == rev for r in self.revisions) or self.past.get(rev.partition("-")[2]) == rev
+        """Whether `rev` is on the accepted line (recent or earlier)."""
+        generation = generation_of(rev)
+        return generation is not None and self.accepted_rev(generation) == rev
 
     @property
     def head(self) -> Revision:
@@ -132,19 +157,15 @@ class RecordState:
         return [c for c in self.conflicts if c.resolved_by is None]
 
     def to_dict(self) -> dict:
-        """Its fields; `past` only when there is one (a whole history has none)."""
-        out = {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
-               "revisions": [r.to_dict() for r in self.revisions],
-               "conflicts": [r.to_dict() for r in self.conflicts]}
-        if self.past:
-            out["past"] = sorted(self.past.values(), key=lambda rev: int(rev.partition("-")[0]))
-        return out
+        return {"id": self.id, "case_id": self.case_id, "org_id": self.org_id,
+                "revisions": [r.to_dict() for r in self.revisions],
+                "conflicts": [r.to_dict() for r in self.conflicts]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RecordState":
         return cls(id=d["id"], case_id=d["case_id"], org_id=d["org_id"],
                    revisions=[Revision.from_dict(r) for r in d["revisions"]],
-                   conflicts=[Revision.from_dict(r) for r in d["conflicts"]], past=past_index(d.get("past", ())))
+                   conflicts=[Revision.from_dict(r) for r in d["conflicts"]])
 
     def view(self) -> dict:
         """The record as the API shows it."""
@@ -156,11 +177,6 @@ class RecordState:
                                "form_version": c.form_version, "saved_by": c.saved_by, "saved_at": c.saved_at,
                                "device_id": c.device_id}
                               for c in self.open_conflicts]}
-
-
-def past_index(revs) -> dict[str, str]:
-    """`RecordState.past` for these revision ids."""
-    return {rev.partition("-")[2]: rev for rev in revs}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import N_, Invalid
 from .jsontext import canonical
-from .model import RecordState, Revision
+from .model import RecordState, Revision, generation_of
 
 
 @dataclass
@@ -88,9 +88,13 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
     for rev in state.conflicts:
         if rev.change_hash == digest:
             return Outcome("conflict", rev.rev, state, False)
-    earlier = state.past.get(digest[:16])  # a rev ends with the first 16 hex digits of its change's hash
-    if earlier is not None:
-        return Outcome("ok", earlier, state, False)
+    # An earlier accepted revision made by this change would follow its base (generation 1 without one): only
+    # for a base before the recent revisions does this look in the history.
+    base_generation = 0 if change.base_rev is None else generation_of(change.base_rev)
+    if base_generation is not None:
+        replayed = f"{base_generation + 1}-{digest[:16]}"  # a rev ends with the first 16 hex digits of the hash
+        if state.accepted_rev(base_generation + 1) == replayed:
+            return Outcome("ok", replayed, state, False)
 
     head = state.head
     if change.status == "discarded" and head.status == "final":
@@ -113,16 +117,15 @@ def decide(state: RecordState | None, change: RecordChange, org_id: str) -> Outc
         rev = _revision(change, head.generation + 1, digest)
         conflicts = [_mark_resolved(c, rev.rev) if c.rev in to_resolve else c for c in state.conflicts]
         return Outcome("ok", rev.rev, RecordState(state.id, state.case_id, state.org_id,
-                                                  state.revisions + [rev], conflicts, state.past), True)
+                                                  state.revisions + [rev], conflicts, state.earlier), True)
 
     # Based on an older revision: never applied over the newer one. Two devices that made the same
     # edit do not conflict.
     if _same_content(head, change) and not change.resolves:
         return Outcome("ok", head.rev, state, False)
-    base_generation = int(change.base_rev.split("-", 1)[0]) if change.base_rev else 0
     conflict = _revision(change, base_generation + 1, digest)
     return Outcome("conflict", conflict.rev, RecordState(state.id, state.case_id, state.org_id,
-                                                         state.revisions, state.conflicts + [conflict], state.past),
+                                                         state.revisions, state.conflicts + [conflict], state.earlier),
                    True)
 
 

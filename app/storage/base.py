@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
 from ..domain.errors import DomainError
-from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User, past_index
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
 
 Decide = Callable[[RecordState | None, RecordChange, str], Outcome]
@@ -83,18 +83,29 @@ def last_states(persisted: list[Outcome]) -> list[RecordState]:
 
 
 def split_history(state: RecordState, keep: int) -> tuple[RecordState, list[Revision]]:
-    """A record's state to keep as current, with its last `keep` revisions (and the ids of the others in
-    `past`), and the revisions to move to its history, oldest first (none if it has no more than `keep`)."""
+    """A record's state to keep as current, with its last `keep` revisions, and the revisions to move to its
+    history, oldest first (none if it has no more than `keep`)."""
     archived = state.revisions[:-keep]
     if not archived:
         return state, []
     return RecordState(state.id, state.case_id, state.org_id, state.revisions[-keep:], state.conflicts,
-                       {**state.past, **past_index(r.rev for r in archived)}), archived
+                       state.earlier), archived
 
 
 def full_state(state: RecordState, history: list[Revision]) -> RecordState:
-    """A record with its whole accepted line: the revisions moved to history, then the current ones."""
-    return RecordState(state.id, state.case_id, state.org_id, history + state.revisions, state.conflicts)
+    """A record with its whole accepted line: the revisions moved to history (batch after batch, in the order of
+    their first generation), then the current ones. Only history before the current revisions counts, one
+    revision per generation: a batch that a dropped write left behind is written again by the next write that
+    moves those revisions, under the same name, before its state leaves them out."""
+    first = state.revisions[0].generation
+    earlier = {r.generation: r for r in history if r.generation < first}
+    return RecordState(state.id, state.case_id, state.org_id, [earlier[g] for g in sorted(earlier)] + state.revisions,
+                       state.conflicts)
+
+
+def revision_at(batch: list[Revision], generation: int) -> str | None:
+    """The id of the revision of that generation in a batch of history (None if it holds none)."""
+    return next((r.rev for r in batch if r.generation == generation), None)
 
 
 def only_outcome(results: list[Outcome | DomainError]) -> Outcome:

@@ -12,10 +12,8 @@ Stores written before this binding (bound to the id alone) are sealed again once
 """
 from __future__ import annotations
 
-import base64
-
 from ..domain.jsontext import compact
-from ..domain.model import Case, RecordState, Revision, past_index
+from ..domain.model import Case, RecordState, Revision
 from .crypto import DataCipher, DecryptionError
 
 BINDING = 2  # the version of the associated data above; stores note it once every value carries it
@@ -27,18 +25,6 @@ def _case_binding(org_id: str, case_id: str) -> str:
 
 def _record_binding(org_id: str, case_id: str, record_id: str) -> str:
     return compact(["record", org_id, case_id, record_id])
-
-
-def _pack_past(past) -> str:
-    """RecordState.past in 11 characters a revision: the earlier revisions are generations 1 … n of the accepted
-    line, so their ids are their hash prefixes in order (8 bytes each), base64."""
-    prefixes = [rev.partition("-")[2] for rev in sorted(past.values(), key=lambda rev: int(rev.partition("-")[0]))]
-    return base64.b64encode(bytes.fromhex("".join(prefixes))).decode()
-
-
-def _unpack_past(packed: str) -> dict[str, str]:
-    raw = base64.b64decode(packed)
-    return past_index(f"{n // 8 + 1}-{raw[n:n + 8].hex()}" for n in range(0, len(raw), 8))
 
 
 def _history_binding(org_id: str, case_id: str, record_id: str, first_generation: int) -> str:
@@ -83,8 +69,6 @@ class EncryptedCodec:
     def record_to_doc(self, state: RecordState) -> dict:
         history = {"revisions": [r.to_dict() for r in state.revisions],
                    "conflicts": [r.to_dict() for r in state.conflicts]}
-        if state.past:
-            history["past"] = _pack_past(state.past)
         return {"id": state.id, "case_id": state.case_id, "org_id": state.org_id,
                 "sealed": self._cipher.encrypt(history, _record_binding(state.org_id, state.case_id, state.id))}
 
@@ -97,12 +81,14 @@ class EncryptedCodec:
         return self._cipher.decrypt(stored["sealed"], f"doc/{collection}/{doc_id}")
 
     def doc_to_record(self, doc: dict, legacy: bool = False) -> RecordState:
+        """The record's current state. One written by an earlier version may also hold "past", the packed ids of
+        all its earlier revisions: those are in its history too (RecordState.earlier finds them there), so it is
+        not read, and it goes at the record's next write."""
         history = self._open(doc["sealed"], _record_binding(doc["org_id"], doc["case_id"], doc["id"]),
                              f"record/{doc['id']}" if legacy else None)
         return RecordState(id=doc["id"], case_id=doc["case_id"], org_id=doc["org_id"],
                            revisions=[Revision.from_dict(r) for r in history["revisions"]],
-                           conflicts=[Revision.from_dict(r) for r in history["conflicts"]],
-                           past=_unpack_past(history.get("past", "")))
+                           conflicts=[Revision.from_dict(r) for r in history["conflicts"]])
 
     def seal_revisions(self, state: RecordState, revisions: list[Revision]) -> str:
         """Earlier revisions of a record, moved out of its current state (consecutive, oldest first), sealed and

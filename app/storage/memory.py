@@ -4,14 +4,13 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from types import MappingProxyType
 from typing import Iterator
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.jsontext import compact
-from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User, past_index
+from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, last_states,
                    only_outcome, session_matches)
@@ -27,8 +26,8 @@ class MemoryStore:
         self._sessions: dict[str, Session] = {}
         self._cases: dict[str, Case] = {}
         self._records: dict[str, tuple[str, str]] = {}  # id -> (case id, the current state as JSON)
-        self._past: dict[str, dict[str, str]] = {}  # record id -> RecordState.past
-        self._history: dict[str, list[str]] = {}  # record id -> its earlier revisions as JSON, oldest first
+        # record id -> its earlier revisions as JSON, oldest first: generation g at index g - 1
+        self._history: dict[str, list[str]] = {}
         self._changes: list[Change] = []
         self._audit: list[AuditEvent] = []
         self._socialmap_edits: list[dict] = []
@@ -117,13 +116,15 @@ class MemoryStore:
                 yield case
 
     def _thaw(self, record_id: str) -> RecordState | None:
-        """A fresh copy of a stored record (decoding JSON costs a fraction of a deep copy of the objects), with a
-        read-only view of its past (which grows in place: no copy that grows with the history)."""
+        """A fresh copy of a stored record (decoding JSON costs a fraction of a deep copy of the objects) that
+        finds its earlier revisions in the history by generation."""
         frozen = self._records.get(record_id)
         if frozen is None:
             return None
         state = RecordState.from_dict(json.loads(frozen[1]))
-        state.past = MappingProxyType(self._past.setdefault(record_id, {}))
+        history = self._history.setdefault(record_id, [])  # grows in place: no copy that grows with the history
+        state.earlier = lambda generation: json.loads(history[generation - 1])["rev"] if generation <= len(
+            history) else None
         return state
 
     def record_history(self, record_id: str) -> list[Revision]:
@@ -153,13 +154,12 @@ class MemoryStore:
             results, persisted, events = decide_in_order(changes, self.get_records({c.id for c, _ in changes}),
                                                          decide, audit)
             for state in last_states(persisted):
-                # The current state keeps its last KEEP revisions; the others move to the history, their ids
-                # to the past (both grow in place, so a write costs the same however long the history).
+                # The current state keeps its last KEEP revisions; the others move to the history (which grows
+                # in place, so a write costs the same however long the history).
                 archived = state.revisions[:-KEEP]
                 self._history.setdefault(state.id, []).extend(compact(r.to_dict()) for r in archived)
-                self._past.setdefault(state.id, {}).update(past_index(r.rev for r in archived))
                 current = RecordState(state.id, state.case_id, state.org_id, state.revisions[-KEEP:], state.conflicts)
-                self._records[state.id] = (state.case_id, compact(current.to_dict()))  # its past is kept above
+                self._records[state.id] = (state.case_id, compact(current.to_dict()))
             for outcome in persisted:
                 state = outcome.state
                 outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)

@@ -9,10 +9,11 @@ Tables (created on open; `schema_version` says which layout a database has):
                         e-mail and by organisation)
     cases               id and org_id as columns; the case as a JSONB document with client code and country of
                         origin encrypted (codec.py)
-    records             id, case_id, org_id in the clear; the current state (the last revisions, the conflicts, the
-                        ids of earlier revisions) in one ciphertext inside the JSONB document (codec.py)
+    records             id, case_id, org_id in the clear; the current state (the last revisions and the conflicts)
+                        in one ciphertext inside the JSONB document (codec.py)
     record_history      a record's earlier revisions, moved out of its current state as it is written, so a write
-                        costs the same however long the history (layout 2; layout 1 kept all of them in records)
+                        costs the same however long the history (layout 2; layout 1 kept all of them in records);
+                        an old revision is found by its record and generation (the primary key)
     docs                small documents (handovers, push subscriptions, inbox) by collection and id, each sealed
                         whole in a JSONB document (codec.py)
     log_heads           one row per numbered log ('changes', 'audit'): its last number
@@ -48,7 +49,7 @@ from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, full_state,
-                   last_states, only_outcome, split_history)
+                   last_states, only_outcome, revision_at, split_history)
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -340,15 +341,33 @@ class PostgreSQLStore:
 
     # --- records -----------------------------------------------------------------------------------------
 
-    def _record(self, body: dict) -> RecordState:
-        return self._decoded(f"record {body.get('id')}", self._codec.doc_to_record, body)
+    def _record(self, body: dict, cur: psycopg.Cursor | None = None) -> RecordState:
+        """A record's current state; its earlier revisions are looked up in record_history by generation (with
+        `cur`, inside that cursor's transaction while it lasts)."""
+        state = self._decoded(f"record {body.get('id')}", self._codec.doc_to_record, body)
+
+        def earlier(generation: int) -> str | None:
+            # The batch that holds the generation: the one that starts at or before it nearest (primary key).
+            query = ("SELECT first_generation, body FROM record_history WHERE record_id = %s "
+                     "AND first_generation <= %s ORDER BY first_generation DESC LIMIT 1")
+            if cur is not None and not cur.closed:
+                rows = cur.execute(query, (state.id, generation)).fetchall()
+            else:
+                rows = self._rows(query, (state.id, generation))
+            for first, row in rows:
+                return revision_at(self._decoded(f"history of record {state.id}", lambda sealed: self._codec
+                                                 .open_revisions(state, first, sealed), row["sealed"]), generation)
+            return None
+
+        state.earlier = earlier
+        return state
 
     def get_record(self, record_id: str) -> RecordState | None:
         return self.get_records([record_id]).get(record_id)
 
     def _full(self, state: RecordState) -> RecordState:
         """The record with its whole accepted line (the history table's revisions, then the current ones)."""
-        if not state.past:
+        if state.revisions[0].generation == 1:
             return state
         rows = self._rows("SELECT first_generation, body FROM record_history WHERE record_id = %s "
                           "ORDER BY first_generation", (state.id,))
@@ -403,7 +422,7 @@ class PostgreSQLStore:
             cur.execute("SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(id, 0) AS key "
                         "FROM unnest(%s::text[]) AS id ORDER BY key) AS keys", (ids,))
             cur.execute("SELECT id, body FROM records WHERE id = ANY(%s::text[])", (ids,))
-            states = {row_id: self._record(body) for row_id, body in cur}
+            states = {row_id: self._record(body, cur) for row_id, body in cur.fetchall()}
             results, persisted, events = decide_in_order(changes, states, decide, audit)
             if persisted:
                 # A record's current state keeps its last KEEP revisions; the earlier ones move to its history,

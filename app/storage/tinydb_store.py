@@ -8,10 +8,10 @@ Layout of the store directory:
     sessions/sessions-XX.json  sessions in 16 shards
     cases/<sha256(case id)>.json
                                one case: its details and the current state of its records (their last
-                               revisions, conflicts, and the ids of their earlier revisions)
+                               revisions and their conflicts)
     history/<sha256(record id)>-<generation>.json
                                earlier revisions of a record from that generation on, a batch per file, each
-                               written once
+                               written once; an old revision is found by its generation (the file name)
     index/org-<sha256(org id)>-XX.json
                                the case ids of one organisation, 16 shards
     changes/<chunk>.json       the change feed (see change_log.py and chunked_log.py)
@@ -50,7 +50,7 @@ from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
 from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, earlier,
-                   full_state, last_states, only_outcome, session_matches, split_history)
+                   full_state, last_states, only_outcome, revision_at, session_matches, split_history)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -348,8 +348,7 @@ class TinyDBStore:
             with open_db(self._case_path(case_id)) as db:
                 table = db.table("records")
                 docs = [(record_id, table.get(doc_id=record_id)) for record_id in ids]
-            found.update((record_id, self._decoded(f"record {record_id}", self._codec.doc_to_record, doc))
-                         for record_id, doc in docs if doc is not None)
+            found.update((record_id, self._record(doc)) for record_id, doc in docs if doc is not None)
         return found
 
     def _history_path(self, record_id: str, first_generation: int) -> Path:
@@ -361,19 +360,36 @@ class TinyDBStore:
         with open_db(self._history_path(state.id, revisions[0].generation)) as db:
             db.table("revisions").put("sealed", {"sealed": self._codec.seal_revisions(state, revisions)})
 
+    def _history_batch(self, state: RecordState, path: Path) -> list[Revision]:
+        with open_db(path) as db:
+            sealed = db.table("revisions").get(doc_id="sealed")["sealed"]
+        first_generation = int(path.stem.rpartition("-")[2])
+        return self._decoded(f"history of record {state.id}",
+                             lambda s: self._codec.open_revisions(state, first_generation, s), sealed)
+
+    def _earlier(self, state: RecordState) -> Callable[[int], str | None]:
+        """RecordState.earlier: the batch that holds a generation is the history file with the nearest first
+        generation at or before it, found by name (a few existence checks: batches are BATCH + 1 long, or
+        longer where a record written whole was split), not by listing the folder."""
+        def earlier(generation: int) -> str | None:
+            for first in range(generation, 0, -1):
+                path = self._history_path(state.id, first)
+                if path.exists():
+                    return revision_at(self._history_batch(state, path), generation)
+            return None
+        return earlier
+
+    def _record(self, doc: dict) -> RecordState:
+        state = self._decoded(f"record {doc['id']}", self._codec.doc_to_record, doc)
+        state.earlier = self._earlier(state)
+        return state
+
     def _full(self, state: RecordState) -> RecordState:
         """The record with its whole accepted line: its history files' revisions, then the current ones."""
-        if not state.past:
+        if state.revisions[0].generation == 1:
             return state
-        history = []
-        for path in sorted((self._root / "history").glob(f"{digest(state.id)}-*.json")):
-            with open_db(path) as db:
-                sealed = db.table("revisions").get(doc_id="sealed")["sealed"]
-            history += self._decoded(f"history of record {state.id}", lambda s, p=path: self._codec.open_revisions(
-                state, int(p.stem.rpartition("-")[2]), s), sealed)
-        # A file of a write that was dropped when settled may hold revisions that are still current: only the
-        # revisions the state lists as past count.
-        return full_state(state, [r for r in history if state.past.get(r.rev.partition("-")[2]) == r.rev])
+        paths = sorted((self._root / "history").glob(f"{digest(state.id)}-*.json"))
+        return full_state(state, [r for path in paths for r in self._history_batch(state, path)])
 
     def record_history(self, record_id: str) -> list[Revision]:
         state = self.get_record(record_id)
@@ -382,7 +398,7 @@ class TinyDBStore:
     def list_records(self, case_id: str) -> list[RecordState]:
         with open_db(self._case_path(case_id)) as db:
             docs = db.table("records").all()
-        return [self._decoded(f"record {d.doc_id}", self._codec.doc_to_record, d) for d in docs]
+        return [self._record(d) for d in docs]
 
     def apply_record_change(self, change: RecordChange, org_id: str, decide: Decide,
                             audit: AuditFor | None = None) -> Outcome:
@@ -534,8 +550,7 @@ class TinyDBStore:
             "users": users,
             "cases": lambda: (self._decoded(f"case {doc.doc_id}", self._codec.doc_to_case, doc).to_dict()
                               for doc in self._case_file_docs("case")),
-            "records": lambda: (self._full(self._decoded(f"record {doc.doc_id}", self._codec.doc_to_record,
-                                                         doc)).to_dict()
+            "records": lambda: (self._full(self._record(doc)).to_dict()
                                 for doc in self._case_file_docs("records")),
             "docs": lambda: ({"collection": path.stem, "doc": self.get_doc(path.stem, doc_id)}
                              for path in sorted((self._root / "docs").glob("*.json"))

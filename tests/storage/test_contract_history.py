@@ -4,6 +4,7 @@ replays and changes based on an old revision are recognised; data written whole 
 and is split at its next write."""
 from __future__ import annotations
 
+import base64
 import os
 
 import psycopg
@@ -19,6 +20,7 @@ from app.storage.postgresql_store import PostgreSQLStore
 from app.storage.tinydb_files import open_db
 from app.storage.tinydb_store import TinyDBStore, open_tinydb_store
 from tests.postgres import temporary_schema
+from tests.storage.conftest import STORE_FACTORIES
 from tests.storage.test_contract import change
 
 ORG = "org-a"
@@ -59,6 +61,68 @@ def test_an_old_change_resent_is_a_replay_and_one_based_on_an_old_revision_a_con
     with pytest.raises(Invalid):
         store.apply_record_change(change("rec-1", data={"n": "x"}, base_rev="3-0123456789abcdef"), ORG, decide)
     assert len(store.record_history("rec-1")) == REVISIONS
+
+
+def test_every_old_change_resent_is_a_replay_with_its_own_revision(store):
+    outcomes = write_line(store)
+    last_seq = store.last_seq()
+    base = None
+    for n, outcome in enumerate(outcomes):  # generation 1 (no base) to the head, across every history batch
+        replay = store.apply_record_change(change("rec-1", data={"n": n}, base_rev=base), ORG, decide)
+        assert (replay.status, replay.rev, replay.changed) == ("ok", outcome.rev, False)
+        base = outcome.rev
+    assert store.last_seq() == last_seq
+    assert store.get_record("rec-1").head.rev == outcomes[-1].rev
+
+
+def stored_state(store, record_id: str) -> str:
+    """What a store keeps as the record's current state (the part every write rereads and rewrites)."""
+    if isinstance(store, TinyDBStore):
+        with open_db(store._case_path("case-1")) as db:
+            return db.table("records").get(doc_id=record_id)["sealed"]
+    if isinstance(store, PostgreSQLStore):
+        return store._rows("SELECT body ->> 'sealed' FROM records WHERE id = %s", (record_id,))[0][0]
+    return store._records[record_id][1]
+
+
+def test_the_current_state_does_not_grow_with_the_history(store):
+    write_line(store, "rec-short", 10)
+    write_line(store, "rec-long", 200)
+    # The same data in each revision: the states differ in the digits of their generation and hash only.
+    assert abs(len(stored_state(store, "rec-long")) - len(stored_state(store, "rec-short"))) < 40
+
+
+def with_packed_past(store, record_id: str) -> dict:
+    """The stored current state of a record as the version before this one wrote it: with "past", the ids of
+    all its earlier revisions packed (8 bytes of hash each, in order of generation, base64)."""
+    state, history = store.get_record(record_id), store.record_history(record_id)
+    earlier = history[:-len(state.revisions)]
+    packed = base64.b64encode(b"".join(bytes.fromhex(r.rev.partition("-")[2]) for r in earlier)).decode()
+    doc = store._codec.record_to_doc(state)
+    sealed = {"revisions": [r.to_dict() for r in state.revisions], "conflicts": [], "past": packed}
+    return {**doc, "sealed": store._cipher.encrypt(sealed, f'["record","{ORG}","case-1","{record_id}"]')}
+
+
+@pytest.mark.parametrize("kind", ["tinydb", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_state_that_still_lists_its_earlier_revisions_opens_and_replays_are_recognised(kind, tmp_path):
+    with STORE_FACTORIES[kind](tmp_path) as store:
+        outcomes = write_line(store)
+        old = with_packed_past(store, "rec-1")
+        if kind == "tinydb":
+            with open_db(store._case_path("case-1")) as db:
+                db.table("records").put("rec-1", old)
+        else:
+            with store._transaction() as cur:
+                cur.execute("UPDATE records SET body = %s WHERE id = 'rec-1'", (psycopg.types.json.Jsonb(old),))
+        assert [r.rev for r in store.record_history("rec-1")] == [o.rev for o in outcomes]
+        replay = store.apply_record_change(change("rec-1", data={"n": 3}, base_rev=outcomes[2].rev), ORG, decide)
+        assert (replay.rev, replay.changed) == (outcomes[3].rev, False)
+        late = store.apply_record_change(change("rec-1", data={"n": "late"}, base_rev=outcomes[7].rev), ORG, decide)
+        assert late.status == "conflict"
+        edit = store.apply_record_change(change("rec-1", data={"n": "new"}, base_rev=outcomes[-1].rev), ORG, decide)
+        assert [r.rev for r in store.record_history("rec-1")] == [o.rev for o in outcomes] + [edit.rev]
+        binding = f'["record","{ORG}","case-1","rec-1"]'
+        assert "past" not in store._cipher.decrypt(stored_state(store, "rec-1"), binding)  # gone at that write
 
 
 def whole(record_id: str, count: int) -> RecordState:
