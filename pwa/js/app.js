@@ -262,8 +262,9 @@ async function requestBackgroundSync() {
 }
 
 // Views that only show what is stored are redrawn after a sync; views with inputs are left alone.
+const REDRAWN_AFTER_SYNC = /^#\/(cases|case\/[\w-]+|record\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/;
 async function refreshView() {
-  if (/^#\/(cases|case\/[\w-]+|record\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/.test(location.hash)) await route();
+  if (REDRAWN_AFTER_SYNC.test(location.hash)) await queueRender(location.hash, 'redraw');
 }
 
 async function gate() {
@@ -275,13 +276,24 @@ async function gate() {
   return loginView.render(app, accounts);
 }
 
+// Renders run one after another, each for the address it was queued for. One whose address the user has left
+// (before it ran, or while it read the store) is dropped: the render queued by that move draws the new address.
+// Without this, a sync's redraw queued on the case list ran on the "New case" form the user had just opened and
+// drew it a second time, over what they were typing.
 let routing = Promise.resolve();
 function route() {
-  routing = routing.then(renderRoute, renderRoute);
+  return queueRender(location.hash, 'navigate');
+}
+
+function queueRender(hash, kind) {
+  const run = () => renderRoute(hash, kind);
+  routing = routing.then(run, run);
   return routing;
 }
 
-async function renderRoute() {
+async function renderRoute(hash, kind) {
+  if (hash !== location.hash) return;
+  if (kind === 'redraw' && drawn !== hash) return; // not on screen (yet): nothing to bring up to date
   const main = document.getElementById('main');
   await app.leave('navigating');
   app.viewSynced = null;
@@ -289,30 +301,30 @@ async function renderRoute() {
   try {
     if (!app.store) {
       view = await gate();
-    } else if (location.hash === '#/login') {
+    } else if (hash === '#/login') {
       view = await loginView.render(app, await listAccounts());
     } else {
-      const found = ROUTES.find(([pattern]) => pattern.test(location.hash));
+      const found = ROUTES.find(([pattern]) => pattern.test(hash));
       if (!found) {
         location.replace('#/cases');
         return;
       }
-      view = await found[1](found[0].exec(location.hash).slice(1));
+      view = await found[1](found[0].exec(hash).slice(1));
     }
+    if (hash !== location.hash) return;
   } catch (error) {
     console.error(error);
     view = h('div', { class: 'panel' }, h('h1', {}, t('This page could not be opened.')),
       h('p', {}, t('Check the connection, or go back to the cases.')),
       h('p', {}, h('a', { href: '#/cases' }, t('Back to the cases'))));
   }
-  const redraw = drawn === location.hash;
-  drawn = location.hash;
+  const redraw = drawn === hash;
+  drawn = hash;
   const focused = document.activeElement;
   const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: focused?.id,
     heading: Boolean(focused && focused.matches('main h1')),
-    // Where the focused element sat in the window, and what was typed in a box that only finds (a filter).
-    top: main.contains(focused) ? focused.getBoundingClientRect().top : null,
-    typed: focused && focused.matches('input[type=search]') ? focused.value : null } : null;
+    // Where the focused element sat in the window, and what was typed in the boxes that only find (filters).
+    top: main.contains(focused) ? focused.getBoundingClientRect().top : null, filters: searchesIn(main) } : null;
   main.replaceChildren(view);
   const heading = main.querySelector('h1');
   if (heading) {
@@ -331,15 +343,12 @@ function placeView(main, heading, kept, view) {
     return;
   }
   if (kept) {
+    refilter(main, kept.filters);
     window.scrollTo(kept.x, kept.y);
     const again = kept.heading ? heading : kept.focus && document.getElementById(kept.focus);
     if (again && main.contains(again)) {
       if (again === heading) heading.setAttribute('tabindex', '-1');
       again.focus({ preventScroll: true });
-      if (kept.typed && !again.value) {
-        again.value = kept.typed;
-        again.dispatchEvent(new Event('input', { bubbles: true }));
-      }
       // What changed above it (a colleague's new record) does not move the user's place.
       if (kept.top !== null) window.scrollBy(0, again.getBoundingClientRect().top - kept.top);
     }
@@ -349,6 +358,21 @@ function placeView(main, heading, kept, view) {
   if (heading) {
     heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });
+  }
+}
+
+// What the user typed into a screen's search and filter boxes stays through a redraw of that screen.
+function searchesIn(main) {
+  return [...main.querySelectorAll('input[type=search][id]')].filter((input) => input.value)
+    .map((input) => [input.id, input.value]);
+}
+
+function refilter(main, filters) {
+  for (const [id, value] of filters) {
+    const input = document.getElementById(id);
+    if (!input || !main.contains(input) || input.value === value) continue;
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
   }
 }
 
