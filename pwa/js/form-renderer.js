@@ -128,7 +128,7 @@ class Renderer {
         h('span', { class: 'sr-only' }, ` (${t('needed to finalise')})`));
     }
     let heading;
-    if (section) heading = h('h3', { class: 'field-label', id: `${id}-label` }, title);
+    if (section) heading = h('h2', { class: 'field-label', id: `${id}-label` }, title); // below the form's h1
     else if (group) heading = h('legend', { class: 'field-label', id: `${id}-label` }, title);
     else heading = h('label', { class: 'field-label', for: id, id: `${id}-label` }, title);
     wrapper.append(heading);

@@ -32,16 +32,16 @@ ARTIFACTS = Path(os.environ.get("SAFEFUTURE_ARTIFACTS") or PROJECT / "test-artif
 
 # One organisation per test module keeps their case lists apart.
 ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "handover", "bgpartner", "mapping",
-        "casework", "forms", "narrow", "reports", "running", "locking", "drawing", "network", "safari", "follow"]
+        "casework", "forms", "narrow", "reports", "running", "locking", "drawing", "network", "safari", "follow", "axe"]
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
     "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"], "running": ["rosa", "ada"],
     "locking": ["lena"], "drawing": ["gina"], "network": ["nat", "ned"], "safari": ["sam", "sia"],
-    "follow": ["fenna", "floor"],
+    "follow": ["fenna", "floor"], "axe": ["axel"],
 }
 ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator", "rosa": "coordinator",
-         "ada": "admin"}  # everyone else is a counsellor
+         "ada": "admin", "axel": "coordinator"}  # everyone else is a counsellor
 PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 
 

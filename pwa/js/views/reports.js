@@ -45,7 +45,8 @@ function bar(value, top) {
 // A table of label, count(s) and, when `bars`, a bar for the first count.
 function table(caption, columns, rows, { bars = false } = {}) {
   const top = Math.max(0, ...rows.map((r) => (typeof r[1] === 'number' ? r[1] : 0)));
-  return h('div', { class: 'report-table' }, h('table', {},
+  // A table wider than a phone scrolls sideways in its box: the keyboard can reach and scroll the box too.
+  return h('div', { class: 'report-table', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', {},
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)),
       bars ? h('th', { scope: 'col', class: 'bar-cell' }, h('span', { class: 'sr-only' }, t('Bar'))) : null)),
@@ -83,7 +84,7 @@ function overzicht1Section(o1) {
     `${number(f.down)} (${share(f.share_down)})`]);
   return h('section', { class: 'report-section' },
     h('h2', {}, t('Change in Overview 1 between the first and the latest scoring')),
-    table(t('Clients with at least two final scorings'), ['', t('Number')], [
+    table(t('Clients with at least two final scorings'), [t('What is counted'), t('Number')], [
       [t('Clients with at least two final scorings'), o1.clients],
       [t('Median change in total +'), o1.total_plus_median_change],
       [t('Median change in total −'), o1.total_minus_median_change]]),
@@ -129,7 +130,7 @@ function figures(s) {
       : h('p', { class: 'hint' }, t('No returns in this period.'))),
     section(t('Median time per step'), table(t('Median time per step'), [t('Step'), t('Stays ended'), t('Median days')],
       s.step_days.map((r) => [stepName(r), r.stays, r.median_days]))),
-    section(t('Monitoring reports (6 and 12 months)'), table(t('Monitoring reports (6 and 12 months)'), ['', t('Number')],
+    section(t('Monitoring reports (6 and 12 months)'), table(t('Monitoring reports (6 and 12 months)'), [t('What is counted'), t('Number')],
       Object.keys(MONITORING).map((k) => [t(MONITORING[k]), s.monitoring[k]]))),
     overzicht1Section(s.overzicht1));
 }
