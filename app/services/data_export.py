@@ -7,22 +7,20 @@ own, keyed like ODK's: the record id and the row's index path ("2" is the second
 group inside it). XLSX: a sheet per table. CSV: one file when the form has no repeating groups, else a zip with a
 file per table. Choice answers as their labels or codes; computed totals are fields like any other.
 
-Streaming: cases are read a page at a time (Store.iter_cases) and their records a case at a time; rows go out as
-they are made (CSV) or into openpyxl's write-only workbook, which keeps rows in temporary files (XLSX).
-Repeat tables are spooled to temporary files while the main table streams. Memory does not grow with the number
-of records.
+Streaming: cases are read a page at a time (Store.iter_cases) and their records a case at a time; the main
+table's rows go out as they are made, in a zip member (CSV with repeating groups), an XLSX sheet (written as
+SpreadsheetML by streamed_files, not openpyxl, which writes sheets to plaintext temporary files) or the CSV itself.
+A repeating group's rows wait for the main table to end in a SealedSpool, on disk only as ciphertext under a key
+that lives in memory for the one export. No plaintext export data touches the disk, and memory does not grow
+with the number of records.
 """
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
-
-from openpyxl import Workbook
 
 from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, Forbidden
@@ -32,6 +30,8 @@ from ..i18n.catalogs import translations_for
 from . import access, audit, export
 from .container import Container
 from .reports import XLSX_TYPE, date_param
+from .sealed_spool import SealedSpool
+from .streamed_files import BOLD, SheetRows, XlsxStream, ZipStream
 
 FORMATS = ("csv", "xlsx")
 LABEL_MODES = ("labels", "codes")
@@ -262,103 +262,98 @@ def sheet_names(tables: list[Table]) -> dict[str, str]:
     return names
 
 
-class _Pipe(io.RawIOBase):
-    """A writable that hands what is written to whoever drains it (a stream of chunks)."""
+class _CsvRows:
+    """Rows as CSV lines in UTF-8, one at a time."""
 
     def __init__(self):
-        self.chunks: list[bytes] = []
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b) -> int:
-        self.chunks.append(bytes(b))
-        return len(b)
-
-    def drain(self) -> Iterator[bytes]:
-        chunks, self.chunks = self.chunks, []
-        yield from chunks
+    def row(self, values: list, style: int = 0) -> bytes:  # noqa: ARG002 (CSV has no bold)
+        self._writer.writerow(values)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text.encode("utf-8")
 
 
-def _csv_lines(header: tuple[list[str], list[str]]) -> tuple[io.StringIO, "csv._writer"]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header[0])
-    writer.writerow(header[1])
-    return buffer, writer
+def _main_rows(first: bytes, rows: Iterator[tuple[Table, list]], encoders: dict,
+               spools: dict[str, SealedSpool]) -> Iterator[bytes]:
+    """`first`, then the main table's rows, encoded, in chunks of about CHUNK bytes; each repeating group's rows
+    go to its spool meanwhile (a zip member, or an XLSX sheet, is written whole before the next one begins)."""
+    batch, size = [first], len(first)
+    for table, row in rows:
+        data = encoders[table.pointer].row(row)
+        if table.pointer:
+            spools[table.pointer].write(data)
+            continue
+        batch.append(data)
+        size += len(data)
+        if size >= CHUNK:
+            yield b"".join(batch)
+            batch, size = [], 0
+    yield b"".join(batch)
 
 
-def _take(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+def _head(encoder, header: tuple[list[str], list[str]], first: bytes = b"") -> bytes:
+    return first + encoder.row(header[0], BOLD) + encoder.row(header[1], BOLD)
+
+
+def _spools(tables: list[Table], heads: dict, encoders: dict, first: bytes) -> dict[str, SealedSpool]:
+    """A sealed spool for each repeating group's table, its header rows already in."""
+    spools: dict[str, SealedSpool] = {}
+    try:
+        for table in tables[1:]:
+            spools[table.pointer] = SealedSpool()
+            spools[table.pointer].write(_head(encoders[table.pointer], heads[table.pointer], first))
+    except BaseException:
+        _close(spools)
+        raise
+    return spools
+
+
+def _close(spools: dict[str, SealedSpool]) -> None:
+    for spool in spools.values():
+        spool.close()
+
+
+BOM_BYTES = BOM.encode("utf-8")
 
 
 def _csv(header, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
-    buffer, writer = _csv_lines(header)
-    yield (BOM + _take(buffer)).encode("utf-8")
-    for _, row in rows:
-        writer.writerow(row)
-        if buffer.tell() > CHUNK:
-            yield _take(buffer).encode("utf-8")
-    yield _take(buffer).encode("utf-8")
+    encoder = _CsvRows()
+    yield from _main_rows(_head(encoder, header, BOM_BYTES), rows, {"": encoder}, {})
 
 
 def _csv_zip(form_id: str, tables: list[Table], heads: dict, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
-    """A zip of one CSV per table. The main table streams into the zip as it is made; each repeat table is
-    spooled to a temporary file meanwhile and added after it."""
-    pipe = _Pipe()
-    spools = {t.pointer: tempfile.TemporaryFile("w+", encoding="utf-8", newline="") for t in tables[1:]}
+    """A zip of one CSV per table. The main table streams into the zip as it is made; each repeating group's
+    table is spooled, sealed, meanwhile and added after it."""
+    encoders = {t.pointer: _CsvRows() for t in tables}
+    spools = _spools(tables, heads, encoders, BOM_BYTES)
     try:
-        spool_writers = {}
+        archive = ZipStream()
+        yield from archive.member(f"{form_id}.csv",
+                                  _main_rows(_head(encoders[""], heads[""], BOM_BYTES), rows, encoders, spools))
         for table in tables[1:]:
-            spools[table.pointer].write(BOM)
-            spool_writers[table.pointer] = csv.writer(spools[table.pointer])
-            spool_writers[table.pointer].writerows(heads[table.pointer])
-        with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            with archive.open(f"{form_id}.csv", "w", force_zip64=True) as entry:
-                buffer, writer = _csv_lines(heads[""])
-                entry.write((BOM + _take(buffer)).encode("utf-8"))
-                for table, row in rows:
-                    if table.pointer:
-                        spool_writers[table.pointer].writerow(row)
-                        continue
-                    writer.writerow(row)
-                    if buffer.tell() > CHUNK:
-                        entry.write(_take(buffer).encode("utf-8"))
-                        yield from pipe.drain()
-                entry.write(_take(buffer).encode("utf-8"))
-            yield from pipe.drain()
-            for table in tables[1:]:
-                spool = spools[table.pointer]
-                spool.seek(0)
-                name = table.pointer.strip("/").replace("/*/", ".").replace("/", ".")
-                with archive.open(f"{form_id}.{name}.csv", "w", force_zip64=True) as entry:
-                    while text := spool.read(CHUNK):
-                        entry.write(text.encode("utf-8"))
-                        yield from pipe.drain()
-        yield from pipe.drain()
+            name = table.pointer.strip("/").replace("/*/", ".").replace("/", ".")
+            yield from archive.member(f"{form_id}.{name}.csv", spools[table.pointer].read())
+            spools.pop(table.pointer).close()
+        yield from archive.close()
     finally:
-        for spool in spools.values():
-            spool.close()
+        _close(spools)
 
 
 def _xlsx(tables: list[Table], heads: dict, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
-    """openpyxl's write-only workbook keeps each sheet's rows in a temporary file; the finished workbook is
-    written to a temporary file and streamed from there."""
-    book = Workbook(write_only=True)
-    names = sheet_names(tables)
-    sheets = {}
-    for table in tables:
-        sheet = book.create_sheet(names[table.pointer])
-        for header in heads[table.pointer]:
-            sheet.append(header)
-        sheets[table.pointer] = sheet
-    for table, row in rows:
-        sheets[table.pointer].append(row)
-    with tempfile.TemporaryFile() as out:
-        book.save(out)
-        out.seek(0)
-        while chunk := out.read(CHUNK):
-            yield chunk
+    """A sheet per table, streamed like the CSV zip: the main sheet as it is made, then each repeating group's
+    sheet from its sealed spool. Header rows in bold."""
+    encoders = {t.pointer: SheetRows() for t in tables}
+    spools = _spools(tables, heads, encoders, b"")
+    try:
+        book, names = XlsxStream(), sheet_names(tables)
+        yield from book.sheet(names[""], _main_rows(_head(encoders[""], heads[""]), rows, encoders, spools))
+        for table in tables[1:]:
+            yield from book.sheet(names[table.pointer], spools[table.pointer].read())
+            spools.pop(table.pointer).close()
+        yield from book.close()
+    finally:
+        _close(spools)

@@ -6,6 +6,9 @@ import copy
 import csv
 import io
 import json
+import os
+import sys
+import tempfile
 import uuid
 import zipfile
 
@@ -200,3 +203,73 @@ def test_a_group_inside_a_group_is_keyed_by_its_parents_row_and_choices_come_as_
     done = actions[0].index("/goals/*/actions/*/done")
     assert [(row[1], row[2], row[done]) for row in actions[2:]] == [
         ("1.1", "Call the lawyer", "true"), ("1.2", "Писмо", "false"), ("2.1", "Visit", None)]
+
+
+_OPENED_FOR_WRITING: list[tuple[str, bool]] | None = None  # filled while an export is watched
+_IN_SPOOL = [False]  # true while a sealed spool makes its temporary file
+
+
+def _watch_opens(event: str, args) -> None:
+    """Python's audit hook: every open() and os.open() of the process, with its mode or flags."""
+    if _OPENED_FOR_WRITING is None or event != "open":
+        return
+    path, mode, flags = args
+    writes = any(m in mode for m in "wax+") if isinstance(mode, str) else bool(
+        flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | getattr(os, "O_TMPFILE", 0)))
+    if writes and not isinstance(path, int):  # an int is a file descriptor opened before: not a new file
+        _OPENED_FOR_WRITING.append((str(path), _IN_SPOOL[0]))
+
+
+sys.addaudithook(_watch_opens)  # cannot be removed; costs a test of one variable while nobody watches
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_no_plaintext_export_data_touches_the_disk(shelter, fmt, monkeypatch):
+    """While an export streams, the only files opened for writing outside the store are the sealed spools' own
+    temporary files, and nothing of the records is readable in what is written to them."""
+    global _OPENED_FOR_WRITING
+    spools, written = [], []
+    real = tempfile.TemporaryFile
+
+    class Recorded:
+        def __init__(self, file):
+            self._file = file
+
+        def write(self, data):
+            written.append(data.encode() if isinstance(data, str) else bytes(data))
+            return self._file.write(data)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._file.close()
+
+        def __getattr__(self, name):
+            return getattr(self._file, name)
+
+    def temporary_file(*args, **kwargs):
+        spools.append(1)
+        _IN_SPOOL[0] = True
+        try:
+            return Recorded(real(*args, **kwargs))
+        finally:
+            _IN_SPOOL[0] = False
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    data_dir = str(shelter["app"].config["DATA_DIR"])
+    _OPENED_FOR_WRITING = []
+    try:
+        r = shelter["carla"].get(f"/api/v1/exports/overzicht-3?format={fmt}&lang=bg&labels=labels&client_codes=1")
+        body = r.data  # the whole streamed body
+    finally:
+        opened, _OPENED_FOR_WRITING = _OPENED_FOR_WRITING, None
+    assert r.status_code == 200
+    assert CYRILLIC.encode() in (zipfile.ZipFile(io.BytesIO(body)).read(
+        "overzicht-3.support.family.csv" if fmt == "csv" else "xl/worksheets/sheet2.xml"))  # the repeat came out
+    assert len(spools) >= 5  # one per repeating group
+    assert [path for path, by_spool in opened if not by_spool and not path.startswith(data_dir)] == []
+    on_disk = b"".join(written)
+    assert len(on_disk) > 1000  # the repeating groups' rows went through the spools
+    for secret in (CYRILLIC, YORUBA, CODE, "Brother", "School friend", *shelter["ids"], shelter["case"]):
+        assert secret.encode() not in on_disk, secret
