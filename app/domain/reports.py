@@ -6,6 +6,12 @@ number or name goes in. A count from 1 to 4 is shown as "< 5" (`SMALL`) so that 
 point at one person; 0 points at nobody and stays 0. A median over fewer than `THRESHOLD` cases is left out
 (None) for the same reason, and so are shares that would give a suppressed count away.
 
+Secondary suppression, as statistical offices apply it: a group of counts whose sum is shown or can be worked out
+(the open cases by step, opened and closed per month, how cases closed, the monitoring reports due, each factor's
+higher / same / lower) must not have exactly one suppressed count, or the sum minus the others gives it away. So
+where one count of such a group is "< 5", the smallest other count above 0 is left out as well (`HIDDEN`, "x").
+Returns per country are not such a group (their sum is not shown), and a median is not a count.
+
 What counts where (the period is `start`…`end`, both inclusive, ISO dates):
 - the report's cases: those opened on or before `end` and not closed before `start`;
 - by current step: those of them still open, by the step they are in now;
@@ -31,6 +37,7 @@ from .workflow import END_STATES, STEP_LIST, STEPS
 
 THRESHOLD = 5
 SMALL = "< 5"
+HIDDEN = "x"  # a count left out so that a "< 5" beside it cannot be worked out (secondary suppression)
 
 RETURNED = "returned"
 DEPARTED = "departed_without_support"
@@ -61,6 +68,20 @@ class CaseFacts:
 def shown(count: int) -> int | str:
     """A count as it may be shown: 1…4 become "< 5"."""
     return SMALL if 0 < count < THRESHOLD else count
+
+
+def protected(counts: dict) -> dict:
+    """A group of counts whose sum is known, as they may be shown: each suppressed as `shown` does, and, when that
+    leaves exactly one count suppressed, also the smallest other count above 0 (the first of equals), so that
+    neither can be worked out from the sum. Without another count above 0 the suppressed one is the whole sum,
+    itself below 5 and suppressed wherever it shows."""
+    out = {key: shown(count) for key, count in counts.items()}
+    small = [key for key, count in counts.items() if 0 < count < THRESHOLD]
+    if len(small) == 1:
+        others = [(count, i, key) for i, (key, count) in enumerate(counts.items()) if key != small[0] and count > 0]
+        if others:
+            out[min(others)[2]] = HIDDEN
+    return out
 
 
 def _day(moment: str) -> str:
@@ -131,17 +152,22 @@ def summarise(cases: Iterable[CaseFacts], start: str, end: str, today: str) -> d
         _count_monitoring(facts.monitoring, start, end, today, monitoring)
         _count_change(facts.scorings, end, factor_moves, factor_titles, plus_changes, minus_changes)
     clients = len(plus_changes)
+    months = _months(start, end)
+    by_step = protected({s.id: steps[s.id] for s in STEP_LIST})
+    opened_shown, closed_shown = protected({m: opened[m] for m in months}), protected({m: closed[m] for m in months})
+    closures = protected({kind: kinds[kind] for kind in CLOSURE_KINDS})
+    outcomes = protected({key: monitoring[key] for key in MONITORING_KEYS[1:]})
     return {
         "period": {"from": start, "to": end},
         "cases": shown(total),
-        "steps": [{"step": s.id, "phase": s.phase, "number": s.number, "title": s.title, "count": shown(steps[s.id])}
+        "steps": [{"step": s.id, "phase": s.phase, "number": s.number, "title": s.title, "count": by_step[s.id]}
                   for s in STEP_LIST],
-        "months": [{"month": m, "opened": shown(opened[m]), "closed": shown(closed[m])} for m in _months(start, end)],
-        "closures": [{"kind": kind, "count": shown(kinds[kind])} for kind in CLOSURE_KINDS],
+        "months": [{"month": m, "opened": opened_shown[m], "closed": closed_shown[m]} for m in months],
+        "closures": [{"kind": kind, "count": closures[kind]} for kind in CLOSURE_KINDS],
         "returns": [{"country": country, "count": shown(n)} for country, n in sorted(returns.items())],
         "step_days": [{"step": s.id, "title": s.title, "stays": shown(len(stays[s.id])),
                        "median_days": _median(stays[s.id])} for s in STEP_LIST],
-        "monitoring": {key: shown(monitoring[key]) for key in MONITORING_KEYS},
+        "monitoring": {"due": shown(monitoring["due"]), **outcomes},
         "overzicht1": {
             "clients": shown(clients),
             "total_plus_median_change": _median(plus_changes),
@@ -185,12 +211,14 @@ def _count_change(history: dict | None, end: str, moves: dict, titles: dict, plu
 
 
 def _factor_row(pointer: str, titles: tuple[str, str], moves: Counter) -> dict:
-    """Counts up / same / down, and their shares only when none of the three is suppressed: a share of a known
-    total would give a suppressed count away, and so would the two other shares."""
+    """Counts up / same / down (protected: their sum is about the clients compared), and their shares only when
+    none of the three is suppressed: a share of a known total would give a suppressed count away, and so would
+    the two other shares."""
     compared = sum(moves.values())
-    exact = all(shown(moves[key]) == moves[key] for key in MOVES)
+    counts = protected({key: moves[key] for key in MOVES})
+    exact = all(counts[key] == moves[key] for key in MOVES)
     row = {"pointer": pointer, "block_title": titles[0], "title": titles[1]}
     for key in MOVES:
-        row[key] = shown(moves[key])
+        row[key] = counts[key]
         row[f"share_{key}"] = round(moves[key] / compared, 3) if exact and compared else None
     return row

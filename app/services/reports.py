@@ -64,6 +64,8 @@ TITLES = {
     "minus_change": N_("Median change in total −"),
     "suppressed": N_("Counts from 1 to 4 are shown as “< 5”, and medians over fewer than 5 cases as “–”, so "
                      "that no number points at one person."),
+    "hidden": N_("“x”: left out as well, so that a count shown as “< 5” cannot be worked out from a total and the "
+                 "other counts."),
     "none": N_("–"),
 }
 
@@ -162,6 +164,8 @@ class _Document:
     def number(self, value) -> str:
         if value is None:
             return self.t("none")
+        if value == reports.HIDDEN:
+            return value
         if isinstance(value, str):  # "< 5"
             return reports.SMALL.replace(str(reports.THRESHOLD), format_decimal(reports.THRESHOLD, locale=self.lang))
         return format_decimal(value, locale=self.lang)
@@ -255,12 +259,13 @@ def _xlsx(tables: list[dict], doc: _Document, start: str, end: str) -> bytes:
     def lines() -> Iterator[bytes]:
         yield rows.row([doc.t("period"), start, end])
         yield rows.row([doc.t("suppressed")])
+        yield rows.row([doc.t("hidden")])
         for table in tables:
             yield rows.row([])
             yield rows.row([table["title"]], BOLD)
             yield rows.row(table["columns"], BOLD)
             for row in table["rows"]:
-                # Numbers stay numbers (a spreadsheet calculates with them); "< 5" stays text.
+                # Numbers stay numbers (a spreadsheet calculates with them); "< 5" and "x" stay text.
                 yield rows.row([value if value is not None and table["key"] != "factors" else text
                                 for text, value in row])
 

@@ -113,11 +113,13 @@ def test_the_figures_of_the_fixture_organisation(shelter):
     assert [row["title"] for row in s["steps"]][:1] == ["First needs and safety"]
     months = {row["month"]: (row["opened"], row["closed"]) for row in s["months"]}
     assert list(months) == [f"2026-{m:02d}" for m in range(1, 7)]
-    assert months["2026-01"] == (5 + 4 + 7 + 5 + 1, 0)
+    # Opened: 22 in January, 2 in March; as the 24 cases of the period were all opened in it, the 22 is left out
+    # ("x") so that the "< 5" cannot be worked out from the total.
+    assert months["2026-01"] == ("x", 0)
     assert months["2026-02"] == (0, 5)
     assert months["2026-03"] == ("< 5", 5)  # two opened; four returns and one other closure
     assert {row["kind"]: row["count"] for row in s["closures"]} == {
-        "returned": 9, "departed_without_support": 0, "other": "< 5"}
+        "returned": "x", "departed_without_support": 0, "other": "< 5"}  # 9 would give the 1 away (10 closed)
 
 
 def test_four_returns_to_a_country_show_as_less_than_five_and_five_as_five(shelter):
@@ -198,6 +200,24 @@ def test_the_report_downloads_as_xlsx_with_the_same_suppressed_counts(shelter):
     assert rows[start + 1][:2] == ["Land", "Aantal"]
     assert rows[start + 2][:2] == ["Bulgarije", 5] and rows[start + 3][:2] == ["Nigeria", "< 5"]
     assert CODE_PREFIX.encode() not in r.data
+
+
+def test_a_single_suppressed_count_cannot_be_worked_out_on_screen_in_the_xlsx_or_in_the_pdf(shelter):
+    """10 cases closed in the period (5 in February, 5 in March): 9 returned, 0 departed, 1 other. With the 9 shown
+    the "< 5" would be 10 - 9 - 0 = 1; so the 9 shows as "x" everywhere the report goes."""
+    s = shelter.carla.get(f"/api/v1/reports/summary?{PERIOD}").json
+    assert sum(m["closed"] for m in s["months"]) == 10
+    assert [c["count"] for c in s["closures"]] == ["x", 0, "< 5"]
+    rows = _cells(load_workbook(io.BytesIO(shelter.carla.get(
+        f"/api/v1/reports/summary?{PERIOD}&format=xlsx&lang=nl").data)).active)
+    start = [row[0] for row in rows].index("Hoe dossiers werden gesloten")
+    assert [row[:2] for row in rows[start + 2:start + 5]] == [
+        ["Teruggekeerd, met begeleiding", "x"], ["Vertrokken zonder begeleiding", 0], ["Anders", "< 5"]]
+    assert any(row[0] and row[0].startswith("„x”") for row in rows[:4])  # the note says what "x" means
+    pdf = shelter.carla.get(f"/api/v1/reports/summary?{PERIOD}&format=pdf&lang=en").data
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Returned, with support x Departed without support 0 Other < 5" in text
+    assert "Returned, with support 9" not in text
 
 
 def test_the_report_downloads_as_pdf_in_the_document_language(shelter):

@@ -1,5 +1,5 @@
 """The report's figures from case facts (domain/reports.py): what counts where, and suppression."""
-from app.domain.reports import SMALL, CaseFacts, closure_kind, shown, summarise
+from app.domain.reports import HIDDEN, SMALL, CaseFacts, closure_kind, protected, shown, summarise
 
 START, END, TODAY = "2026-01-01", "2026-06-30", "2026-08-01"
 
@@ -12,6 +12,15 @@ def facts(*history, country="NG", monitoring=(), scorings=None) -> CaseFacts:
 
 def test_counts_from_one_to_four_are_suppressed_zero_and_five_are_not():
     assert [shown(n) for n in (0, 1, 4, 5, 17)] == [0, SMALL, SMALL, 5, 17]
+
+
+def test_one_suppressed_count_of_a_group_hides_the_smallest_other_above_zero_too():
+    # 9 + 0 + "< 5" with a known sum of 10 would give the 1 away: the 9 goes too.
+    assert protected({"returned": 9, "departed": 0, "other": 1}) == {"returned": HIDDEN, "departed": 0, "other": SMALL}
+    assert protected({"a": 7, "b": 6, "c": 3, "d": 6}) == {"a": 7, "b": HIDDEN, "c": SMALL, "d": 6}  # first of equals
+    assert protected({"a": 7, "b": 2, "c": 3}) == {"a": 7, "b": SMALL, "c": SMALL}  # two already: nothing to add
+    assert protected({"a": 0, "b": 3}) == {"a": 0, "b": SMALL}  # the whole sum, itself "< 5" where it shows
+    assert protected({"a": 5, "b": 0}) == {"a": 5, "b": 0}
 
 
 def test_the_period_selects_the_cases_that_were_open_in_it():

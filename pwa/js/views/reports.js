@@ -1,5 +1,6 @@
 // Reports for coordinators (a partner organisation: the cases handed over to it): counts over cases for a
-// period, made by the server, never a client code or case number; a count from 1 to 4 comes as "< 5". Bars
+// period, made by the server, never a client code or case number; a count from 1 to 4 comes as "< 5", and a
+// count left out so that a "< 5" cannot be worked out from a total and the other counts as "x". Bars
 // are SVG beside the numbers, which stay in the table; the Overzicht 1 chart has a table as its text
 // alternative. Below: the report as XLSX or PDF, and one instrument's records as CSV or XLSX.
 import { h, svg, uid } from '../dom.js';
@@ -9,6 +10,7 @@ import { currentForms, currentSchema, shortTitle } from '../forms.js';
 import { errorBox, showError, busy } from './common.js';
 
 const SMALL = '< 5';
+const HIDDEN = 'x';
 const BAR_WIDTH = 160;
 const REPORT_ROLES = ['coordinator', 'partner'];
 
@@ -20,6 +22,7 @@ function number(value) {
   const format = new Intl.NumberFormat(language(), { maximumFractionDigits: 1 });
   if (value === null || value === undefined) return '–';
   if (value === SMALL) return `< ${format.format(5)}`;
+  if (value === HIDDEN) return HIDDEN;
   return format.format(value);
 }
 
@@ -243,6 +246,7 @@ export async function render(app) {
   const form = h('form', { class: 'report-period' }, field(t('From'), from), field(t('To'), to), show);
   form.addEventListener('submit', (event) => { event.preventDefault(); load(); });
   view.append(h('p', { class: 'hint' }, t('Counts over the cases of your organisation; a count from 1 to 4 shows as “< 5”, so that no number points at one person.')),
+    h('p', { class: 'hint' }, t('“x”: left out as well, so that a count shown as “< 5” cannot be worked out from a total and the other counts.')),
     form, error, out);
   const downloads = h('div', { class: 'report-downloads' }, reportDownloads(period));
   view.append(downloads);
