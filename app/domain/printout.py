@@ -30,6 +30,18 @@ LONG_TEXT_LIMIT = 500  # forms/README.md: single-line strings have maxLength 500
 MAX_TABLE_COLUMNS = 6
 
 
+def person_names(data: dict) -> dict:
+    """The genogram's people by id (`x-widget: person` and `persons` link them), named as the app shows them:
+    the name given, else "#" and their row number."""
+    persons = data.get("persons") if isinstance(data, dict) and isinstance(data.get("persons"), list) else []
+    names = {}
+    for i, row in enumerate(persons):
+        if isinstance(row, dict) and isinstance(row.get("id"), str) and row["id"] not in names:
+            name = row.get("name")
+            names[row.get("id")] = name.strip() if isinstance(name, str) and name.strip() else f"#{i + 1}"
+    return names
+
+
 @dataclass
 class Answer:
     """One answer. `kind`: text, longtext, date, number, choice (value: Label), choices (value: [Label]),
@@ -234,12 +246,7 @@ class _Printout:
 
     def person_name(self, person_id) -> str:
         """The name of the person a link names (`x-widget: person`), as the app shows it."""
-        persons = self.data.get("persons") if isinstance(self.data.get("persons"), list) else []
-        for i, row in enumerate(persons):
-            if isinstance(row, dict) and row.get("id") == person_id:
-                name = row.get("name")
-                return name.strip() if isinstance(name, str) and name.strip() else f"#{i + 1}"
-        return str(person_id)
+        return person_names(self.data).get(person_id, str(person_id)) if isinstance(person_id, str) else str(person_id)
 
     def answer(self, schema: dict, value, label: Label) -> Answer:
         if schema.get("x-widget") == "person" and _filled(value):

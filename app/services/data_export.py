@@ -5,7 +5,10 @@ version, when it was saved and by which organisation, then one column per field.
 JSON pointers, and their labels in the chosen language. Repeating groups (arrays of objects) get a table of their
 own, keyed like ODK's: the record id and the row's index path ("2" is the second row; "2.1" the first row of a
 group inside it). XLSX: a sheet per table. CSV: one file when the form has no repeating groups, else a zip with a
-file per table. Choice answers as their labels or codes; computed totals are fields like any other.
+file per table. Choice answers as their labels or codes; computed totals are fields like any other. A genogram's
+links between people (`x-widget: person`, `persons`) name the people as the app and the printouts do; the ids that
+only link rows (`row-id`, an ecogram contact's `genogram-person`, which keeps a copy of the name) are left out, as
+the printouts leave them out: they mean nothing to an analyst.
 
 Streaming: cases are read a page at a time (Store.iter_cases) and their records a case at a time; the main
 table's rows go out as they are made, in a zip member (CSV with repeating groups), an XLSX sheet (written as
@@ -26,6 +29,7 @@ from ..domain.access import Scope
 from ..domain.errors import N_, BadRequest, Forbidden
 from ..domain.forms import Form
 from ..domain.model import User
+from ..domain.printout import UNPRINTED, person_names
 from ..i18n.catalogs import translations_for
 from . import access, audit, export
 from .container import Container
@@ -52,6 +56,7 @@ class Column:
     titles: tuple[str, ...]
     enum: dict = field(default_factory=dict)  # code -> label msgid
     many: bool = False  # an array of scalars (checkboxes)
+    person: bool = False  # names a genogram person (or, many, several) by id
 
 
 @dataclass
@@ -92,6 +97,8 @@ def _enum_of(prop: dict) -> dict:
 def _walk(schema: dict, table: Table, prefix: tuple[str, ...], titles: tuple[str, ...], pointer: str) -> None:
     for name, prop in schema.get("properties", {}).items():
         path, names = prefix + (name,), titles + ((prop.get("title") or name),)
+        if prop.get("x-widget") in UNPRINTED:
+            continue
         if prop.get("type") == "object":
             _walk(prop, table, path, names, pointer)
         elif prop.get("type") == "array" and prop.get("items", {}).get("type") == "object":
@@ -100,7 +107,8 @@ def _walk(schema: dict, table: Table, prefix: tuple[str, ...], titles: tuple[str
             table.children.append(child)
         else:
             table.columns.append(Column(pointer=f"{pointer}/{'/'.join(path)}", path=path, label="", titles=names,
-                                        enum=_enum_of(prop), many=prop.get("type") == "array"))
+                                        enum=_enum_of(prop), many=prop.get("type") == "array",
+                                        person=prop.get("x-widget") in ("person", "persons")))
 
 
 def layout(forms: list[Form]) -> Table:
@@ -137,12 +145,16 @@ def _get(data, path: tuple[str, ...]):
     return data
 
 
-def _cell(column: Column, value, tr: Callable[[str], str] | None):
-    """A value as a cell: a number stays a number, a choice becomes its label (tr given) or stays its code."""
+def _cell(column: Column, value, tr: Callable[[str], str] | None, people: dict):
+    """A value as a cell: a number stays a number, a choice becomes its label (tr given) or stays its code, a
+    person their name (`people`: printout.person_names of the record)."""
     if value is None:
         return ""
     if column.many and isinstance(value, list):
-        return LIST_SEPARATOR.join(str(_cell(Column("", (), "", (), column.enum), v, tr)) for v in value)
+        one = Column("", (), "", (), column.enum, person=column.person)
+        return LIST_SEPARATOR.join(str(_cell(one, v, tr, people)) for v in value)
+    if column.person and isinstance(value, str):
+        return people.get(value, value)
     if tr is not None and column.enum and value in column.enum:
         return tr(column.enum[value])
     if isinstance(value, bool):
@@ -152,7 +164,7 @@ def _cell(column: Column, value, tr: Callable[[str], str] | None):
     return str(value)
 
 
-def _rows(table: Table, record_id: str, data: dict, key: str, tr) -> Iterator[tuple[Table, list]]:
+def _rows(table: Table, record_id: str, data: dict, key: str, tr, people: dict) -> Iterator[tuple[Table, list]]:
     """The rows of `table`'s children within one record (or one parent row `key`), depth first."""
     for child in table.children:
         items = _get(data, child.path)
@@ -162,8 +174,8 @@ def _rows(table: Table, record_id: str, data: dict, key: str, tr) -> Iterator[tu
             if not isinstance(item, dict):
                 continue
             row_key = f"{key}.{index}" if key else str(index)
-            yield child, [record_id, row_key] + [_cell(c, _get(item, c.path), tr) for c in child.columns]
-            yield from _rows(child, record_id, item, row_key, tr)
+            yield child, [record_id, row_key] + [_cell(c, _get(item, c.path), tr, people) for c in child.columns]
+            yield from _rows(child, record_id, item, row_key, tr, people)
 
 
 def parse(c: Container, user: User, form_id: str, args) -> ExportRequest:
@@ -211,6 +223,7 @@ def export_records(c: Container, user: User, form_id: str, args) -> ExportFile:
     root = layout(sorted((f for f in c.forms.versions() if f.id == req.form.id), key=lambda f: -f.version))
     meta = [m for m in META if req.client_codes or m[0] != "client_code"]
     tables = all_tables(root)
+    links_people = any(col.person for t in tables for col in t.columns)
     heads = {t.pointer: _headers(t, meta if t is root else REPEAT_META, gettext) for t in tables}
     orgs: dict[str, str] = {}
 
@@ -227,9 +240,10 @@ def export_records(c: Container, user: User, form_id: str, args) -> ExportFile:
                       "status": gettext(head.status.capitalize()) if req.labels else head.status,
                       "form_version": head.form_version, "saved_at": head.saved_at,
                       "saved_by_org": saved_by_org(head.saved_by)}
-            yield root, [values[key] for key, _ in meta] + [_cell(col, _get(head.data, col.path), tr)
+            people = person_names(head.data) if links_people else {}
+            yield root, [values[key] for key, _ in meta] + [_cell(col, _get(head.data, col.path), tr, people)
                                                             for col in root.columns]
-            yield from _rows(root, state.id, head.data, "", tr)
+            yield from _rows(root, state.id, head.data, "", tr, people)
 
     audit.record(c, user, "export_data", form_id=req.form.id, format=req.fmt, lang=req.lang,
                  labels="labels" if req.labels else "codes", client_codes=req.client_codes,

@@ -273,3 +273,36 @@ def test_no_plaintext_export_data_touches_the_disk(shelter, fmt, monkeypatch):
     assert len(on_disk) > 1000  # the repeating groups' rows went through the spools
     for secret in (CYRILLIC, YORUBA, CODE, "Brother", "School friend", *shelter["ids"], shelter["case"]):
         assert secret.encode() not in on_disk, secret
+
+
+def test_genogram_links_name_the_people_and_ids_that_only_link_rows_are_left_out(shelter):
+    """The analyst sees who, not internal ids like "mother": a link to a person is their name (or "#row" without
+    one), as in the app and the printouts; the row ids and the ecogram's link to the genogram are not exported."""
+    anna, carla = shelter["anna"], shelter["carla"]
+    genogram = {"persons": [{"id": "p1", "name": "Мария", "relation": "mother"},
+                            {"id": "p2", "relation": "brother", "parents": ["p1"]},
+                            {"id": "p3", "name": "Ọmọ́", "relation": "client", "parents": ["p1"]}],
+                "client": "p3", "partners": [], "relations": [{"from": "p1", "to": "p2", "kind": "conflict"}],
+                "events": [{"kind": "move", "persons": ["p1", "p3"]}]}
+    ecogram = {"contacts": [{"genogram_person": "p1", "name": "Мария", "category": "family"}]}
+    for form_id, version, data in (("genogram", 2, genogram), ("ecogram", 2, ecogram)):
+        r = anna.put(f"/api/v1/records/{uuid.uuid4()}", {"case_id": shelter["case"], "form_id": form_id,
+                                                          "form_version": version, "status": "draft", "data": data})
+        assert r.status_code == 201, r.json
+    book = load_workbook(io.BytesIO(carla.get("/api/v1/exports/genogram?format=xlsx&lang=en&labels=labels").data))
+    main = list(book["records"].iter_rows(values_only=True))
+    assert main[2][main[0].index("/client")] == "Ọmọ́"
+    persons = list(book["persons"].iter_rows(values_only=True))
+    assert "/persons/*/id" not in persons[0]
+    assert [(row[persons[0].index("/persons/*/name")], row[persons[0].index("/persons/*/parents")])
+            for row in persons[2:]] == [("Мария", None), (None, "Мария"), ("Ọmọ́", "Мария")]
+    relations = list(book["relations"].iter_rows(values_only=True))
+    assert relations[2][2:4] == ("Мария", "#2")
+    events = list(book["events"].iter_rows(values_only=True))
+    assert events[2][events[0].index("/events/*/persons")] == "Мария; Ọmọ́"
+    cells = {cell for sheet in book.worksheets for row in sheet.iter_rows(min_row=3, values_only=True) for cell in row}
+    assert not cells & {"p1", "p2", "p3"}
+    contacts = list(load_workbook(io.BytesIO(carla.get("/api/v1/exports/ecogram?format=xlsx&lang=en").data))[
+        "contacts"].iter_rows(values_only=True))
+    assert "/contacts/*/genogram_person" not in contacts[0] and contacts[2][2] == "Мария"
+    assert "p1" not in contacts[2]
