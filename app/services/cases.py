@@ -75,8 +75,8 @@ def create_case(c: Container, user: User, scope: Scope, payload) -> tuple[Case, 
                 country_of_origin=p["country_of_origin"], step=p.get("step") or "NL-1",
                 counsellor_id=(p.get("counsellor_id") or user.id).lower(), created_at=now, updated_at=now, created_by=user.id)
     try:
-        c.store.create_case(case)
-        audit.record(c, user, "create_case", case_id=case.id, step=case.step)
+        # The case and its audit event in one step: a crash never leaves a case whose creation is not audited.
+        c.store.create_case(case, [audit.event(c, user, "create_case", case_id=case.id, step=case.step)])
         return case, True
     except AlreadyExists:
         existing = c.store.get_case(case.id)
@@ -134,8 +134,7 @@ def change_step(c: Container, user: User, scope: Scope, case_id: str, payload) -
     records = [state.view() for state in c.store.list_records(case.id) if not state.discarded]
     workflow.require_step_change(case.step, target, records, handed_over=_handed_over(c, case))
     case.step, case.updated_at = target, c.now()
-    c.store.update_case(case)
-    audit.record(c, user, "update_case", case_id=case.id, step=target)
+    c.store.update_case(case, [audit.event(c, user, "update_case", case_id=case.id, step=target)])
     return case
 
 

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 
 from ..domain.access import Grants, Scope
+from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Forbidden, Invalid, NotFound
 from ..domain.handover import RECORDABLE_ITEMS, Consent, Handover, MonitoringEvent, parse_request
 from ..domain.model import Case, User
@@ -176,11 +177,11 @@ def create(c: Container, user: User, scope: Scope, case_id: str, payload) -> tup
            "consent": {"given_by": consent["given_by"], "date": consent["date"], "documents": record_ids,
                        "to_org": org.id, "purpose": consent["purpose"].strip(), "language": consent["language"],
                        "expires": consent.get("expires"), "recorded_by": user.id, "recorded_at": now}}
-    c.store.put_doc(HANDOVERS, doc, feed=(case.id, org.id))
-    audit.record(c, user, "consent_recorded", case_id=case.id, handover_id=handover_id, to_org=org.id,
-                 given_by=consent["given_by"], language=consent["language"], expires=consent.get("expires"))
-    audit.record(c, user, "handover", case_id=case.id, handover_id=handover_id, to_org=org.id,
-                 record_ids=record_ids)
+    c.store.put_doc(HANDOVERS, doc, feed=(case.id, org.id), audit=[  # in the handover's own write step
+        audit.event(c, user, "consent_recorded", case_id=case.id, handover_id=handover_id, to_org=org.id,
+                    given_by=consent["given_by"], language=consent["language"], expires=consent.get("expires")),
+        audit.event(c, user, "handover", case_id=case.id, handover_id=handover_id, to_org=org.id,
+                    record_ids=record_ids)])
     notifications.notify(c, notifications.org_users(c, org.id, ("partner",)), "handover", case_id=case.id,
                          handover_id=handover_id)
     return get(c, handover_id), True
@@ -210,9 +211,9 @@ def withdraw(c: Container, user: User, handover_id: str) -> Handover:
         raise NotFound(N_("No such handover."))
     if handover.consent.withdrawn_at:
         return handover
-    put_event(c, user, handover, "withdrawn", today(c))
-    audit.record(c, user, "consent_withdrawn", case_id=handover.case_id, handover_id=handover.id,
-                 to_org=handover.to_org)
+    put_event(c, user, handover, "withdrawn", today(c),
+              audit.event(c, user, "consent_withdrawn", case_id=handover.case_id, handover_id=handover.id,
+                          to_org=handover.to_org))
     case = c.store.get_case(handover.case_id)
     recipients = notifications.org_users(c, handover.to_org, ("partner",)) + notifications.case_team(c, case)
     notifications.notify(c, [u for u in recipients if u != user.id], "handover_withdrawn", case_id=handover.case_id,
@@ -220,11 +221,14 @@ def withdraw(c: Container, user: User, handover_id: str) -> Handover:
     return get(c, handover.id)
 
 
-def put_event(c: Container, user: User | None, handover: Handover, kind: str, day: str) -> None:
+def put_event(c: Container, user: User | None, handover: Handover, kind: str, day: str,
+              event: AuditEvent | None = None) -> None:
+    """Store a handover event (withdrawn, expired, a monitoring item) and announce it, with its audit event in the
+    same write step."""
     c.store.put_doc(EVENTS, {"id": f"{handover.id}:{kind}", "handover_id": handover.id, "case_id": handover.case_id,
                              "from_org": handover.from_org, "to_org": handover.to_org, "kind": kind, "date": day,
                              "recorded_by": user.id if user else None, "recorded_at": c.now()},
-                    feed=(handover.case_id, handover.to_org))
+                    feed=(handover.case_id, handover.to_org), audit=[event] if event else [])
 
 
 def expire(c: Container) -> int:

@@ -61,8 +61,9 @@ def record_event(c: Container, user: User, scope: Scope, handover_id: str, paylo
     if handovers.is_receiver(user, handover) and not handover.active(handovers.today(c)):
         raise NotFound(N_("No such handover."))
     p = parse_monitoring_event(payload, handovers.today(c))
-    handovers.put_event(c, user, handover, p["item"], p["date"])
-    audit.record(c, user, "monitoring_recorded", case_id=handover.case_id, handover_id=handover.id, item=p["item"])
+    handovers.put_event(c, user, handover, p["item"], p["date"],
+                        audit.event(c, user, "monitoring_recorded", case_id=handover.case_id, handover_id=handover.id,
+                                    item=p["item"]))
     handover = handovers.get(c, handover.id)
     return handover_view(c, handover, reports(c, handover.case_id), scope)
 

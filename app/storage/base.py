@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import errno
 from datetime import datetime
-from typing import Callable, Iterable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent
@@ -42,6 +42,12 @@ def raise_if_full(error: OSError) -> None:
     """Raise StoreFull from an OSError that means "no space left" (ENOSPC, EDQUOT)."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         raise StoreFull(str(error)) from error
+
+
+def audit_needs_feed(feed, audit: Sequence[AuditEvent]) -> None:
+    """put_doc's audit events are written in the step of its change-feed entry: without one they cannot be."""
+    if audit and feed is None:
+        raise ValueError("audit events of a document go with its change-feed entry")
 
 
 class CorruptStore(Exception):
@@ -135,9 +141,11 @@ class Store(Protocol):
     def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
                            keep: str | None = None) -> list[str]: ...
 
-    # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means).
-    def create_case(self, case: Case) -> None: ...
-    def update_case(self, case: Case) -> None: ...
+    # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means). The
+    # `audit` events (unsealed) are appended in the same atomic step as the case (a crash or a failed write
+    # leaves both or neither), as for record changes.
+    def create_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None: ...
+    def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None: ...
     def get_case(self, case_id: str) -> Case | None: ...
     def list_cases(self, scope: Scope) -> list[Case]: ...
     # The same cases, in no particular order, read a page at a time: for reports and exports over every case,
@@ -165,10 +173,12 @@ class Store(Protocol):
     # Small documents (handovers and their events, push subscriptions, inbox notifications, ...): JSON objects
     # with a string "id", kept per collection. `put_doc` inserts or replaces by id, atomically; with `feed`
     # = (case_id, org_id) it also appends a change of kind=collection, entity_id=doc["id"] to the change feed,
-    # in the same atomic step, so the document is readable once its change is. `list_docs` returns the documents
+    # in the same atomic step, so the document is readable once its change is, and appends the `audit` events
+    # (unsealed; only with `feed`) in that step too. `list_docs` returns the documents
     # whose top-level fields equal the given values (all of them without filters), in no particular order.
     # Documents may hold free text typed by users (a consent's purpose): store them like case data.
-    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None: ...
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
+                audit: Sequence[AuditEvent] = ()) -> None: ...
     def get_doc(self, collection: str, doc_id: str) -> dict | None: ...
     def list_docs(self, collection: str, **equals) -> list[dict]: ...
     def delete_doc(self, collection: str, doc_id: str) -> None: ...

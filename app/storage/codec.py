@@ -61,7 +61,7 @@ class EncryptedCodec:
         return doc
 
     def doc_to_case(self, doc: dict, legacy: bool = False) -> Case:
-        doc = dict(doc)
+        doc = {k: v for k, v in doc.items() if k != "write"}  # the TinyDB store's write token (tinydb_store.py)
         secrets = self._open(doc.pop("sealed"), _case_binding(doc["org_id"], doc["id"]),
                              f"case/{doc['id']}" if legacy else None)
         return Case(**doc, **secrets)

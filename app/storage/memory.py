@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..domain.access import Scope
 from ..domain.audit import AuditEvent, chain
@@ -12,8 +12,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, last_states,
-                   only_outcome, session_matches)
+from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, audit_needs_feed, decide_in_order, earlier,
+                   last_states, only_outcome, session_matches)
 
 KEEP = 1  # revisions in a record's current state
 
@@ -88,17 +88,17 @@ class MemoryStore:
         self._changes.append(Change(len(self._changes) + 1, kind, entity_id, case_id, org_id))
         return len(self._changes)
 
-    def create_case(self, case: Case) -> None:
+    def create_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._lock:
             if case.id in self._cases:
                 raise AlreadyExists(case.id)
-            self._cases[case.id] = copy.deepcopy(case)
-            self._append_change("case", case.id, case.id, case.org_id)
+            self.update_case(case, audit)
 
-    def update_case(self, case: Case) -> None:
+    def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._lock:
             self._cases[case.id] = copy.deepcopy(case)
             self._append_change("case", case.id, case.id, case.org_id)
+            self.append_audit_many(list(audit))
 
     def get_case(self, case_id: str) -> Case | None:
         return copy.deepcopy(self._cases.get(case_id))
@@ -177,11 +177,14 @@ class MemoryStore:
                 out.append(copy.deepcopy(change))
         return out, cursor
 
-    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
+                audit: Sequence[AuditEvent] = ()) -> None:
+        audit_needs_feed(feed, audit)
         with self._lock:
             self._docs.setdefault(collection, {})[doc["id"]] = copy.deepcopy(doc)
             if feed is not None:
                 self._append_change(collection, doc["id"], *feed)
+            self.append_audit_many(list(audit))
 
     def get_doc(self, collection: str, doc_id: str) -> dict | None:
         return copy.deepcopy(self._docs.get(collection, {}).get(doc_id))

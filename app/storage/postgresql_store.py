@@ -25,7 +25,8 @@ Tables (created on open; `schema_version` says which layout a database has):
 Every write is one transaction, and writers on any number of app servers are ordered by the database itself
 (row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
 always taken in the same order (records, then the head of the change feed, then the head of the audit trail) so
-two transactions cannot deadlock. A record change and its audit event are committed in one transaction.
+two transactions cannot deadlock. A change (of a record, a case or a document) and its audit events are committed
+in one transaction.
 
 The data key stays on the app servers: a copy of the database alone does not show case text.
 """
@@ -35,7 +36,7 @@ import json
 import time
 import weakref
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import psycopg
 from psycopg import sql
@@ -48,8 +49,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, full_state,
-                   last_states, only_outcome, revision_at, split_history)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, audit_needs_feed,
+                   decide_in_order, full_state, last_states, only_outcome, revision_at, split_history)
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -295,7 +296,7 @@ class PostgreSQLStore:
 
     # --- cases -------------------------------------------------------------------------------------------
 
-    def create_case(self, case: Case) -> None:
+    def create_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             # The primary key decides between two servers creating the same case: the second insert waits for
             # the first transaction and then does nothing.
@@ -304,13 +305,15 @@ class PostgreSQLStore:
             if cur.rowcount == 0:
                 raise AlreadyExists(case.id)
             self._announce(cur, [("case", case.id, case.id, case.org_id)])
+            self._append_audit(cur, list(audit))  # in the case's transaction
 
-    def update_case(self, case: Case) -> None:
+    def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO cases (id, org_id, body) VALUES (%s, %s, %s) ON CONFLICT (id) DO UPDATE "
                         "SET org_id = EXCLUDED.org_id, body = EXCLUDED.body",
                         (case.id, case.org_id, Jsonb(self._codec.case_to_doc(case))))
             self._announce(cur, [("case", case.id, case.id, case.org_id)])
+            self._append_audit(cur, list(audit))
 
     def _case(self, body: dict) -> Case:
         return self._decoded(f"case {body.get('id')}", self._codec.doc_to_case, body)
@@ -445,13 +448,16 @@ class PostgreSQLStore:
 
     # --- small documents ---------------------------------------------------------------------------------
 
-    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
+                audit: Sequence[AuditEvent] = ()) -> None:
+        audit_needs_feed(feed, audit)
         with self._transaction() as cur:
             cur.execute("INSERT INTO docs (collection, id, body) VALUES (%s, %s, %s) "
                         "ON CONFLICT (collection, id) DO UPDATE SET body = EXCLUDED.body",
                         (collection, doc["id"], Jsonb(self._codec.doc_to_sealed(collection, doc))))
             if feed is not None:
                 self._announce(cur, [(collection, doc["id"], *feed)])
+                self._append_audit(cur, list(audit))
 
     def _doc(self, collection: str, doc_id: str, body: dict) -> dict:
         return self._decoded(f"{collection} {doc_id}", lambda b: self._codec.sealed_to_doc(collection, doc_id, b), body)

@@ -25,8 +25,9 @@ place before what it follows *from* (an index entry before the case file, the ca
 committed), so a reader never meets a pointer to data that is not there yet. The change feed is also the index
 from a record to its case (see change_log.py).
 
-A record write is one step of several files: its change-feed entries are appended as pending (each with its
-audit event), the case files are written, the audit events appended, the entries committed. A write that fails
+A write of a record, a case or a document with a feed entry is one step of several files: its change-feed
+entries are appended as pending (each with its audit events), the data files are written, the audit events
+appended, the entries committed. A write that fails
 (a full disk) or dies in between is *settled* under the lock by the next writer, or when the store opens: what
 reached the case files is committed and its missing audit events are sealed (never twice), the rest is dropped.
 So no revision stays without its audit event and no change is announced that did not happen; until it is
@@ -38,9 +39,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from filelock import FileLock
 
@@ -49,8 +51,9 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order, earlier,
-                   full_state, last_states, only_outcome, revision_at, session_matches, split_history)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, audit_needs_feed,
+                   decide_in_order, earlier, full_state, last_states, only_outcome, revision_at, session_matches,
+                   split_history)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -157,8 +160,15 @@ class TinyDBStore:
         with self._thread_lock, self._file_lock:
             yield
 
-    def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[], None]) -> None:
-        self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id}], write)
+    def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[str], None],
+                  audit: Sequence[AuditEvent] = ()) -> None:
+        """Announce one change of a case or document, with its audit events. `write(token)` writes the data with a
+        random token beside it, which the pending entry names too: settling a write that died commits it only
+        if the data on disk is the data of this write (for an update the document was there before)."""
+        token = uuid.uuid4().hex
+        self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id,
+                              "write": token, **({"audit": [e.to_dict() for e in audit]} if audit else {})}],
+                            lambda: write(token))
 
     def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> list[int]:
         """Write the data of changes between appending their change-feed entries as pending and committing them;
@@ -168,7 +178,7 @@ class TinyDBStore:
         numbered = self._changes.append_pending(changes)
         try:
             write()
-            self._append_audit([AuditEvent(**c["audit"]) for c in changes if "audit" in c])
+            self._append_audit([AuditEvent(**e) for c in changes for e in _events(c)])
             self._changes.commit(numbered)
         except Exception:
             try:
@@ -186,7 +196,7 @@ class TinyDBStore:
         if not pending:
             return
         written = [entry for _, entry in pending if self._holds(entry)]
-        events = [entry["audit"] for entry in written if "audit" in entry]
+        events = [event for entry in written for event in _events(entry)]
         self._append_audit([AuditEvent(**e) for e in events[_already_in(self._audit_tail(len(events)), events):]])
         self._changes.settle(pending, written)
         log.warning("Settled %d pending change(s) of an interrupted write: %d written, %d dropped.",
@@ -196,7 +206,7 @@ class TinyDBStore:
         """Whether the store holds what a change-feed entry announces (for a record: the revision it names)."""
         kind, entity_id = entry["kind"], entry["entity_id"]
         if kind == "case":
-            return self._case_doc(entity_id) is not None
+            return _written_by(self._case_doc(entity_id), entry)
         if kind == "record":
             with open_db(self._case_path(entry["case_id"])) as db:
                 doc = db.table("records").get(doc_id=entity_id)
@@ -205,7 +215,7 @@ class TinyDBStore:
             state = self._decoded(f"record {entity_id}", self._codec.doc_to_record, doc)
             return entry["rev"] in {r.rev for r in state.revisions + state.conflicts}
         with open_db(self._docs_path(kind)) as db:
-            return db.table("docs").contains(doc_id=entity_id)
+            return _written_by(db.table("docs").get(doc_id=entity_id), entry)
 
     def _audit_tail(self, count: int) -> list[dict]:
         """The last `count` events of the audit trail (fewer if it is shorter)."""
@@ -288,24 +298,24 @@ class TinyDBStore:
         with open_db(self._case_path(case_id)) as db:
             return db.table("case").get(doc_id=case_id)
 
-    def _write_case(self, case: Case) -> None:
+    def _write_case(self, case: Case, token: str) -> None:
         with open_db(self._case_path(case.id)) as db:
-            db.table("case").put(case.id, self._codec.case_to_doc(case))
+            db.table("case").put(case.id, {**self._codec.case_to_doc(case), "write": token})
 
-    def create_case(self, case: Case) -> None:
+    def create_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._writing():
             if self._case_doc(case.id) is not None:
                 raise AlreadyExists(case.id)
             self._org_cases(case.org_id).put(case.id, True)
-            self._announce("case", case.id, case.id, case.org_id, lambda: self._write_case(case))
+            self._announce("case", case.id, case.id, case.org_id, lambda token: self._write_case(case, token), audit)
 
-    def update_case(self, case: Case) -> None:
+    def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._writing():
             old = self._case_doc(case.id)
             old_org = None if old is None else old["org_id"]
             if old_org != case.org_id:
                 self._org_cases(case.org_id).put(case.id, True)
-            self._announce("case", case.id, case.id, case.org_id, lambda: self._write_case(case))
+            self._announce("case", case.id, case.id, case.org_id, lambda token: self._write_case(case, token), audit)
             if old_org is not None and old_org != case.org_id:
                 self._org_cases(old_org).discard(case.id)
 
@@ -476,16 +486,20 @@ class TinyDBStore:
             raise ValueError(f"not a collection name: {collection!r}")
         return self._root / "docs" / f"{collection}.json"
 
-    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None) -> None:
-        def write() -> None:
+    def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
+                audit: Sequence[AuditEvent] = ()) -> None:
+        audit_needs_feed(feed, audit)
+
+        def write(token: str | None = None) -> None:
             with open_db(self._docs_path(collection)) as db:
-                db.table("docs").put(doc["id"], self._codec.doc_to_sealed(collection, doc))
+                db.table("docs").put(doc["id"], {**self._codec.doc_to_sealed(collection, doc),
+                                                 **({"write": token} if token else {})})
 
         with self._writing():
             if feed is None:
                 write()
             else:
-                self._announce(collection, doc["id"], feed[0], feed[1], write)
+                self._announce(collection, doc["id"], feed[0], feed[1], write, audit)
 
     def get_doc(self, collection: str, doc_id: str) -> dict | None:
         with open_db(self._docs_path(collection)) as db:
@@ -563,6 +577,18 @@ class TinyDBStore:
 
     def close(self) -> None:
         pass  # no file stays open between operations
+
+
+def _events(entry: dict) -> list[dict]:
+    """The audit events a pending change-feed entry carries: a record change's one, a case's or document's list."""
+    events = entry.get("audit", [])
+    return events if isinstance(events, list) else [events]
+
+
+def _written_by(stored: dict | None, entry: dict) -> bool:
+    """Whether a stored case or document is the one the pending entry's write put there (entries written before
+    the token was introduced name none: then being there is enough)."""
+    return stored is not None and ("write" not in entry or stored.get("write") == entry["write"])
 
 
 def _already_in(trail_end: list[dict], events: list[dict]) -> int:

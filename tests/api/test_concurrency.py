@@ -117,8 +117,9 @@ def test_four_processes_writing_at_once_lose_nothing(shelter, tmp_path):
 
 
 def _write_until_killed(data_dir, store, case_ids, ack_path):
-    """Save records through the API until killed, one way after the other: a new record by PUT, then a sync that
-    edits it and creates two more. Every acknowledged (id, rev) is appended to ack_path before the next write."""
+    """Save through the API until killed, one way after the other: a new case, a new record by PUT, then a sync
+    that edits the record and creates two more. Every acknowledged write is appended to ack_path before the next
+    one: (record id, rev), or ("case", case id)."""
     app = _app(data_dir, store)
     client = _session(app, "anna@shelter-a.nl")
     cursor, n = 0, 0
@@ -129,6 +130,11 @@ def _write_until_killed(data_dir, store, case_ids, ack_path):
             os.fsync(acks.fileno())
 
         while True:
+            new_case = str(uuid.uuid4())
+            r = client.post("/api/v1/cases", json={"id": new_case, "client_code": "T-2", "country_of_origin": "NG"},
+                            headers=HEADERS)
+            assert r.status_code == 201, r.json
+            ack("case", new_case)
             case_id, rid = case_ids[n % len(case_ids)], str(uuid.uuid4())
             r = client.put(f"/api/v1/records/{rid}", json=change(case_id, overzicht1(nl_f1="+")), headers=HEADERS)
             assert r.status_code == 201, r.json
@@ -167,10 +173,11 @@ KILLS = 20
 
 @pytest.mark.slow
 def test_twenty_kills_mid_write_lose_nothing_and_leave_no_revision_unaudited(killable_shelter, tmp_path):
-    """SIGKILL a writer 20 times at random points of PUTs and syncs. Afterwards every acknowledged write is
-    there, every revision has exactly one write_record audit event (a crash between a revision and its event
-    used to leave it unaudited, and the resend is a replay that writes none), the audit chain verifies, and every
-    record entry of the change feed names a record that exists. (~1 minute for both stores.)"""
+    """SIGKILL a writer 20 times at random points of case creations, PUTs and syncs. Afterwards every
+    acknowledged write is there, every revision has exactly one write_record audit event and every case one
+    create_case event (a crash between a write and its event used to leave it unaudited, and the resend is a
+    replay that writes none), the audit chain verifies, and every entry of the change feed names a record or
+    case that exists. (~1 minute for both stores.)"""
     data_dir, store, case_ids = killable_shelter
     ack = tmp_path / "acks"
     ack.touch()
@@ -190,6 +197,8 @@ def test_twenty_kills_mid_write_lose_nothing_and_leave_no_revision_unaudited(kil
     lines = ack.read_text().split("\n")
     acked = [tuple(json.loads(line)) for line in lines if line.strip().endswith("]")]  # a line cut by a kill
     assert len(acked) >= 2 * KILLS
+    acked_cases = [case_id for kind, case_id in acked if kind == "case"]
+    acked = [(rid, rev) for rid, rev in acked if rid != "case"]
 
     app = _app(data_dir, store)
     c = app.extensions["safefuture"]
@@ -208,5 +217,10 @@ def test_twenty_kills_mid_write_lose_nothing_and_leave_no_revision_unaudited(kil
         changes, _ = c.store.changes_since(0, Scope(org_ids=frozenset({"shelter-a"})), 1_000_000)
         announced = {ch.entity_id for ch in changes if ch.kind == "record"}
         assert announced == set(states)  # no feed entry without its record, no record without its entry
+        cases = {case.id for case in c.store.list_cases(Scope(org_ids=frozenset({"shelter-a"})))}
+        assert set(acked_cases) <= cases and len(cases) > len(case_ids)
+        created = Counter(e.case_id for e in c.store.audit_events() if e.action == "create_case")
+        assert created == Counter(cases)  # every case audited once, no event without its case
+        assert {ch.entity_id for ch in changes if ch.kind == "case"} == cases
     finally:
         c.store.close()

@@ -357,3 +357,31 @@ def test_a_partner_is_offered_no_step_change_while_the_case_is_in_the_netherland
     assert anna.get(f"/api/v1/cases/{case_id}/overview").json["moves"]
     assert petya.get(f"/api/v1/cases/{case_id}/overview").json["moves"] == []
     assert petya.post(f"/api/v1/cases/{case_id}/step", {"step": "NL-2"}).status_code == 403
+
+
+WRITE_ACTIONS = {"create_case", "update_case", "consent_recorded", "handover", "monitoring_recorded",
+                 "consent_withdrawn", "write_record"}
+
+
+def test_case_step_handover_monitoring_and_withdrawal_events_are_written_in_the_writes_own_step(app, anna):
+    """A crash between a write and a separate append of its event would leave the write unaudited (and its
+    resend is a replay that writes none): the services hand each write's events to the store's write itself.
+    Here a separate append of a write's event fails the request, and every write still gets its event."""
+    store = app.extensions["safefuture"].store
+    separate_append = store.append_audit_many
+
+    def reads_only(events):
+        assert not WRITE_ACTIONS & {e.action for e in events}, "a write's audit event appended on its own"
+        return separate_append(events)
+
+    store.append_audit_many = reads_only
+    case_id = anna.new_case(country="BG", code="SA-2026-018")
+    assert anna.post(f"/api/v1/cases/{case_id}/step", {"step": "NL-2"}).status_code == 200
+    plan = new_record(anna, case_id, overzicht1(nl_f1="+"))
+    handover = anna.post(f"/api/v1/cases/{case_id}/handovers", handover_body("animus", [plan])).json
+    assert anna.post(f"/api/v1/handovers/{handover['id']}/monitoring",
+                     {"item": "departed", "date": "2026-03-10"}).status_code == 200
+    assert anna.post(f"/api/v1/handovers/{handover['id']}/withdrawal").json["status"] == "withdrawn"
+    actions = [e.action for e in store.audit_events(case_id) if e.action in WRITE_ACTIONS]
+    assert actions == ["create_case", "update_case", "write_record", "consent_recorded", "handover",
+                       "monitoring_recorded", "consent_withdrawn"]

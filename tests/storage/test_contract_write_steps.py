@@ -6,13 +6,16 @@ from __future__ import annotations
 import errno
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
 
+from app.domain.access import Scope
 from app.domain.audit import AuditEvent, first_broken_link
 from app.domain.errors import DomainError
+from app.domain.model import Case
 from app.domain.revisions import Outcome, RecordChange, decide
-from app.storage.base import StoreFull
+from app.storage.base import AlreadyExists, StoreFull
 from app.storage.tinydb_files import AtomicJSONStorage
 from tests.storage.conftest import SERVER_MARKS, STORE_FACTORIES
 from tests.storage.test_contract import SEES_A, change
@@ -60,6 +63,30 @@ def test_a_record_change_and_its_audit_event_are_written_in_one_step(store):
 def test_without_an_audit_callback_a_record_change_writes_no_event(store):
     store.apply_record_change(change("rec-1"), ORG, decide)
     assert store.audit_events() == []
+
+
+def event(action: str, **details) -> AuditEvent:
+    return AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG, action=action,
+                      case_id="case-1", details=details)
+
+
+def test_a_case_or_document_change_and_its_audit_events_are_written_in_one_step(store):
+    case = Case(id="case-1", org_id=ORG, client_code="T-1", country_of_origin="NG")
+    store.create_case(case, [event("create_case", step="NL-1")])
+    with pytest.raises(AlreadyExists):  # refused: no event
+        store.create_case(case, [event("create_case", step="NL-1")])
+    store.update_case(replace(case, step="NL-2"), [event("update_case", step="NL-2")])
+    store.put_doc("handovers", {"id": "h-1", "case_id": "case-1"}, feed=("case-1", ORG),
+                  audit=[event("consent_recorded"), event("handover")])
+    with pytest.raises(ValueError):  # events go with a feed entry: nothing is written without one
+        store.put_doc("handovers", {"id": "h-2", "case_id": "case-1"}, audit=[event("handover")])
+    assert store.get_doc("handovers", "h-2") is None
+    events = store.audit_events()
+    assert [e.action for e in events] == ["create_case", "update_case", "consent_recorded", "handover"]
+    assert [e.seq for e in events] == [1, 2, 3, 4] and first_broken_link(events) is None
+    assert store.get_case("case-1").step == "NL-2"
+    changes, _ = store.changes_since(0, Scope(org_ids=frozenset({ORG}), doc_org_ids=frozenset({ORG})), 10)
+    assert [(c.kind, c.entity_id) for c in changes] == [("case", "case-1"), ("case", "case-1"), ("handovers", "h-1")]
 
 
 # --- a full disk -------------------------------------------------------------------------------------------

@@ -8,14 +8,17 @@ import multiprocessing
 import os
 import random
 import signal
+import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app.domain.access import Scope
 from app.domain.audit import AuditEvent, first_broken_link
+from app.domain.model import Case
 from app.domain.revisions import RecordChange, decide
 from app.storage.base import StoreFull
 from app.storage.change_log import ChangeLog
@@ -315,3 +318,35 @@ def test_a_failed_write_leaves_no_feed_entry_even_when_settling_must_wait_for_sp
     assert [(c.seq, c.entity_id) for c in changes] == [(1, "rec-0"), (2, "rec-2")] and cursor == 2
     assert audited(store) == [("rec-0", first.rev), ("rec-2", second.rev)]
     assert open_store(tmp_path).get_record("rec-1") is None
+
+
+def case_event(action: str, step: str) -> AuditEvent:
+    return AuditEvent(seq=0, at="2024-05-01T10:00:00Z", actor_id="user-1", org_id=ORG, action=action,
+                      case_id="case-1", details={"step": step})
+
+
+@pytest.mark.parametrize("dies", ["before the case file", "after the case file"])
+def test_a_case_change_dying_midway_keeps_its_audit_event_exactly_when_the_change_was_written(tmp_path, monkeypatch,
+                                                                                              dies):
+    """A step change killed before its case file was written is dropped whole (the case was there before, so
+    only the write's token tells the files apart); killed after it, before its audit event, it is announced
+    and its event sealed when the store opens."""
+    store = open_store(tmp_path)
+    case = Case(id="case-1", org_id=ORG, client_code="T-1", country_of_origin="NG", step="NL-1")
+    store.create_case(case, [case_event("create_case", "NL-1")])
+    if dies == "before the case file":
+        monkeypatch.setattr(TinyDBStore, "_write_case", lambda self, case, token: sys.exit("killed"))
+    else:
+        monkeypatch.setattr(TinyDBStore, "_append_audit", lambda self, events: sys.exit("killed"))
+    with pytest.raises(SystemExit):
+        store.update_case(replace(case, step="NL-2"), [case_event("update_case", "NL-2")])
+    monkeypatch.undo()
+
+    reopened = open_store(tmp_path)  # settles
+    written = dies == "after the case file"
+    assert reopened.get_case("case-1").step == ("NL-2" if written else "NL-1")
+    events = reopened.audit_events()
+    assert [(e.action, e.details["step"]) for e in events] == [("create_case", "NL-1")] + (
+        [("update_case", "NL-2")] if written else [])
+    assert first_broken_link(events) is None
+    assert [c.entity_id for c in reopened.changes_since(0, EVERYTHING, 10)[0]] == ["case-1"] * (1 + written)
