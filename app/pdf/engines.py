@@ -1,15 +1,18 @@
 """Choosing an engine and rendering with it under a time limit and a cap on parallel renders.
 
 A printout is one or more parts (a dossier: its cover, then each record), each a complete HTML document. The
-parts are rendered side by side, each in its own process, as many at once as there are render slots; the PDFs
-are joined and every page gets its footer afterwards (assembly.py), so the page numbers run across the parts.
+parts are rendered side by side by as many render processes as there are render slots, each taking the next part
+when it is done with one; the PDFs are joined and every page gets its footer afterwards (assembly.py), so the
+page numbers run across the parts.
 """
 from __future__ import annotations
 
 import os
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from . import assembly, weasy, wkhtml
 from .base import EngineMissing, PageFooter, RenderTimeout
@@ -42,12 +45,13 @@ def choose_engine(preferred: str | None = None) -> str:
     return installed[0]
 
 
-def _in_slot(deadline: float, render, *args):
-    """`render(*args, deadline)` once a render slot is free (waiting counts against the deadline)."""
+@contextmanager
+def _slot(deadline: float):
+    """A render slot, once one is free (waiting counts against the deadline)."""
     if not _slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise RenderTimeout("no PDF render slot came free in time")
     try:
-        return render(*args, deadline)
+        yield
     finally:
         _slots.release()
 
@@ -56,7 +60,8 @@ def render_pdf(parts: str | list[str], footer: PageFooter, engine: str | None = 
                cache: PdfCache | None = None, processes: int = SLOTS) -> bytes:
     """The PDF of `parts` (complete HTML documents from our own, autoescaped templates; one string for one
     document), one after the other, with `footer` on every page. Parts found in `cache` are not rendered again;
-    the others render up to `processes` at once (and never more than SLOTS in this server process).
+    the others render in up to `processes` render processes at once (and never more than SLOTS in this server
+    process). The last render process to finish also renders the footers.
     Raises RenderTimeout after `timeout` seconds (waiting for free slots included), RenderFailed otherwise."""
     name = choose_engine(engine)
     adapter = ENGINES[name]
@@ -64,18 +69,31 @@ def render_pdf(parts: str | list[str], footer: PageFooter, engine: str | None = 
     parts = [parts] if isinstance(parts, str) else parts
     keys = [part_key(name, html) for html in parts]
     rendered = [cache.get(key) if cache is not None else None for key in keys]
-    missing = [n for n, pdf in enumerate(rendered) if pdf is None]
-    if missing:
-        with ThreadPoolExecutor(max_workers=max(1, min(len(missing), processes, SLOTS))) as pool:
-            futures = {n: pool.submit(_in_slot, deadline, adapter.render_body, parts[n]) for n in missing}
-            try:
-                for n, future in futures.items():
-                    rendered[n] = future.result()
-                    if cache is not None:
-                        cache.put(keys[n], rendered[n])
-            finally:
-                for future in futures.values():
-                    future.cancel()
-    pages = sum(assembly.page_counts(rendered))
-    overlay = _in_slot(deadline, adapter.footer_overlay, footer, pages)
-    return assembly.assemble(rendered, overlay)
+    missing = deque(n for n, pdf in enumerate(rendered) if pdf is None)
+    workers = max(1, min(len(missing), processes, SLOTS))
+    lock, failed, running = threading.Lock(), threading.Event(), [workers]
+
+    def work():
+        with _slot(deadline), adapter.Renderer() as renderer:
+            while not failed.is_set():
+                with lock:
+                    if not missing:
+                        break
+                    n = missing.popleft()
+                try:
+                    rendered[n] = renderer.render_body(parts[n], deadline)
+                except BaseException:
+                    failed.set()  # the other render processes take no further part
+                    raise
+                if cache is not None:
+                    cache.put(keys[n], rendered[n])
+            with lock:
+                running[0] -= 1
+                last = running[0] == 0
+            if last and not failed.is_set():
+                return renderer.footer_overlay(footer, sum(assembly.page_counts(rendered)), deadline)
+        return None
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        overlays = [future.result() for future in [pool.submit(work) for _ in range(workers)]]
+    return assembly.assemble(rendered, next(overlay for overlay in overlays if overlay is not None))

@@ -1,8 +1,10 @@
 """WeasyPrint, rendered in a child process per PDF so a stuck render can be killed.
 
-WeasyPrint runs in-process and holds the GIL; a process per render keeps request threads free, isolates one
-document from the next, and makes the time limit enforceable (kill the child). The children are forked from a
-fork server that has WeasyPrint already imported, so a render does not pay the ~1 s import each time.
+WeasyPrint runs in-process and holds the GIL; a render process keeps request threads free, isolates one
+printout from the next, and makes the time limit enforceable (kill the child). The children are forked from a
+fork server that has WeasyPrint already imported and warmed up (weasy_child.py), so a render does not pay the
+~1 s import and the font set-up each time. One printout's documents (a dossier's cover, records and footers)
+render one after another in the same process (`Renderer`), which keeps WeasyPrint's caches warm between them.
 
 Footers are stamped on afterwards like wkhtmltopdf's (assembly.py), from sheets of footer bands: WeasyPrint
 spends about 5 ms on every page however empty, so 50 bands share a sheet.
@@ -31,42 +33,50 @@ def available() -> bool:
     return importlib.util.find_spec("weasyprint") is not None
 
 
-def _child_main(conn, html: str, stylesheets: list[str]) -> None:
+def _child_main(conn, stylesheets: list[str]) -> None:
     # Imported here, in the child, so the web process never loads WeasyPrint itself.
-    from .weasy_child import render_to
-    render_to(conn, html, stylesheets)
+    from .weasy_child import serve
+    serve(conn, stylesheets)
 
 
-def _render(html: str, deadline: float) -> bytes:
-    fonts = (ASSETS_DIR / "fonts.css").read_text(encoding="utf-8")
-    receive, send = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child_main, args=(send, html, [fonts]), daemon=True)
-    process.start()
-    send.close()
-    try:
-        if not receive.poll(max(0.0, deadline - time.monotonic())):
-            raise RenderTimeout(f"{NAME} overran its time and was killed")
-        status, payload = receive.recv()
-    except EOFError:
-        raise RenderFailed(f"{NAME}: the render process ended without a result")
-    finally:
-        receive.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-    if status != "ok":
-        raise RenderFailed(f"{NAME}: {payload}")
-    return payload
+class Renderer:
+    """A render process for one printout's documents, one after another; killed when one overruns its time.
+    Use as a context manager: the process ends on leaving it."""
 
+    def __enter__(self) -> "Renderer":
+        fonts = (ASSETS_DIR / "fonts.css").read_text(encoding="utf-8")
+        self._conn, child = _CONTEXT.Pipe()
+        self._process = _CONTEXT.Process(target=_child_main, args=(child, [fonts]), daemon=True)
+        self._process.start()
+        child.close()
+        return self
 
-def render_body(html: str, deadline: float) -> bytes:
-    """The PDF of `html`, without footers."""
-    return _render(html, deadline)
+    def __exit__(self, *exc) -> None:
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
 
+    def _render(self, html: str, deadline: float) -> bytes:
+        try:
+            self._conn.send(html)
+            if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+                self._process.kill()
+                raise RenderTimeout(f"{NAME} overran its time and was killed")
+            status, payload = self._conn.recv()
+        except (EOFError, OSError):
+            raise RenderFailed(f"{NAME}: the render process ended without a result")
+        if status != "ok":
+            raise RenderFailed(f"{NAME}: {payload}")
+        return payload
 
-def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
-    """Sheets of BANDS_PER_SHEET footer bands, each band as the bottom margin of a page with its footer."""
-    texts = [footer.page_text(n, pages) for n in range(1, pages + 1)]
-    html = templates.render("pdf/footer_sheet.html", footer=footer, texts=texts, per_sheet=BANDS_PER_SHEET,
-                            band_mm=BAND_MM)
-    return Overlay(_render(html, deadline), per_sheet=BANDS_PER_SHEET, band_pt=BAND_MM * MM)
+    def render_body(self, html: str, deadline: float) -> bytes:
+        """The PDF of `html`, without footers."""
+        return self._render(html, deadline)
+
+    def footer_overlay(self, footer: PageFooter, pages: int, deadline: float) -> Overlay:
+        """Sheets of BANDS_PER_SHEET footer bands, each band as the bottom margin of a page with its footer."""
+        texts = [footer.page_text(n, pages) for n in range(1, pages + 1)]
+        html = templates.render("pdf/footer_sheet.html", footer=footer, texts=texts, per_sheet=BANDS_PER_SHEET,
+                                band_mm=BAND_MM)
+        return Overlay(self._render(html, deadline), per_sheet=BANDS_PER_SHEET, band_pt=BAND_MM * MM)

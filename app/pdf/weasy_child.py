@@ -1,5 +1,7 @@
-"""The part of the WeasyPrint engine that runs in the render process: a URL fetcher that serves only the
-shipped assets, and the render itself. Imported by the fork server ahead of time, so each render starts warm."""
+"""The part of the WeasyPrint engine that runs in the render processes: a URL fetcher that serves only the
+shipped assets, and the render loop. Imported by the fork server ahead of time, which then renders a line in each
+of the fonts once: fontconfig's font list, Pango's font map and the fonts are loaded before any render process is
+forked, so none of them pays for that again."""
 from __future__ import annotations
 
 import logging
@@ -34,15 +36,30 @@ class AssetsOnlyFetcher(URLFetcher):
                                   headers={"Content-Type": mime or "application/octet-stream"})
 
 
-def render_to(conn, html: str, stylesheets: list[str]) -> None:
-    """Render and send ("ok", pdf bytes) or ("error", exception type) through `conn`."""
+def render(html: str, stylesheets: list[str]) -> tuple[str, object]:
+    """("ok", pdf bytes) or ("error", exception type)."""
     try:
         fetcher = AssetsOnlyFetcher()
         base = ASSETS_DIR.as_uri() + "/"
         document = weasyprint.HTML(string=html, url_fetcher=fetcher)
         css = [weasyprint.CSS(string=text, base_url=base, url_fetcher=fetcher) for text in stylesheets]
-        conn.send(("ok", document.write_pdf(stylesheets=css)))
+        return "ok", document.write_pdf(stylesheets=css)
     except Exception as e:  # report the kind of failure only: the message may quote document text
-        conn.send(("error", type(e).__name__))
+        return "error", type(e).__name__
+
+
+def serve(conn, stylesheets: list[str]) -> None:
+    """Render each HTML document received through `conn` and send back its result, until `conn` is closed."""
+    try:
+        while True:
+            try:
+                html = conn.recv()
+            except EOFError:
+                return
+            conn.send(render(html, stylesheets))
     finally:
         conn.close()
+
+
+# The warm-up, once, in the fork server (see above).
+render("<!doctype html><p style='font-family: \"Noto Sans\"'>Warm <b>up</b> <i>Ѝ ọ̀</i></p>", [])

@@ -108,3 +108,17 @@ def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
                                    texts=[footer.page_text(n, pages) for n in range(1, pages + 1)])
     return Overlay(_run(footer_html, {"top": band_top, "right": MAIN_MARGINS_MM["right"], "bottom": band_bottom,
                                       "left": MAIN_MARGINS_MM["left"]}, deadline))
+
+
+class Renderer:
+    """The engine's interface for one printout (engines.py): wkhtmltopdf is a process of its own per document
+    anyway, so there is nothing to keep from one document to the next."""
+
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    render_body = staticmethod(render_body)
+    footer_overlay = staticmethod(footer_overlay)
