@@ -6,7 +6,10 @@ The answer carries no data: only whether the server can do its work, and if not 
   when the store is unreachable (a database down, a data directory gone) or the key does not open it.
 - `StoreHealth`, flags the rest of the server raises: today one, "the store reports a write failure for lack of
   space". Whoever catches that failure calls `out_of_space(c)`; the next successful write calls `space_ok(c)`.
-  While it is raised the server answers 503, so monitoring sees a full disk before users lose work to it.
+  While it is raised the server answers 503, so monitoring sees a full disk before users lose work to it. Each
+  health check meanwhile asks the store whether there is room again (`Store.probe_space`: a small real write, and
+  on a local disk a margin of free space), so the flag clears once space returns, without waiting for a user's
+  write.
 """
 from __future__ import annotations
 
@@ -53,23 +56,28 @@ def store_health(c: Container) -> StoreHealth:
 
 
 def out_of_space(c: Container) -> None:
-    """The store refused a write for lack of disk space: report unhealthy until a write succeeds again. Logged
-    once, loudly, when it starts (not for every refused request)."""
+    """The store refused a write for lack of disk space: report unhealthy until a write or a health check's probe
+    succeeds again. Logged once, loudly, when it starts (not for every refused request)."""
     if store_health(c).set_out_of_space(True):
         log.critical("OUT OF DISK SPACE: the store refuses writes. Devices keep their changes and send them "
-                     "again; free space on the store's disk (or database server). /healthz answers 503 until a "
-                     "write succeeds.")
+                     "again; free space on the store's disk (or database server). /healthz answers 503 until "
+                     "there is room again.")
 
 
 def space_ok(c: Container) -> None:
-    """A write succeeded: whatever lack of space was reported is over."""
+    """A write or a probe succeeded: whatever lack of space was reported is over."""
     if store_health(c).set_out_of_space(False):
         log.warning("Disk space is back: the store takes writes again.")
 
 
 def check(c: Container) -> Health:
     if store_health(c).out_of_space:
-        return Health(False, OUT_OF_SPACE)
+        try:
+            c.store.probe_space()
+        except Exception as exc:  # StoreFull, or any other failure to write: not back yet
+            log.info("health check: no room to write yet (%s)", type(exc).__name__)
+            return Health(False, OUT_OF_SPACE)
+        space_ok(c)
     try:
         c.store.check_key()
     except Exception as exc:  # any failure to read or open the store means "not healthy"

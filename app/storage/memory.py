@@ -230,6 +230,9 @@ class MemoryStore:
     def check_key(self) -> None:
         pass  # nothing encrypted, nothing to open
 
+    def probe_space(self) -> None:
+        pass  # memory does not run out the way a disk does
+
     def close(self) -> None:
         pass
 

@@ -175,6 +175,13 @@ class PostgreSQLStore:
         with self._pool.connection(timeout=5) as conn:
             self._verify_key(conn, f"database {conn.info.dbname!r}")
 
+    def probe_space(self) -> None:
+        # A committed write of one row of meta (WAL and a table page): the database server's disk is not ours
+        # to measure.
+        with self._transaction() as cur:
+            cur.execute("INSERT INTO meta (name, value) VALUES ('space_probe', now()::text) "
+                        "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")
+
     def _reseal_legacy(self, conn: psycopg.Connection) -> None:
         """Seal every case and record of a database written before the organisation and case were bound into
         the ciphertexts (codec.py), in the opening transaction: all of it, or nothing."""

@@ -38,6 +38,7 @@ Case text is encrypted (see codec.py) with a key that lives outside this directo
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import uuid
 from contextlib import contextmanager
@@ -58,7 +59,7 @@ from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError, load_or_create_key
-from .tinydb_files import TEMP_PREFIX, ShardedMap, digest, fsync_dir, open_db, read_json_file
+from .tinydb_files import TEMP_PREFIX, AtomicJSONStorage, ShardedMap, digest, fsync_dir, open_db, read_json_file
 
 FORMAT = 1
 KEY_CHECK = "safefuture store key check"
@@ -66,6 +67,8 @@ ORG_INDEX_SHARDS = 16
 SESSION_SHARDS = 16
 log = logging.getLogger(__name__)
 SUBDIRECTORIES = ("cases", "history", "index", "sessions", "changes", "audit", "socialmap", "docs")
+# /healthz reports the disk full again until this much is free and a probe file this big can be written.
+SPACE_MARGIN, SPACE_PROBE = 1024 * 1024, 64 * 1024
 # A record's current state (in its case file) keeps at least KEEP revisions; once it has more than KEEP + BATCH,
 # all but the last KEEP move to a history file: a write costs the same however long the record's history.
 KEEP, BATCH = 1, 4
@@ -154,6 +157,18 @@ class TinyDBStore:
         # A plain read: store.json is only ever replaced whole (rename), so no lock is needed.
         data = read_json_file(self._root / "store.json") or {}
         self._verify(data.get("meta", {}).get("store"))
+
+    def probe_space(self) -> None:
+        free = shutil.disk_usage(self._root).free
+        if free < SPACE_MARGIN:
+            raise StoreFull(f"{free} bytes free, less than the margin of {SPACE_MARGIN}")
+        # A file the size of a big case file, written the way data files are (fsync and rename), then removed (a
+        # temporary file's name: one left by a crash goes when the store opens).
+        path = self._root / f"{TEMP_PREFIX}space-probe-{uuid.uuid4().hex}"
+        try:
+            AtomicJSONStorage(str(path)).write({"probe": "x" * SPACE_PROBE})
+        finally:
+            path.unlink(missing_ok=True)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -1,6 +1,7 @@
 """A full disk under the TinyDB store, through the API: writes that cannot be stored answer 507 in the user's
-language, the server logs it once and /healthz answers 503; once space returns the resent writes are stored,
-and nothing is lost, unaudited or announced without its record.
+language, the server logs it once and /healthz answers 503; once space returns /healthz answers 200 before any
+write (its probe finds room), the resent writes are stored, and nothing is lost, unaudited or announced without
+its record.
 
 The store lives on a small tmpfs that the test mounts (as root). Where mounting is not allowed, the same test
 runs with the OSError a full disk gives injected at the store's file write instead (AtomicJSONStorage._write),
@@ -133,8 +134,9 @@ def test_a_full_disk_answers_507_and_loses_nothing_once_space_returns(disk, capl
     assert r.status_code == 507 and r.json["message"].startswith("Сървърът няма повече място")
     r = client.post("/api/v1/sync", json={"push": sync_push}, headers={**HEADERS, "Accept-Language": "en"})
     assert r.status_code == 507 and "stays on this device" in r.json["message"]
-    health = client.get("/healthz")
-    assert health.status_code == 503 and health.json["status"] == "out_of_space"
+    for _ in range(2):  # each check probes the disk, which is still full
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json["status"] == "out_of_space"
     loud = [rec for rec in caplog.records if rec.levelno == logging.CRITICAL and "OUT OF DISK SPACE" in rec.message]
     assert len(loud) == 1  # five refused writes, one loud line
 
@@ -145,7 +147,10 @@ def test_a_full_disk_answers_507_and_loses_nothing_once_space_returns(disk, capl
 
     assert feed_names_only_records()
 
-    disk.free()  # the devices send their changes again
+    disk.free()
+    assert client.get("/healthz").status_code == 200  # the probe finds room again: no write needed to clear it
+    assert not list(disk.path.rglob(".tmp-*"))  # and it left no file behind
+    # the devices send their changes again
     for rid in refused_puts:
         r = client.put(f"/api/v1/records/{rid}", json=change(case_id, overzicht1(coo_f1="-")), headers=HEADERS)
         assert r.status_code in (200, 201), r.json  # 200: it was stored after all, and this is its replay

@@ -5,6 +5,7 @@ import logging
 import shutil
 
 from app.services import health
+from app.storage.base import StoreFull
 from tests.conftest import HEADERS, PASSWORD
 
 
@@ -34,13 +35,24 @@ def test_healthz_answers_503_when_the_key_does_not_open_the_store(app, client, t
     assert r.status_code == 503 and r.json == {"status": "store_unavailable"}
 
 
-def test_healthz_answers_503_while_the_store_reports_no_space_left(app, client):
+def test_healthz_answers_503_while_the_store_has_no_room_and_200_once_its_probe_finds_room(app, client,
+                                                                                          monkeypatch):
     c = app.extensions["safefuture"]
-    health.out_of_space(c)
-    r = client.get("/healthz")
-    assert r.status_code == 503 and r.json == {"status": "out_of_space"}
-    health.space_ok(c)
+    probes = []
+
+    def still_full():
+        probes.append(1)
+        raise StoreFull("no space left on device")
+
+    monkeypatch.setattr(c.store, "probe_space", still_full)
+    health.out_of_space(c)  # a write was refused for lack of space
+    for _ in range(2):
+        r = client.get("/healthz")
+        assert r.status_code == 503 and r.json == {"status": "out_of_space"}
+    assert len(probes) == 2
+    monkeypatch.undo()  # the real probe: this disk has room
     assert client.get("/healthz").status_code == 200
+    assert not health.store_health(c).out_of_space
 
 
 def test_one_log_line_per_request_without_query_cookies_or_body(client, make_user, caplog):

@@ -93,10 +93,11 @@ def test_a_case_or_document_change_and_its_audit_events_are_written_in_one_step(
 
 @contextmanager
 def tinydb_full(store, where: str):
-    """The TinyDB files of `where` ("data": case files, "audit": the trail) cannot be written: the OSError a full
-    disk gives, injected at the store's only file write (tests/api/test_full_disk.py fills a real tmpfs)."""
+    """The TinyDB files of `where` ("data": case files, "audit": the trail, "probe": the store's folder) cannot be
+    written: the OSError a full disk gives, injected at the store's only file write (tests/api/test_full_disk.py
+    fills a real tmpfs)."""
     real = AtomicJSONStorage._write
-    directory = {"data": "cases", "audit": "audit"}[where]
+    directory = {"data": "cases", "audit": "audit", "probe": store.root.name}[where]
 
     def write(self, data):
         if self._path.parent.name == directory:
@@ -114,7 +115,7 @@ def tinydb_full(store, where: str):
 def postgresql_full(store, where: str):
     """Inserts into the table of `where` fail with PostgreSQL's own disk_full error (SQLSTATE 53100), raised by
     a trigger: the database cannot be made to run out of space on the shared test server."""
-    table = {"data": "records", "audit": "audit"}[where]
+    table = {"data": "records", "audit": "audit", "probe": "meta"}[where]
     with store._pool.connection() as conn:
         conn.execute("CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS "
                      "$$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' "
@@ -172,3 +173,12 @@ def test_postgresql_refuses_the_record_when_its_audit_event_does_not_fit(tmp_pat
         with pytest.raises(StoreFull):
             save(store, [change("rec-1", "case-1")])
         assert store.get_record("rec-1") is None and store.last_seq() == 0
+
+
+def test_the_space_probe_fails_while_the_store_is_full_and_passes_once_it_is_not(full_store):
+    store, full = full_store
+    store.probe_space()
+    with full(store, "probe"):
+        with pytest.raises(StoreFull):
+            store.probe_space()
+    store.probe_space()
