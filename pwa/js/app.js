@@ -65,7 +65,7 @@ export const app = {
   leaveHook: null, // the open form's "save what was typed"
   viewSynced: null, // the open form's "show what the sync changed" (it is not redrawn)
   prefill: null, // {form_id, data}: answers a new form starts with (set by the screen that opens it)
-  storageNote: null, // what the browser said about keeping the data, shown until the user closes it
+  storageNote: null, // {granted}: what the browser said about keeping the data, shown until the user closes it
 
   go(hash) {
     if (location.hash === hash) route(); else location.hash = hash;
@@ -249,8 +249,7 @@ async function askPersistentStorage() {
   await app.store.setMeta('persist_granted', granted);
   // A setting, told calmly under the status line (in the page, over nothing) until read: the same facts stand
   // in Settings.
-  app.storageNote = granted ? t('Storage: the browser keeps this app\'s data on this device.')
-    : t('Storage: the browser may clear this app\'s data when space runs low; what is sent is safe on the server.');
+  app.storageNote = { granted };
   updateStatus(app);
 }
 

@@ -36,12 +36,12 @@ ORGS = ["field", "conflict", "reject", "marker", "offline", "lock", "update", "h
 USERS = {
     "field": ["anna"], "conflict": ["bob", "bea"], "reject": ["cem"], "marker": ["dana"], "offline": ["eli"],
     "lock": ["lou"], "update": ["gil"], "handover": ["nina"], "bgpartner": ["petar"], "mapping": ["cora", "mia"],
-    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora"], "reports": ["rita", "rob"], "running": ["rosa", "ada"],
+    "casework": ["cas"], "forms": ["fay"], "narrow": ["nora", "nico"], "reports": ["rita", "rob"], "running": ["rosa", "ada"],
     "locking": ["lena"], "drawing": ["gina"], "network": ["nat", "ned"], "safari": ["sam", "sia"],
     "follow": ["fenna", "floor"], "axe": ["axel"],
 }
 ROLES = {"petar": "partner", "cora": "coordinator", "rita": "coordinator", "rosa": "coordinator",
-         "ada": "admin", "axel": "coordinator"}  # everyone else is a counsellor
+         "ada": "admin", "axel": "coordinator", "nico": "coordinator"}  # everyone else is a counsellor
 PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 
 

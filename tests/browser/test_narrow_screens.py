@@ -160,9 +160,47 @@ def test_the_storage_note_covers_no_field_or_button(device):
     assert covered == [], covered
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "narrow" / "storage-note-360.png"))  # the phone's window, at the top
-    # Read, it can be closed; it does not come back.
-    note.get_by_role("button", name="Close").click()
+    # It speaks the language of the moment; read, it can be closed, and it does not come back.
+    page.evaluate("location.hash = '#/settings'")
+    page.locator("#settings-language").select_option("nl")
+    expect(note).to_contain_text("Opslag: de browser")
+    page.go_back()
+    expect(page.locator("#save-draft")).to_be_visible()
+    note.get_by_role("button", name="Sluiten").click()
     expect(note).to_be_hidden()
-    app.save_draft()
-    page.wait_for_timeout(300)
+    page.locator("#save-draft").click()
+    expect(page.locator(".toast", has_text="Concept opgeslagen").last).to_be_visible()
     expect(note).to_be_hidden()
+
+
+# The words of each tab of the main navigation: where they are drawn (the union of their text's boxes).
+TAB_WORDS = """() => [...document.querySelectorAll('#topbar nav a')].map((a) => {
+  const range = document.createRange();
+  range.selectNodeContents(a);
+  const boxes = [...range.getClientRects()].filter((r) => r.width > 0);
+  return { text: a.textContent, left: Math.min(...boxes.map((r) => r.left)), right: Math.max(...boxes.map((r) => r.right)),
+    top: Math.min(...boxes.map((r) => r.top)), bottom: Math.max(...boxes.map((r) => r.bottom)),
+    linkLeft: a.getBoundingClientRect().left, linkRight: a.getBoundingClientRect().right };
+})"""
+
+
+def test_the_tabs_keep_their_words_apart_at_320_px_in_every_language(device):
+    app, page = device, device.page
+    app.first_login("nico")  # a coordinator: five tabs, Reports too
+    page.set_viewport_size({"width": 320, "height": 640})
+    cramped = []
+    for lang in ("nl", "en", "bg"):
+        page.evaluate("location.hash = '#/settings'")
+        page.locator("#settings-language").select_option(lang)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        tabs = page.evaluate(TAB_WORDS)
+        assert len(tabs) == 5, tabs
+        for tab in tabs:
+            if tab["left"] < 0 or tab["right"] > 320:
+                cramped.append((lang, tab["text"], "outside the screen"))
+        for a, b in zip(tabs, tabs[1:]):
+            same_line = a["bottom"] > b["top"] and b["bottom"] > a["top"]
+            if same_line and b["left"] - a["right"] < 12:  # at least 12 px between the words of two tabs
+                cramped.append((lang, a["text"], b["text"], round(b["left"] - a["right"], 1)))
+        page.screenshot(path=str(ARTIFACTS / "narrow" / f"tabs-{lang}-320.png"), clip={"x": 0, "y": 0, "width": 320, "height": 200})
+    assert cramped == [], cramped

@@ -89,7 +89,11 @@ export function updateStatus(app) {
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
   parts.storage.hidden = !app.storageNote;
-  if (parts.storageText.textContent !== (app.storageNote || '')) parts.storageText.textContent = app.storageNote || '';
+  // Told in the language of the moment (the user may switch while the note shows).
+  const storageText = !app.storageNote ? ''
+    : app.storageNote.granted ? t('Storage: the browser keeps this app\'s data on this device.')
+      : t('Storage: the browser may clear this app\'s data when space runs low; what is sent is safe on the server.');
+  if (parts.storageText.textContent !== storageText) parts.storageText.textContent = storageText;
   parts.outboxCount.textContent = total ? String(total) : '';
   parts.unreadCount.textContent = app.unread ? String(app.unread) : '';
   parts.unreadWord.textContent = app.unread ? ` ${t('unread')}` : '';
