@@ -207,8 +207,9 @@ def _is_short(schema: dict) -> bool:
 
 class _Printout:
     def __init__(self, schema: dict, data: dict, tr: Translate, refer: Callable[[str], dict | None],
-                 organisation: Callable[[str], str | None]):
+                 organisation: Callable[[str], str | None], date: Callable[[str], str]):
         self.schema = schema
+        self.date = date
         self.data = data if isinstance(data, dict) else {}
         self.tr = tr
         self.refer = refer
@@ -264,7 +265,7 @@ class _Printout:
         if kind in ("integer", "number"):
             return Answer(label, "number", str(value))
         if schema.get("format") == "date":
-            return Answer(label, "date", str(value))
+            return Answer(label, "date", self.date(str(value)))
         return Answer(label, "longtext" if _is_long_text(schema) else "text", str(value))
 
     def array(self, schema: dict, value, label: Label, level: int):
@@ -400,11 +401,13 @@ SPECIAL_LAYOUTS = {"overzicht-1": _Printout.overzicht1}
 
 def build(form_id: str, schema: dict, data: dict, tr: Translate,
           refer: Callable[[str], dict | None] = lambda form_id: None,
-          organisation: Callable[[str], str | None] = lambda org_id: None) -> list:
+          organisation: Callable[[str], str | None] = lambda org_id: None,
+          date: Callable[[str], str] = lambda iso: iso) -> list:
     """The printable items of one record: Answers, Sections, Tables and ScoreMatrices, in schema order.
     `refer(form_id)` gives the schema of another instrument, for `x-refersTo` answers; `organisation(id)` the
-    name of a social-map organisation, for `x-socialmap` answers (the id is printed where it gives none)."""
-    printout = _Printout(schema, data, tr, refer, organisation)
+    name of a social-map organisation, for `x-socialmap` answers (the id is printed where it gives none);
+    `date(iso)` a date answer as the document's language writes it ("2 maart 2026")."""
+    printout = _Printout(schema, data, tr, refer, organisation, date)
     special = SPECIAL_LAYOUTS.get(form_id)
     items = special(printout) if special else printout.object_items(schema, data, 1)
     kind = schema.get("x-drawing")

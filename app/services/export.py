@@ -78,7 +78,7 @@ def _record_page(c: Container, printing: Printing, state: RecordState) -> Record
     head = state.head
     form = c.forms.get(head.form_id, head.form_version)  # the version the record was made with
     items = printout.build(form.id, form.schema, head.data, printing.tr, refer=lambda form_id: _current(c, form_id),
-                           organisation=lambda org_id: _organisation_name(c, org_id))
+                           organisation=lambda org_id: _organisation_name(c, org_id), date=printing.date)
     return RecordPage(title=printing.tr(form.title),
                       description=printing.tr(form.schema["description"]) if form.schema.get("description") else None,
                       form_id=form.id, form_version=form.version, status=printing.chrome[head.status],

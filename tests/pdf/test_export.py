@@ -53,6 +53,8 @@ def test_a_record_prints_in_each_language_with_its_answers(engine, counsellor, a
                "Confidential", "Client code", "not filled in", "Total", "Starting position", "Score chart"],
     }
     page_word = {"nl": "Pagina 1 van", "bg": "Страница 1 от", "en": "Page 1 of"}
+    # The date answer (2025-03-03) as the document's language writes dates.
+    scored_on = {"nl": "3 maart 2025", "bg": "3 март 2025 г.", "en": "March 3, 2025"}
     for lang, labels in expected.items():
         r = get_pdf(counsellor, f"/api/v1/records/{record_id}/pdf?lang={lang}")
         save_artifact(f"overzicht-1-{lang}-{engine}", r.data)
@@ -63,8 +65,10 @@ def test_a_record_prints_in_each_language_with_its_answers(engine, counsellor, a
         assert not any(has(text, label) for label in others), f"{lang} shows another language's label"
         # The answers, as typed, and the scores with their totals (nl: ++ +  -, coo: -- + -).
         for answer in ("NG-0042", "Eerste toekomstgesprek na het besluit", "Voelt zich veilig in de opvang.",
-                       CYRILLIC, "2025-03-03", "B8/3", "− 1", "+ 3", "− 3", "+ 1", "− 4", "+ 4"):
+                       CYRILLIC, scored_on[lang], "B8/3", "− 1", "+ 3", "− 3", "+ 1", "− 4", "+ 4"):
             assert has(text, answer), (lang, answer)
+        assert not has(text, "2025-03-03"), f"{lang}: a date printed as stored"
+
         raw = squash(pdf_text(r.data, raw=True))
         for word in YORUBA.split():
             assert squash(word) in raw, (lang, word)
@@ -87,6 +91,7 @@ def test_two_languages_side_by_side(engine, counsellor):
                    ("Vertrouwelijk", "Поверително"), ("Pagina 1 van", "Страница 1 от"),
                    ("(Beeld) Mogelijkheden in Nederland", "(Възприемани) възможности в Нидерландия")]:
         assert has(text, nl) and has(text, bg), (nl, bg)
+    assert has(text, "3 maart 2025") and not has(text, "2025-03-03")  # a date in the first language
     assert r.headers["Content-Disposition"].endswith(f'_{record_id[:8]}_nl-bg.pdf"')
 
 
