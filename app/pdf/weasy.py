@@ -25,6 +25,7 @@ NAME = "weasyprint"
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["app.pdf.weasy_child"])
 BANDS_PER_SHEET = 50
+STYLESHEETS = ("fonts.css", "weasyprint.css")  # user style sheets, after the document's own
 BAND_MM = 20  # the bottom page margin of document.css, where the footer stands
 MM = 72 / 25.4
 
@@ -44,9 +45,9 @@ class Renderer:
     Use as a context manager: the process ends on leaving it."""
 
     def __enter__(self) -> "Renderer":
-        fonts = (ASSETS_DIR / "fonts.css").read_text(encoding="utf-8")
+        stylesheets = [(ASSETS_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS]
         self._conn, child = _CONTEXT.Pipe()
-        self._process = _CONTEXT.Process(target=_child_main, args=(child, [fonts]), daemon=True)
+        self._process = _CONTEXT.Process(target=_child_main, args=(child, stylesheets), daemon=True)
         self._process.start()
         child.close()
         return self
