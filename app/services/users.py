@@ -65,10 +65,14 @@ def _open_links(c: Container, **equals) -> dict[str, str]:
     return {d["user_id"]: d["expires_at"] for d in c.store.list_docs(SETUP_LINKS, **equals) if d["expires_at"] > now}
 
 
-def view(c: Container, user: User, open_links: dict[str, str] | None = None) -> dict:
+def view(c: Container, user: User, open_links: dict[str, str] | None = None,
+         org_names: dict[str, str] | None = None) -> dict:
     links = _open_links(c, user_id=user.id) if open_links is None else open_links
-    return {**user.public(), "active": user.active, "has_password": bool(user.password_hash),
-            "setup_link_expires": links.get(user.id)}
+    if org_names is None:
+        org = c.store.get_org(user.org_id)
+        org_names = {org.id: org.name} if org else {}
+    return {**user.public(), "org_name": org_names.get(user.org_id), "active": user.active,
+            "has_password": bool(user.password_hash), "setup_link_expires": links.get(user.id)}
 
 
 def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dict]:
@@ -80,8 +84,9 @@ def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dic
         org_ids = [org_id]
     else:
         org_ids = [o.id for o in c.store.list_orgs()]
-    links = _open_links(c)  # one read for the whole list
-    return [view(c, u, links) for oid in org_ids for u in c.store.list_users(oid)]
+    links = _open_links(c)  # one read for the whole list, and one for the organisations' names
+    names = {o.id: o.name for o in c.store.list_orgs()}
+    return [view(c, u, links, names) for oid in org_ids for u in c.store.list_users(oid)]
 
 
 def _issue_link(c: Container, actor: User, user: User) -> str:

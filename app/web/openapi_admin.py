@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .openapi import SPEC, _op, _id
 
-USER = {"type": "object", "description": "{id, email, org_id, role, active, has_password, setup_link_expires}"}
+USER = {"type": "object", "description": "{id, email, org_id, org_name, role, active, has_password, setup_link_expires}"}
 SETUP = "setup_url: the one-time set-up link (valid 7 days) to pass on to the user; the password is chosen there"
 DEVICE = {"type": "object", "description": (
     "{id, name, user_id, user_email, org_id, first_contact, last_contact, unsent (changes not sent at the last "

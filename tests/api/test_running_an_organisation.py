@@ -147,7 +147,7 @@ def test_a_coordinator_never_reaches_another_organisations_users(app, carla, mak
     make_user("olga@shelter-b.nl", org="shelter-b")
     olga = login("olga@shelter-b.nl")
     listed = carla.get(f"{V1}/users").json["users"]
-    assert [u["email"] for u in listed] == ["carla@shelter-a.nl"]
+    assert [(u["email"], u["org_name"]) for u in listed] == [("carla@shelter-a.nl", "Shelter-A")]
     assert carla.patch(f"{V1}/users/{olga.user['id']}", {"active": False}).status_code == 404
     assert carla.post(f"{V1}/users/{olga.user['id']}/setup-link").status_code == 404
     assert carla.post(f"{V1}/users", {"email": "x@shelter-b.nl", "role": "counsellor",

@@ -36,6 +36,8 @@ def test_a_coordinator_adds_a_counsellor_and_wipes_her_lost_device(browser, serv
     setup_url = link.input_value()
     assert "#/setup/" in setup_url and PASSWORD not in coordinator.page.content()
     expect(coordinator.page.locator("#user-list")).to_contain_text(SARA)
+    # Each user's organisation by its name ("Running"), not its id ("running").
+    expect(coordinator.page.locator("#user-list li", has_text=SARA).locator(".card-meta")).to_contain_text("Running ·")
     coordinator.screenshot("users")
 
     # Sara opens the link on her phone and chooses a password; no password came from the server.

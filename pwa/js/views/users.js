@@ -134,9 +134,11 @@ export async function render(app) {
   const linkSlot = h('div', { id: 'setup-link-slot' });
   const redraw = async () => {
     const isAdmin = app.store.account.role === 'admin';
-    const [{ users }, orgs] = await Promise.all([api('GET', '/users'),
-      isAdmin ? api('GET', '/organisations').then((r) => r.organisations)
-        : Promise.resolve([{ id: app.store.account.org_id, name: app.store.account.org_id, kind: 'counselling' }])]);
+    const [{ users }, all] = await Promise.all([api('GET', '/users'),
+      isAdmin ? api('GET', '/organisations').then((r) => r.organisations) : null]);
+    // A coordinator's own organisation, named as the server names its users' organisation.
+    const own = app.store.account.org_id;
+    const orgs = all || [{ id: own, name: (users.find((u) => u.org_id === own) || {}).org_name || own, kind: 'counselling' }];
     panel.replaceChildren(
       h('h1', {}, t('Users')),
       h('p', { class: 'hint' }, isAdmin ? t('Every organisation\'s users.') : t('The users of your organisation.')),
