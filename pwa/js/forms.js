@@ -1,12 +1,14 @@
 // The instruments. The service worker keeps the list and every version of every schema offline; the page
 // asks for them as if online.
 import { t } from './i18n.js';
+import { requestHeaders } from './api.js';
 
 let list = null;
 const schemas = new Map();
 
 async function getJSON(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  // The device names itself to the server on every request, these too (a wiped device is told so).
+  const response = await fetch(url, { headers: { ...requestHeaders(), Accept: 'application/json' } });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return response.json();
 }

@@ -42,6 +42,10 @@ def test_a_coordinator_adds_a_counsellor_and_wipes_her_lost_device(browser, serv
 
     # Sara opens the link on her phone and chooses a password; no password came from the server.
     sara = device
+    # Every request her app makes to the API names her device (the instruments' downloads too).
+    unnamed = []
+    sara.page.on("request", lambda r: unnamed.append(r.url) if "/api/v1/" in r.url
+                 and not r.headers.get("x-device-id") else None)
     sara.page.goto(setup_url)
     expect(sara.page.get_by_role("heading", name="Choose your password")).to_be_visible()
     sara.page.get_by_label("New password", exact=True).fill("123456789012")
@@ -66,6 +70,7 @@ def test_a_coordinator_adds_a_counsellor_and_wipes_her_lost_device(browser, serv
     expect(sara.page.locator(".toast", has_text="Saved.")).to_be_visible()
     sara.screenshot("settings-account")
     assert any(name.startswith("safefuture-") for name in databases(sara))
+    assert unnamed == [], unnamed
 
     # The coordinator sees the device and wipes it.
     open_settings_link(coordinator, "Devices")
