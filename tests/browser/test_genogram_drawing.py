@@ -97,6 +97,7 @@ def test_build_a_genogram_by_tapping_and_see_it_drawn(device, api_as):
     shot(page, "genogram-app")
 
     # Zoom changes what is shown; "Show all" shows the whole drawing again.
+    page.get_by_role("button", name="Show all").click()
     whole = page.locator(".drawing svg").get_attribute("viewBox")
     page.get_by_role("button", name="Zoom in").click()
     assert page.locator(".drawing svg").get_attribute("viewBox") != whole
@@ -148,7 +149,22 @@ def test_build_a_genogram_by_tapping_and_see_it_drawn(device, api_as):
     friend.get_by_label("E = Emotional support (affective function)").check()
     expect(page.locator(".drawing svg g.contact")).to_have_count(2)
     expect(page.locator(".drawing svg text.page")).to_have_text("E")
+    # On the phone the ecogram opens at a size its labels can be read at, around the client; "Show all" shows it all.
+    fit = page.evaluate("""() => {
+      const svg = document.querySelector('.drawing svg');
+      const [x, y, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+      const c = svg.querySelector('.client').getBBox();
+      return { scale: Math.min(svg.clientWidth / w, svg.clientHeight / h), x, y, w, h,
+               cx: c.x + c.width / 2, cy: c.y + c.height / 2 };
+    }""")
+    assert fit["scale"] >= 0.79, fit
+    assert fit["x"] < fit["cx"] < fit["x"] + fit["w"] and fit["y"] < fit["cy"] < fit["y"] + fit["h"], fit
     shot(page, "ecogram-app")
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.get_by_role("button", name="Show all").click()
+    assert page.locator(".drawing svg").get_attribute("viewBox").startswith("0 0 ")
+    page.locator(".drawing").scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "ecogram-app-all-360.png"), animations="disabled")
 
 
 def test_a_version_1_genogram_becomes_version_2_keeping_every_answer(device, api_as):

@@ -29,6 +29,9 @@ export function drawScene(svg, scene) {
   svg.replaceChildren(...scene.items.map(svgItem));
 }
 
+// Drawing units per CSS pixel below which the drawing's labels (11 units) are too small to read.
+const READABLE = 0.8;
+
 export function drawingPanel(r, kind) {
   const module = DRAWINGS[kind];
   const svg = document.createElementNS(SVG, 'svg');
@@ -39,15 +42,38 @@ export function drawingPanel(r, kind) {
   svg.setAttribute('font-family', 'Noto Sans, sans-serif');
   const viewport = h('div', { class: 'drawing-viewport' }, svg);
   let view = null; // the part of the drawing shown, as a viewBox; null: all of it
+  let chosen = false; // the user moved, zoomed or asked for all of it: the view is theirs from then on
   let size = { width: 1, height: 1 };
   const apply = () => {
     const v = view || { x: 0, y: 0, w: size.width, h: size.height };
     svg.setAttribute('viewBox', `${v.x} ${v.y} ${v.w} ${v.h}`);
   };
+  // The first view: all of the drawing where its labels stay readable; on a phone, where all of it would make
+  // them too small, a readable part: the drawing without its legend if that fits, else around the client (a
+  // tap on "Show all" shows the rest).
+  const fitted = () => {
+    const box = viewport.getBoundingClientRect();
+    if (!box.width || !box.height || Math.min(box.width / size.width, box.height / size.height) >= READABLE) return null;
+    const w = Math.min(box.width / READABLE, size.width);
+    const hgt = Math.min(box.height / READABLE, size.height);
+    const boxes = [...svg.children].filter((g) => !g.classList.contains('legend')).map((g) => g.getBBox());
+    const left = Math.min(...boxes.map((b) => b.x));
+    const right = Math.max(...boxes.map((b) => b.x + b.width));
+    const top = Math.min(...boxes.map((b) => b.y));
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+    const client = svg.querySelector('.client');
+    const c = client ? client.getBBox() : { x: size.width / 2, y: size.height / 2, width: 0, height: 0 };
+    // From the drawing's edge where that shows all but the legend (the legend starts at the edge), else centred.
+    const centre = (lo, hi, span, own) => (hi <= span ? span / 2 : hi - lo <= span ? (lo + hi) / 2 : own);
+    const within = (middle, span, whole) => Math.min(Math.max(middle - span / 2, 0), whole - span);
+    return { x: within(centre(left, right, w, c.x + c.width / 2), w, size.width),
+      y: within(centre(top, bottom, hgt, c.y + c.height / 2), hgt, size.height), w, h: hgt };
+  };
   const draw = () => {
     const scene = module.scene(r.data, t, r.schema);
     size = { width: scene.width, height: scene.height };
     drawScene(svg, scene);
+    if (!chosen) view = fitted();
     apply();
   };
   let pending = false;
@@ -61,8 +87,15 @@ export function drawingPanel(r, kind) {
   });
   draw();
 
+  new ResizeObserver(() => {
+    if (chosen) return;
+    view = fitted();
+    apply();
+  }).observe(viewport);
+
   // Zoom by `factor` around a point of the drawing (its centre by default).
   const zoom = (factor, at) => {
+    chosen = true;
     const v = view || { x: 0, y: 0, w: size.width, h: size.height };
     const cx = at ? at.x : v.x + v.w / 2;
     const cy = at ? at.y : v.y + v.h / 2;
@@ -113,6 +146,7 @@ export function drawingPanel(r, kind) {
     const dy = event.clientY - gesture.start.y;
     if (Math.hypot(dx, dy) > TAP) gesture.moved = true;
     if (!gesture.moved) return;
+    chosen = true;
     const scale = unitsPerPixel();
     view = { ...gesture.view, x: gesture.view.x - dx * scale, y: gesture.view.y - dy * scale };
     apply();
@@ -136,7 +170,7 @@ export function drawingPanel(r, kind) {
       h('span', { class: 'sr-only' }, t('Zoom in'))),
     h('button', { type: 'button', class: 'secondary zoom-out', onclick: () => zoom(1 / 1.4) }, h('span', { 'aria-hidden': 'true' }, '−'),
       h('span', { class: 'sr-only' }, t('Zoom out'))),
-    h('button', { type: 'button', class: 'secondary zoom-all', onclick: () => { view = null; apply(); } }, t('Show all')));
+    h('button', { type: 'button', class: 'secondary zoom-all', onclick: () => { chosen = true; view = null; apply(); } }, t('Show all')));
   return h('section', { class: `drawing ${kind}`, 'data-drawing': kind },
     viewport, tools,
     h('p', { class: 'hint', id: hintId }, t('Tap someone in the drawing to open their details below, where the same information is listed. Drag to move the drawing; zoom with the buttons or two fingers.')));
