@@ -153,7 +153,9 @@ SPEC = {
                           "422", body={"$ref": "#/components/schemas/RecordChange"},
                           also={"200": "A new revision of a record that exists"}),
                     "parameters": [_id("record_id")]},
-            "get": {**_op("A record with rev, data and unresolved conflicts. A record with conflicts names each "
+            "get": {**_op("A record with rev, data and unresolved conflicts, and read_only: true when the reader may not "
+                          "change it (a partner's record on the counselling side, a handed-over one on the partner's). "
+                          "A record with conflicts names each "
                           "version's saver (saved_by_name) and device (device_name): by e-mail and device name "
                           "within the reader's organisation, by organisation name only across organisations",
                           "200", "401", "404"),
