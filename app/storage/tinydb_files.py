@@ -27,11 +27,11 @@ from .base import CorruptStore, raise_if_full
 TEMP_PREFIX = ".tmp-"
 
 
-def read_json_file(path: Path):
+def read_json_file(path: Path, object_pairs_hook=None):
     """The parsed content of `path`, or None if it does not exist. Anything unreadable is an error."""
     try:
         with open(path, "rb") as f:
-            data = json.load(f)
+            data = json.load(f, object_pairs_hook=object_pairs_hook)
     except FileNotFoundError:
         return None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -40,6 +40,15 @@ def read_json_file(path: Path):
     if not isinstance(data, dict):
         raise CorruptStore(f"{path} does not hold a TinyDB database. Restore this file from a backup.")
     return data
+
+
+_ENTRY = object()
+
+
+def _keys_only(pairs: list[tuple]):
+    """json object_pairs_hook for a ShardedMap file: each entry ({"value": …}) becomes a marker, so that only the
+    keys of the map take memory."""
+    return _ENTRY if len(pairs) == 1 and pairs[0][0] == "value" and pairs[0][1] is not _ENTRY else dict(pairs)
 
 
 class AtomicJSONStorage(Storage):
@@ -172,7 +181,8 @@ class ShardedMap:
         return [key for page in self.key_pages() for key in page]
 
     def key_pages(self) -> Iterator[list[str]]:
-        """The keys, one shard's at a time."""
+        """The keys, one shard's at a time. Read from the file without its values or TinyDB's document copies: a
+        shard holds 1/`shards` of all keys, and an export walks an organisation's cases by these pages."""
         for shard in range(self._shards):
-            with open_db(self._path(shard)) as db:
-                yield [doc.doc_id for doc in db.table(self.TABLE).all()]
+            data = read_json_file(self._path(shard), _keys_only) or {}
+            yield list(data.get(self.TABLE) or {})
