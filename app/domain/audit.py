@@ -18,6 +18,10 @@ ACTIONS = ("login", "login_failed", "logout", "read_case", "read_record", "write
 GENESIS = "0" * 64
 
 
+# The audit events that put a case in a step (its creation and each step change), with the step in details["step"].
+STEP_ACTIONS = ("create_case", "update_case")
+
+
 @dataclass
 class AuditEvent:
     seq: int

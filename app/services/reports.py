@@ -15,7 +15,6 @@ from babel.numbers import format_decimal
 
 from ..domain import reports
 from ..domain.access import Scope
-from ..domain.audit import AuditEvent
 from ..domain.errors import N_, BadRequest, Forbidden
 from ..domain.handover import report_period, schedule
 from ..domain.model import User
@@ -29,7 +28,6 @@ from .streamed_files import BOLD, SheetRows, XlsxStream
 
 REPORT_ROLES = ("coordinator", "partner")
 MAX_YEARS = 10
-STEP_ACTIONS = ("create_case", "update_case")
 CLOSURE_TITLES = {reports.RETURNED: N_("Returned, with support"),
                   reports.DEPARTED: N_("Departed without support"),
                   reports.OTHER: N_("Other")}
@@ -106,17 +104,10 @@ def period(c: Container, start, end) -> tuple[str, str]:
     return start, end
 
 
-def _step_histories(events: list[AuditEvent]) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for event in events:
-        if event.action in STEP_ACTIONS and event.case_id and event.details.get("step"):
-            out[event.case_id].append((event.at, event.details["step"]))
-    return out
-
-
 def case_facts(c: Container, user: User, scope: Scope) -> Iterator[reports.CaseFacts]:
-    """One CaseFacts per case in `scope`, read a case at a time."""
-    histories = _step_histories(c.store.audit_events())
+    """One CaseFacts per case in `scope`, read a case at a time; their steps from the audit trail's step events
+    of the scope's cases (Store.case_steps), not the whole trail."""
+    histories = c.store.case_steps(scope)
     by_case = defaultdict(list)
     for handover in handovers.list_for_user(c, user):
         by_case[handover.case_id].append(handover)

@@ -193,6 +193,10 @@ class Store(Protocol):
     def append_audit(self, event: AuditEvent) -> AuditEvent: ...
     def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]: ...  # one write for a batch
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]: ...
+    # The steps the cases of `scope` went through, for reports: per case the (time, step) of each audit event of
+    # domain.audit.STEP_ACTIONS that names a step, oldest first. Reads those events only (not the whole trail
+    # into memory); a case of the scope's organisations may be listed even where `scope.sees_case` would say no.
+    def case_steps(self, scope: Scope) -> dict[str, list[tuple[str, str]]]: ...
 
     # Social-map edits (socialmap/edits.py), an append-only log of dicts with a `seq` the store assigns.
     # `append_socialmap_edit` raises StaleSequence when the last seq is no longer `expected_last_seq`.

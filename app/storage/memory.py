@@ -7,7 +7,7 @@ import threading
 from typing import Iterator, Sequence
 
 from ..domain.access import Scope
-from ..domain.audit import AuditEvent, chain
+from ..domain.audit import STEP_ACTIONS, AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
@@ -212,6 +212,15 @@ class MemoryStore:
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return [AuditEvent(**e.to_dict()) for e in self._audit if case_id is None or e.case_id == case_id]
+
+    def case_steps(self, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+        ids = {case_id for case_id, case in self._cases.items()
+               if case.org_id in scope.org_ids or case_id in scope.case_ids}
+        steps: dict[str, list[tuple[str, str]]] = {}
+        for e in self._audit:
+            if e.case_id in ids and e.action in STEP_ACTIONS and e.details.get("step"):
+                steps.setdefault(e.case_id, []).append((e.at, e.details["step"]))
+        return steps
 
     def list_socialmap_edits(self, since: int = 0) -> list[dict]:
         return copy.deepcopy([e for e in self._socialmap_edits if e["seq"] > since])

@@ -48,7 +48,7 @@ from typing import Callable, Iterator, Sequence
 from filelock import FileLock
 
 from ..domain.access import Scope
-from ..domain.audit import AuditEvent, chain
+from ..domain.audit import STEP_ACTIONS, AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
@@ -493,6 +493,19 @@ class TinyDBStore:
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
         return [AuditEvent(**entry) for _, entry in self._audit.entries_after(0)
                 if case_id is None or entry["case_id"] == case_id]
+
+    def case_steps(self, scope: Scope) -> dict[str, list[tuple[str, str]]]:
+        """One pass over the trail, a chunk at a time, keeping the step events of the scope's cases only (the
+        trail has no index by case)."""
+        ids = set(scope.case_ids)
+        for org_id in scope.org_ids:
+            for page in self._org_cases(org_id).key_pages():
+                ids.update(page)
+        steps: dict[str, list[tuple[str, str]]] = {}
+        for _, entry in self._audit.entries_after(0):
+            if entry["case_id"] in ids and entry["action"] in STEP_ACTIONS and entry["details"].get("step"):
+                steps.setdefault(entry["case_id"], []).append((entry["at"], entry["details"]["step"]))
+        return steps
 
     # --- small documents ---------------------------------------------------------------------------------
 

@@ -493,6 +493,23 @@ def test_audit_events_of_one_case(store):
     assert [e.seq for e in store.audit_events()] == [1, 2, 3, 4]
 
 
+def test_case_steps_are_the_step_events_of_the_scopes_cases_oldest_first(store):
+    store.create_case(case("case-1"))
+    store.create_case(case("case-2", org_id=ORG_B))
+    store.create_case(case("case-3", org_id=ORG_B))
+    store.append_audit(audit("create_case", case_id="case-1", details={"step": "NL-1"}))
+    store.append_audit(audit("create_case", case_id="case-2", details={"step": "NL-3"}))
+    store.append_audit(audit("read_case", case_id="case-1"))
+    store.append_audit(audit("update_case", case_id="case-1", details={"counsellor_id": "user-2"}))  # no step
+    store.append_audit(AuditEvent(seq=0, at="2024-06-01T10:00:00Z", actor_id="user-1", org_id=ORG_A,
+                                  action="update_case", case_id="case-1", details={"step": "NL-2"}))
+    store.append_audit(audit("export_data", case_id=None, details={"step": "NL-9"}))
+    assert store.case_steps(SEES_A) == {"case-1": [("2024-05-01T10:00:00Z", "NL-1"), ("2024-06-01T10:00:00Z", "NL-2")]}
+    assert store.case_steps(SEES_B) == {"case-2": [("2024-05-01T10:00:00Z", "NL-3")]}  # case-3 has none
+    granted = Scope(org_ids=frozenset(), case_ids=frozenset({"case-2"}))
+    assert store.case_steps(granted) == {"case-2": [("2024-05-01T10:00:00Z", "NL-3")]}
+
+
 def test_concurrent_audit_appends_keep_one_unbroken_chain(store):
     start = threading.Barrier(8)
 
