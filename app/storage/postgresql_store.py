@@ -355,18 +355,21 @@ class PostgreSQLStore:
         """A record's current state; its earlier revisions are looked up in record_history by generation (with
         `cur`, inside that cursor's transaction while it lasts)."""
         state = self._decoded(f"record {body.get('id')}", self._codec.doc_to_record, body)
+        # What the history is bound to, not the state: a state referring to itself would live on until a full
+        # garbage collection, and an export reads thousands of them.
+        owner = RecordState(state.id, state.case_id, state.org_id)
 
         def earlier(generation: int) -> str | None:
             # The batch that holds the generation: the one that starts at or before it nearest (primary key).
             query = ("SELECT first_generation, body FROM record_history WHERE record_id = %s "
                      "AND first_generation <= %s ORDER BY first_generation DESC LIMIT 1")
             if cur is not None and not cur.closed:
-                rows = cur.execute(query, (state.id, generation)).fetchall()
+                rows = cur.execute(query, (owner.id, generation)).fetchall()
             else:
-                rows = self._rows(query, (state.id, generation))
+                rows = self._rows(query, (owner.id, generation))
             for first, row in rows:
-                return revision_at(self._decoded(f"history of record {state.id}", lambda sealed: self._codec
-                                                 .open_revisions(state, first, sealed), row["sealed"]), generation)
+                return revision_at(self._decoded(f"history of record {owner.id}", lambda sealed: self._codec
+                                                 .open_revisions(owner, first, sealed), row["sealed"]), generation)
             return None
 
         state.earlier = earlier

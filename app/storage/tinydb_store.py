@@ -395,12 +395,16 @@ class TinyDBStore:
     def _earlier(self, state: RecordState) -> Callable[[int], str | None]:
         """RecordState.earlier: the batch that holds a generation is the history file with the nearest first
         generation at or before it, found by name (a few existence checks: batches are BATCH + 1 long, or
-        longer where a record written whole was split), not by listing the folder."""
+        longer where a record written whole was split), not by listing the folder. It keeps what the history is
+        bound to, not the state itself: a state referring to itself would live on until a full garbage collection,
+        and an export reads thousands of them."""
+        owner = RecordState(state.id, state.case_id, state.org_id)
+
         def earlier(generation: int) -> str | None:
             for first in range(generation, 0, -1):
-                path = self._history_path(state.id, first)
+                path = self._history_path(owner.id, first)
                 if path.exists():
-                    return revision_at(self._history_batch(state, path), generation)
+                    return revision_at(self._history_batch(owner, path), generation)
             return None
         return earlier
 

@@ -1,7 +1,9 @@
 """The storage contract: every Store implementation must pass every test here (see conftest.STORE_FACTORIES)."""
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 import pytest
 
@@ -163,6 +165,25 @@ def test_iter_cases_yields_what_list_cases_lists_once_each_over_several_pages(st
         assert sorted(ids) == [c.id for c in sorted(store.list_cases(scope), key=lambda c: c.id)]
         assert len(ids) == len(set(ids))
     assert {c.client_code for c in store.iter_cases(SEES_B)} == {"code-case-b1", "code-case-b2"}
+
+
+def test_a_record_read_is_freed_as_soon_as_it_is_dropped(store):
+    """No reference cycle in what the store gives (a state whose lookup of earlier revisions refers back to it):
+    an export reads thousands of records, and cycles would pile up until a full garbage collection."""
+    store.create_case(case())
+    outcome = push(store, change())
+    for n in range(8):  # enough revisions that the earlier ones go to the record's history
+        outcome = push(store, change(base_rev=outcome.rev, data={"occasion": f"talk {n}"}))
+    gc.disable()
+    try:
+        for read in (lambda: store.get_record("rec-1"), lambda: store.list_records("case-1")[0]):
+            state = read()
+            assert state.accepted_rev(1) is not None  # its earlier revisions can be looked up
+            alive = weakref.ref(state)
+            del state
+            assert alive() is None
+    finally:
+        gc.enable()
 
 
 def test_a_case_moved_to_another_organisation_is_listed_there_only(store):
