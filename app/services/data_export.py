@@ -342,7 +342,8 @@ def _csv(header, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
 def _csv_zip(form_id: str, tables: list[Table], heads: dict, rows: Iterator[tuple[Table, list]]) -> Iterator[bytes]:
     """A zip of one CSV per table. The main table streams into the zip as it is made; each repeating group's
     table is spooled, sealed, meanwhile and added after it."""
-    encoders = {t.pointer: _CsvRows() for t in tables}
+    encoder = _CsvRows()  # one for all: a csv writer keeps a 128 KiB buffer once it has written a row
+    encoders = {t.pointer: encoder for t in tables}
     spools = _spools(tables, heads, encoders, BOM_BYTES)
     try:
         archive = ZipStream()
