@@ -134,9 +134,11 @@ def register(app) -> None:
         """Run the production WSGI server (waitress)."""
         from waitress import serve as waitress_serve
 
+        from .pdf import start as start_pdf_engine
         from .web import waitress_options
 
         _container()  # a missing key or a damaged store stops the server here, not at the first request
+        start_pdf_engine(current_app.config.get("PDF_ENGINE"))  # warm before the first printout
 
         # One line per request (web/request_log.py) and the server's warnings, on standard error.
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

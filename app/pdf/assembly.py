@@ -6,7 +6,8 @@ document as a form XObject: a few bytes appended to the page, so no page's own c
 An overlay is a set of sheets, each holding `per_sheet` footer bands of `band_pt` points from the top
 (WeasyPrint prints 50 to a sheet, which is far cheaper than a page each), or one page per page (`band_pt` None:
 wkhtmltopdf, whose page geometry is its own). A band's form keeps only the text drawn in that band, so a page
-holds the text of its own footer and no other, also for text extraction and search.
+holds the text of its own footer and no other, also for text extraction and search. Objects the parts have in
+common (above all the font subsets of records that print the same glyphs) are written once.
 """
 from __future__ import annotations
 
@@ -130,6 +131,9 @@ def assemble(parts: list[bytes], overlay: Overlay) -> bytes:
         own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         page[NameObject("/Contents")] = ArrayObject([save, *own, restore,
                                                      writer._add_object(_stream(place.encode("ascii")))])
+    # Parts that print the same glyphs carry the same font subsets (and every band shares its sheet's
+    # resources): keep each such object once, and leave out footer bands no page uses.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -45,6 +45,15 @@ def choose_engine(preferred: str | None = None) -> str:
     return installed[0]
 
 
+def start(preferred: str | None = None) -> None:
+    """Start what the engine needs ahead of the first printout (WeasyPrint's warmed-up fork server), if an
+    engine is installed; printing says so when none is."""
+    try:
+        ENGINES[choose_engine(preferred)].start()
+    except EngineMissing:
+        pass
+
+
 @contextmanager
 def _slot(deadline: float):
     """A render slot, once one is free (waiting counts against the deadline)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing
+import multiprocessing.forkserver
 import time
 
 from . import templates
@@ -32,6 +33,12 @@ MM = 72 / 25.4
 
 def available() -> bool:
     return importlib.util.find_spec("weasyprint") is not None
+
+
+def start() -> None:
+    """Start the fork server now (it imports and warms up WeasyPrint in the background), so that the first
+    printout does not wait for it."""
+    multiprocessing.forkserver.ensure_running()
 
 
 def _child_main(conn, stylesheets: list[str]) -> None:

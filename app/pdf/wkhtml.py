@@ -110,6 +110,10 @@ def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
                                       "left": MAIN_MARGINS_MM["left"]}, deadline))
 
 
+def start() -> None:
+    """Nothing to start ahead: wkhtmltopdf is a process of its own per document."""
+
+
 class Renderer:
     """The engine's interface for one printout (engines.py): wkhtmltopdf is a process of its own per document
     anyway, so there is nothing to keep from one document to the next."""

@@ -76,6 +76,7 @@ def test_raw_hostile_html_fetches_reads_and_runs_nothing(engine, tmp_path):
 
 def test_a_stuck_render_is_killed_at_its_time_limit(engine):
     html = page("".join(f"<p>Paragraph {n} with some text to lay out.</p>" for n in range(6000)))
+    render_pdf(page("<p>Warm</p>"), FOOTER, engine, 60)  # as the server starts WeasyPrint's fork server at start
     started = time.monotonic()
     with pytest.raises(RenderTimeout):
         render_pdf(html, FOOTER, engine, timeout=0.3)
@@ -105,3 +106,23 @@ def test_every_page_carries_the_footer_with_its_number(engine):
     for n in range(1, pages + 1):
         text = pdf_text(pdf, n, n)
         assert has(text, f"Page {n} of {pages}") and has(text, "Confidential · C-1"), (n, text[-200:])
+
+
+def font_files(pdf: bytes) -> set[int]:
+    """The object numbers of the font files a PDF's pages use."""
+    reader, files = PdfReader(io.BytesIO(pdf)), set()
+    for p in reader.pages:
+        for font in p["/Resources"].get_object().get("/Font", {}).values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                files |= {descriptor.raw_get(key).idnum for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                          if key in descriptor}
+    return files
+
+
+def test_parts_that_print_the_same_glyphs_share_their_fonts_in_the_joined_pdf(engine):
+    part = page("<p>Ẹ̀kọ́ <b>Шипка</b> <i>Zoë</i></p>")
+    one, three = render_pdf([part], FOOTER, engine, 60), render_pdf([part] * 3, FOOTER, engine, 60)
+    assert page_count(three) == 3
+    assert len(font_files(three)) == len(font_files(one)) >= 3  # each face once, not once per part
+    assert len(three) < 2 * len(one)
