@@ -7,11 +7,13 @@ The action plan is the synthetic long instrument of the PDF tests (every field k
 maximum length). A dossier holds half filled Overzicht 1 records and half action plans, each with a text of its
 own (so no two records print alike). "cold" empties the cache of rendered records before each run, "warm"
 prints the same dossier again (every record cached); "1 process" renders one record at a time, "N processes"
-as many at once as the server's default (one per core). Prints a Markdown table.
+as many at once as the server's default (one per core). "CPU s" is the CPU time of the print in the server and
+in every render process, which the machine's load does not change (much). Prints a Markdown table.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing.forkserver
 import os
 import shutil
 import statistics
@@ -67,36 +69,50 @@ def dossier(api: Api, records: int) -> str:
     return case_id
 
 
-def timed(app, api: Api, url: str, runs: int, cold: bool) -> tuple[float, int, int]:
-    """(median seconds, pages, bytes)."""
-    times, response = [], None
+def cpu_seconds() -> float:
+    """CPU time of this process, its finished children (wkhtmltopdf) and the finished children of WeasyPrint's
+    fork server (the render processes): what a print costs whatever else the machine is doing."""
+    total = time.process_time() + sum(getattr(os.times(), f) for f in ("children_user", "children_system"))
+    server = getattr(multiprocessing.forkserver._forkserver, "_forkserver_pid", None)
+    if server:
+        fields = Path(f"/proc/{server}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+    return total
+
+
+def timed(app, api: Api, url: str, runs: int, cold: bool) -> tuple[float, float, int, int]:
+    """(median seconds, median CPU seconds, pages, bytes)."""
+    times, cpu, response = [], [], None
     cache = app.extensions["safefuture"].extras.get("pdf_cache")
     for _ in range(runs):
         if cold and cache is not None:
             cache.clear()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), cpu_seconds()
         response = api.get(url)
         times.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - started_cpu)
         assert response.status_code == 200, response.get_json()
-    return statistics.median(times), page_count(response.data), len(response.data)
+    return statistics.median(times), statistics.median(cpu), page_count(response.data), len(response.data)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="measured runs per row (after one warm-up print)")
     parser.add_argument("--sizes", default="5,20,50", help="dossier sizes in records")
+    parser.add_argument("--engines", default=",".join(available_engines()), help="the engines to measure")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     cores = os.cpu_count() or 1
     print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.1f}\n")
-    print("| PDF | engine | cache | processes | median s | pages | KB |")
-    print("|---|---|---|---:|---:|---:|---:|", flush=True)
+    print("| PDF | engine | cache | processes | median s | CPU s | pages | KB |")
+    print("|---|---|---|---:|---:|---:|---:|---:|", flush=True)
 
-    def row(name, engine, cache, processes, median, pages, size):
-        print(f"| {name} | {engine} | {cache} | {processes} | {median:.2f} | {pages} | {size / 1024:.0f} |", flush=True)
+    def row(name, engine, cache, processes, median, cpu, pages, size):
+        print(f"| {name} | {engine} | {cache} | {processes} | {median:.2f} | {cpu:.2f} | {pages} | {size / 1024:.0f} |",
+              flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
-        for engine in available_engines():
+        for engine in args.engines.split(","):
             app = make_app(Path(tmp), engine)
             api = Api(app, "bench@example.org")
             plan_case = api.new_case(code="PLAN")
