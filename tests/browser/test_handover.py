@@ -103,6 +103,12 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         petar.screenshot("partners/03-partner-cases")
         cards.click()
         expect(bg.locator("#record-list a")).to_have_count(1)
+        # The handed-over record is read, not edited, on the partner's side.
+        bg.locator("#record-list a").click()
+        expect(bg.locator(".read-only-note")).to_be_visible()
+        expect(bg.locator('a[href$="/edit"], #finalise, #save-draft')).to_have_count(0)
+        bg.go_back()
+        expect(bg.locator("#record-list a")).to_have_count(1)
         overdue = bg.locator(".monitoring-item.status-overdue")
         expect(overdue).to_have_count(2)  # arrival confirmed, contact after a month
         expect(bg.locator(".moves-section")).to_be_hidden()  # no empty "Change the step" for a partner
