@@ -3,8 +3,8 @@ from the Debian mirror this machine's apt uses, the project is copied into it, a
 README's set-up installs what Debian 13 has, the README's test command runs the PDF tests, which then print with
 WeasyPrint, and the production recipe (scripts/install-production) installs the app.
 
-Slow (16 to 21 minutes on the project's busy 2-core machine: debootstrap 4.2–4.6, set-up 9.1–9.3, PDF tests
-3.0–6.6; then the production recipe) and needs root and Debian's mirror:
+Slow (8 to 21 minutes on the project's busy 2-core machine: debootstrap 0.8–4.6, set-up 4.1–9.6, PDF tests
+2.4–6.6, production recipe 0.3) and needs root and Debian's mirror:
 run it with `./scripts/test -m debian13 -s` (scripts/bench runs it).
 """
 from __future__ import annotations
