@@ -8,15 +8,17 @@ audit events a case gets on creation. At each size the coordinator
     streamed body chunk by chunk and dropping it, as a web server sends it on;
   - computes the report (GET /reports/summary) over all cases.
 Peak memory is the peak of the Python heap during the operation above what was allocated before it
-(tracemalloc; openpyxl and the csv module allocate through it). It should not grow from 1,000 to 10,000 records.
+(tracemalloc: what Python objects take, not zlib's compressor state in C). It should not grow from 1,000 to 10,000
+records.
 
-    python bench/export.py [--sizes 1000,10000] [--stores tinydb,postgresql] [--postgresql URL]
+    python bench/export.py [--sizes 1000,10000] [--stores tinydb,postgresql] [--postgresql URL] [--repeat 3]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -70,12 +72,15 @@ class Filler:
             self.count += n
 
 
-def measured(work) -> tuple[float, float, object]:
-    """(seconds, peak MiB of the Python heap above the start, result) of `work()`: timed in one run, traced in
-    a second (tracing slows every allocation)."""
-    began = time.perf_counter()
-    result = work()
-    seconds = time.perf_counter() - began
+def measured(work, repeat: int) -> tuple[float, float, object]:
+    """(seconds, peak MiB of the Python heap above the start, result) of `work()`: the median time of `repeat`
+    runs, then the peak of one more, traced (tracing slows every allocation)."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - began)
+    seconds = statistics.median(times)
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
     work()
@@ -88,7 +93,7 @@ def drain(export) -> int:
     return sum(len(chunk) for chunk in export.chunks)
 
 
-def run(store: str, config_store: str, directory: Path, sizes: list[int]) -> list[dict]:
+def run(store: str, config_store: str, directory: Path, sizes: list[int], repeat: int) -> list[dict]:
     app = create_app({"DATA_DIR": directory / "instance", "STORE": config_store})
     filler = Filler(app)
     c = filler.c
@@ -101,11 +106,12 @@ def run(store: str, config_store: str, directory: Path, sizes: list[int]) -> lis
             for fmt in ("csv", "xlsx"):
                 args = {"format": fmt, "lang": "nl", "labels": "labels"}
                 seconds, peak, size_out = measured(
-                    lambda: drain(data_export.export_records(c, filler.user, "overzicht-3", args)))
+                    lambda: drain(data_export.export_records(c, filler.user, "overzicht-3", args)), repeat)
                 rows.append({"store": store, "records": size, "what": f"export {fmt.upper()}",
                              "seconds": seconds, "peak": peak, "out": size_out / 2**20})
                 print(f"  {rows[-1]}", file=sys.stderr)
-            seconds, peak, summary = measured(lambda: reports.summary(c, filler.user, "2020-01-01", c.now()[:10]))
+            seconds, peak, summary = measured(lambda: reports.summary(c, filler.user, "2020-01-01", c.now()[:10]),
+                                              repeat)
             assert summary["cases"] == size, summary["cases"]
             rows.append({"store": store, "records": size, "what": "report summary", "seconds": seconds,
                          "peak": peak, "out": None})
@@ -116,7 +122,7 @@ def run(store: str, config_store: str, directory: Path, sizes: list[int]) -> lis
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| store | records (= cases) | operation | seconds | peak memory (MiB) | output (MiB) |",
+    lines = ["| store | records (= cases) | operation | seconds (median) | peak memory (MiB) | output (MiB) |",
              "|---|---:|---|---:|---:|---:|"]
     for r in rows:
         out = f"{r['out']:.1f}" if r["out"] is not None else "–"
@@ -139,10 +145,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--stores", default="tinydb,postgresql")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per measurement (the median is shown)")
     parser.add_argument("--postgresql", default=os.environ.get("SAFEFUTURE_BENCH_PG"),
                         help="an admin URL of a PostgreSQL server (a throwaway database is made on it)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    load_before = os.getloadavg()
     rows = []
     with ExitStack() as stack:
         for store in args.stores.split(","):
@@ -151,10 +159,13 @@ def main() -> None:
                 if not args.postgresql:
                     print("  no --postgresql server given: PostgreSQL left out", file=sys.stderr)
                     continue
-                rows += run(store, stack.enter_context(temporary_database(args.postgresql)), directory, sizes)
+                rows += run(store, stack.enter_context(temporary_database(args.postgresql)), directory, sizes,
+                            args.repeat)
             else:
-                rows += run(store, store, directory, sizes)
+                rows += run(store, store, directory, sizes, args.repeat)
     print(table(rows))
+    print(f"\nLoad average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load_before)}, at the end "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; {os.cpu_count()} cores.")
 
 
 if __name__ == "__main__":
