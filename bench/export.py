@@ -8,8 +8,8 @@ audit events a case gets on creation. At each size the coordinator
     streamed body chunk by chunk and dropping it, as a web server sends it on;
   - computes the report (GET /reports/summary) over all cases.
 Peak memory is the peak of the Python heap during the operation above what was allocated before it
-(tracemalloc: what Python objects take, not zlib's compressor state in C). It should not grow from 1,000 to 10,000
-records.
+(tracemalloc: Python's objects and zlib's compressor state, not what other C libraries allocate on their own). It
+should not grow from 1,000 to 10,000 records.
 
     python bench/export.py [--sizes 1000,10000] [--stores tinydb,postgresql] [--postgresql URL] [--repeat 3]
 """
