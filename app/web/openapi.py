@@ -239,7 +239,8 @@ SPEC = {
             "The coordinator's report over a period (a partner organisation's users: the cases handed over to it): "
             "cases by current step, opened and closed per month and how they closed, returns per country, median "
             "days per step, monitoring reports due / on time / late / missing, the change in Overzicht 1 between the "
-            "first and the latest scoring. Counts only; a count from 1 to 4 is the text \"< 5\". format=xlsx or "
+            "first and the latest scoring. Counts only; a count from 1 to 4 is the text \"< 5\", and a count left "
+            "out so that a lone \"< 5\" cannot be worked out from its group's sum is the text \"x\". format=xlsx or "
             "pdf downloads it in lang (audited). Counsellors and admins 403", "200", "400", "401", "403", "503"),
             "parameters": [_query_date("from"), _query_date("to"),
                            {"name": "format", "in": "query", "schema": {"enum": ["json", "xlsx", "pdf"]}},
@@ -249,7 +250,8 @@ SPEC = {
             "record_id, case_id, client_code (only with client_codes=1), status, form_version, saved_at, "
             "saved_by_org, then a column per field; header rows of JSON pointers and of labels in lang. Repeating "
             "groups: a sheet each (XLSX) or a CSV each in a zip, keyed by record_id and row (\"2.1\": row 1 of "
-            "the group in row 2). CSV is UTF-8 with a BOM. from/to filter by the day last saved. 403 for other "
+            "the group in row 2). A link to a genogram person is the person's name; ids that only link rows are "
+            "left out. CSV is UTF-8 with a BOM. from/to filter by the day last saved. 403 for other "
             "roles, 404 for an unknown form, 400 naming a bad parameter", "200", "400", "401", "403", "404"),
             "parameters": [{"name": "form_id", "in": "path", "required": True, "schema": {"type": "string"}},
                            {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx"]}},
