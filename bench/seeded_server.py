@@ -5,10 +5,18 @@ and users in its own store, so that also the in-memory store, which lives inside
 
 Creates organisations bench-0 … bench-{n-1}, each with the counsellor counsellor@bench-<i>.example and the
 password in PASSWORD. Store and data directory come from the environment (SAFEFUTURE_STORE, SAFEFUTURE_DATA_DIR).
+
+For bench/soak.py, where memory goes: on SIGUSR1 the server appends to <data dir>/memory.jsonl its RSS and what
+glibc's malloc holds (mallinfo2: bytes in use, bytes free but kept); on SIGUSR2 the same, then malloc_trim(0)
+(free memory handed back to the system), then its RSS again.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
+import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -27,6 +35,32 @@ def email(org: int) -> str:
     return f"counsellor@bench-{org}.example"
 
 
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                     "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """A line of /proc/self/status in MB: VmRSS (all), RssAnon (heaps, stacks), RssFile (mapped files: libraries)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def report_memory(signum, frame) -> None:
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    info = libc.mallinfo2()  # summed over every arena
+    line = {"rss": rss_mb(), "anon": rss_mb("RssAnon"), "file": rss_mb("RssFile"), "malloc_in_use": (info.uordblks + info.hblkhd) / 2**20,
+            "malloc_free_kept": info.fordblks / 2**20, "arena": info.arena / 2**20}
+    if signum == signal.SIGUSR2:
+        libc.malloc_trim(0)
+        line["rss_after_trim"] = rss_mb()
+    with open(Path(os.environ["SAFEFUTURE_DATA_DIR"]) / "memory.jsonl", "a") as out:
+        out.write(json.dumps(line) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=1)
@@ -34,6 +68,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
+    signal.signal(signal.SIGUSR1, report_memory)
+    signal.signal(signal.SIGUSR2, report_memory)
     app = create_app()
     c = app.extensions["safefuture"]
     for org in range(args.orgs):

@@ -17,8 +17,12 @@ So the data grows by revisions (as autosave makes it grow in the field), the num
 (DEVICES x RECORDS), and every kind of request runs thousands of times. Every INTERVAL seconds the table gets a
 row: the server's resident memory (VmRSS from /proc) at that moment and its low and high within the interval
 (sampled every 2 s: a big answer briefly takes memory that is then given back), the requests answered in that
-interval, and what the store holds. A leak shows as a low that keeps rising after the first minutes; caches fill
-once and then stay.
+interval, what the store holds, and what glibc's malloc holds (bench/seeded_server.py reports mallinfo2 on a
+signal): bytes in use, and free bytes it keeps instead of handing them back; and how much of the RSS is anonymous
+memory (heaps, stacks, Python's own object arenas, which it maps apart from malloc) and how much mapped files
+(the interpreter and its libraries). A leak shows as a low (and bytes in
+use) that keep rising after the first minutes; caches fill once and then stay. At the end the server is asked to
+malloc_trim(0), and its RSS after that is reported.
 
     python bench/soak.py [--minutes 30] [--devices 30] [--records 20] [--store tinydb|postgresql|memory]
                          [--interval 60] [--postgresql URL]
@@ -26,8 +30,10 @@ once and then stay.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -182,6 +188,21 @@ class SoakDevice(threading.Thread):
         self.client.close()
 
 
+def malloc_report(process, directory: Path, trim: bool = False) -> dict:
+    """What the server's malloc holds (bench/seeded_server.py answers the signal); with `trim`, also its RSS
+    after malloc_trim(0)."""
+    path = directory / "memory.jsonl"
+    before = len(path.read_text().splitlines()) if path.exists() else 0
+    process.send_signal(signal.SIGUSR2 if trim else signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = path.read_text().splitlines() if path.exists() else []
+        if len(lines) > before and lines[-1].endswith("}"):
+            return json.loads(lines[-1])
+        time.sleep(0.1)
+    raise RuntimeError("the server did not report its memory")
+
+
 def soak(store: str, env: dict, directory: Path, minutes: float, devices: int, records: int,
          interval: float) -> dict:
     orgs = -(-devices // DEVICES_PER_ORG)
@@ -190,7 +211,8 @@ def soak(store: str, env: dict, directory: Path, minutes: float, devices: int, r
     stop = threading.Event()
     with server_process(directory, env, command=(*seeded_server.COMMAND, "--orgs", str(orgs))) as (url, process):
         rss = rss_mb(process.pid)
-        rows.append({"minute": 0, "rss": rss, "low": rss, "high": rss, "requests": 0, "records": 0, "revisions": 0})
+        rows.append({"minute": 0, "rss": rss, "low": rss, "high": rss, "requests": 0, "records": 0, "revisions": 0,
+                     **malloc_report(process, directory)})
         threads = [SoakDevice(url, n // DEVICES_PER_ORG, n, tally, stop, records) for n in range(devices)]
         for t in threads:
             t.start()
@@ -205,14 +227,16 @@ def soak(store: str, env: dict, directory: Path, minutes: float, devices: int, r
             with tally.lock:
                 total = sum(tally.statuses.values())
                 rows.append({"minute": n * interval / 60, "rss": rss, "low": min(samples), "high": max(samples),
-                             "requests": total - answered, "records": tally.records, "revisions": tally.revisions})
+                             "requests": total - answered, "records": tally.records, "revisions": tally.revisions,
+                             **malloc_report(process, directory)})
             answered, samples = total, []
             print(f"  {store} {rows[-1]}", file=sys.stderr)
         stop.set()
         for t in threads:
             t.join(timeout=60)
+        trimmed = malloc_report(process, directory, trim=True)
     return {"store": store, "rows": rows, "statuses": tally.statuses, "unexpected": tally.unexpected,
-            "interval": interval}
+            "interval": interval, "trimmed": trimmed}
 
 
 def slope(rows: list[dict], key: str) -> float:
@@ -224,17 +248,24 @@ def slope(rows: list[dict], key: str) -> float:
 def report(result: dict) -> str:
     rows = result["rows"]
     seconds = result["interval"]
-    lines = ["| minute | server RSS (MB) | low (MB) | high (MB) | requests | requests/s | records stored "
-             "| revisions stored |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| minute | server RSS (MB) | low (MB) | high (MB) | anonymous (MB) | files (MB) | malloc in use (MB) "
+             "| malloc free, kept (MB) | requests | requests/s | records stored | revisions stored |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['minute']:g} | {r['rss']:.1f} | {r['low']:.1f} | {r['high']:.1f} | {r['requests']:,} "
+        lines.append(f"| {r['minute']:g} | {r['rss']:.1f} | {r['low']:.1f} | {r['high']:.1f} | {r['anon']:.1f} "
+                     f"| {r['file']:.1f} | {r['malloc_in_use']:.1f} | {r['malloc_free_kept']:.1f} | {r['requests']:,} "
                      f"| {r['requests'] / seconds:.1f} | {r['records']:,} | {r['revisions']:,} |")
     half = rows[len(rows) // 2:]
     statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(result["statuses"].items()))
     lines += ["", f"{result['store']}: RSS {rows[0]['rss']:.1f} MB at start, {max(r['high'] for r in rows):.1f} MB "
                   f"at most, {rows[-1]['rss']:.1f} MB at the end; over the second half the low of each interval "
                   f"went from {half[0]['low']:.1f} to {half[-1]['low']:.1f} MB ({slope(half, 'low'):+.3f} MB per "
-                  f"minute), the value at each mark {slope(half, 'rss'):+.3f} MB per minute. "
+                  f"minute), the value at each mark {slope(half, 'rss'):+.3f} MB per minute (anonymous memory "
+                  f"{slope(half, 'anon'):+.3f}, mapped files {slope(half, 'file'):+.3f}); malloc's bytes in use "
+                  f"{slope(half, 'malloc_in_use'):+.3f} MB per minute, its free bytes kept "
+                  f"{slope(half, 'malloc_free_kept'):+.3f} MB per minute. After the load, RSS "
+                  f"{result['trimmed']['rss']:.1f} MB, {result['trimmed']['rss_after_trim']:.1f} MB once "
+                  f"malloc_trim(0) handed its free memory back. "
                   f"Answers by status: {statuses}."]
     if result["unexpected"]:
         lines.append("Unexpected answers (first 20): " + "; ".join(result["unexpected"]))
