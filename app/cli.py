@@ -135,9 +135,11 @@ def register(app) -> None:
         from waitress import serve as waitress_serve
 
         from .pdf import start as start_pdf_engine
+        from .process_memory import pin_mmap_threshold
         from .web import waitress_options
 
         _container()  # a missing key or a damaged store stops the server here, not at the first request
+        pin_mmap_threshold()  # big blocks go back to the system when freed: no creeping RSS under load
         start_pdf_engine(current_app.config.get("PDF_ENGINE"))  # warm before the first printout
 
         # One line per request (web/request_log.py) and the server's warnings, on standard error.

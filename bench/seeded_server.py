@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from waitress import serve  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.process_memory import pin_mmap_threshold  # noqa: E402
 from app.services import accounts  # noqa: E402
 
 PASSWORD = "bench password, not a secret"
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
+    pin_mmap_threshold()  # as `flask serve` does
     signal.signal(signal.SIGUSR1, report_memory)
     signal.signal(signal.SIGUSR2, report_memory)
     app = create_app()
