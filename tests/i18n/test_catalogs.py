@@ -104,3 +104,21 @@ def test_catalogs_match_the_sources(domain, tmp_path_factory):
                 if sorted(PLACEHOLDER.findall(string)) != wanted:
                     problems.append(f"{lang}: {msgid!r} loses or changes a placeholder: {string!r}")
     assert not problems, f"{len(problems)} problem(s) in domain {domain!r}:\n" + "\n".join(problems[:50])
+
+
+@pytest.mark.parametrize("lang", ("nl", "bg"))
+def test_no_msgid_is_translated_two_ways_in_different_domains(lang):
+    """The device and the printouts merge every domain into one catalog, where the last domain's translation of a
+    msgid wins: "Close" as a relationship (forms) and as a button (pwa) would show one of the two words in both
+    places. A msgid shared by domains must mean one thing; a UI string that means another needs its own msgid."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for domain in domains_present():
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as f:
+            for message in read_po(f, locale=lang):
+                if not message.id or not isinstance(message.id, str) or not message.string:
+                    continue
+                first = seen.setdefault(message.id, (domain, message.string))
+                if first[1] != message.string:
+                    clashes.append((message.id, first, (domain, message.string)))
+    assert clashes == []

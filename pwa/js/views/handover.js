@@ -49,7 +49,7 @@ function offlineNote() {
 function recordItem(app, handoverId, item, redraw) {
   const id = uid('monitoring-date');
   const date = h('input', { type: 'date', id, value: today(), max: today() });
-  const button = h('button', { type: 'button', class: 'secondary', 'data-item': item }, t('Record'));
+  const button = h('button', { type: 'button', class: 'secondary', 'data-item': item }, t('Record the date'));
   const error = errorBox();
   button.addEventListener('click', async () => {
     busy(button, true, t('Saving…'));

@@ -41,7 +41,7 @@ export async function render(app) {
       gone ? [h('p', { class: 'notice' }, t('Access to this case ended; what you typed is kept here.')),
         schema ? h('details', { class: 'about' }, h('summary', {}, t('Show what you typed')),
           renderForm(schema, entry.change.data, { readOnly: true }).element) : null] : null,
-      h('div', { class: 'actions' }, href ? h('a', { class: 'button', href }, rejected ? t('Open and fix') : t('Open')) : null, resend));
+      h('div', { class: 'actions' }, href ? h('a', { class: 'button', href }, rejected ? t('Open and fix') : t('Open record')) : null, resend));
   }));
   return h('div', { class: 'panel' },
     h('h1', {}, t('Outbox')),

@@ -55,7 +55,7 @@ export function renderTopbar(app) {
       app.storageNote = null;
       updateStatus(app);
       syncButton.focus();
-    } }, t('Close')));
+    } }, t('Close note')));
   parts = { update, network, unsent, last, syncButton, login, nav, outboxCount, unreadCount, unreadWord, inbox,
     storage, storageText };
   bar.replaceChildren(

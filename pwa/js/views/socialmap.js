@@ -82,7 +82,7 @@ export async function renderOrganisation(app, orgId) {
       EDITORS.includes(app.store.account.role) ? h('a', { class: 'button', href: `#/map/${org.id}/edit` }, t('Correct this entry')) : null),
     h('p', { class: 'card-meta' }, org.country ? countryName(org.country) : t('No country')),
     served.length ? h('p', {}, t('Supports return to: %(countries)s', { countries: served.map(countryName).join(', ') })) : null,
-    h('h2', {}, t('Contacts')), contactBlock(org),
+    h('h2', {}, t('Contact details')), contactBlock(org),
     h('h2', {}, t('What it offers')),
     (org.services || []).length ? h('ul', { class: 'services' }, org.services.map((key) => h('li', {}, serviceName(key),
       org.service_notes && org.service_notes[key] ? h('span', { class: 'hint' }, ` — ${org.service_notes[key]}`) : null)))
