@@ -248,9 +248,9 @@ async function askPersistentStorage() {
   const granted = await navigator.storage.persist();
   await app.store.setMeta('persist_granted', granted);
   // A setting, told calmly under the status line (in the page, over nothing) until read: the same facts stand
-  // in Settings.
-  app.storageNote = { granted };
-  updateStatus(app);
+  // in Settings. It shows with the next screen: appearing in the open one would push it down under the finger
+  // of a user about to tap (the answer comes just after the first save, when the next tap is near).
+  app.storageNote = { granted, shown: false };
 }
 
 // Where the browser has Background Sync, it wakes the app's page when the connection returns. Nothing
@@ -319,11 +319,13 @@ async function renderRoute(hash, kind) {
   }
   const redraw = drawn === hash;
   drawn = hash;
+  if (!redraw && app.storageNote) app.storageNote.shown = true;
   const focused = document.activeElement;
   const kept = redraw ? { x: window.scrollX, y: window.scrollY, focus: focused?.id,
     heading: Boolean(focused && focused.matches('main h1')),
     // Where the focused element sat in the window, and what was typed in the boxes that only find (filters).
-    top: main.contains(focused) ? focused.getBoundingClientRect().top : null, filters: searchesIn(main) } : null;
+    top: main.contains(focused) ? focused.getBoundingClientRect().top : null, filters: searchesIn(main),
+    anchor: anchorIn(main) } : null;
   main.replaceChildren(view);
   const heading = main.querySelector('h1');
   if (heading) {
@@ -349,8 +351,13 @@ function placeView(main, heading, kept, view) {
       if (again === heading) heading.setAttribute('tabindex', '-1');
       again.focus({ preventScroll: true });
       // What changed above it (a colleague's new record) does not move the user's place.
-      if (kept.top !== null) window.scrollBy(0, again.getBoundingClientRect().top - kept.top);
+      if (kept.top !== null) {
+        window.scrollBy(0, again.getBoundingClientRect().top - kept.top);
+        return;
+      }
     }
+    const anchor = kept.anchor && anchorFor(main, kept.anchor.key);
+    if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - kept.anchor.top);
     return;
   }
   window.scrollTo(0, 0);
@@ -358,6 +365,21 @@ function placeView(main, heading, kept, view) {
     heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });
   }
+}
+
+// Without a focused element, a redraw keeps the first link or heading in the window where it was: what a sync
+// adds or drops above it (the step change opening once the case is on the server) does not move the list the user
+// is reading, or tapping. Elements are named by what they are: a link by its address, a heading by its text.
+const ANCHORS = 'a[href], h2, h3';
+const anchorKey = (el) => (el.matches('a') ? `a ${el.getAttribute('href')}` : `${el.tagName} ${el.textContent}`);
+
+function anchorIn(main) {
+  const el = [...main.querySelectorAll(ANCHORS)].find((e) => e.getClientRects().length && e.getBoundingClientRect().top >= 0);
+  return el ? { key: anchorKey(el), top: el.getBoundingClientRect().top } : null;
+}
+
+function anchorFor(main, key) {
+  return [...main.querySelectorAll(ANCHORS)].find((e) => e.getClientRects().length && anchorKey(e) === key);
 }
 
 // What the user typed into a screen's search and filter boxes stays through a redraw of that screen.

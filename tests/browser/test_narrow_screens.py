@@ -145,12 +145,18 @@ COVERED = """() => {
 def test_the_storage_note_covers_no_field_or_button(device):
     app, page = device, device.page
     app.first_login("nora")
-    app.new_case("NL-0003", "RO")
-    app.start_instrument("Overview 1")
-    page.get_by_label("B8/3", exact=True).check()
-    app.save_draft()  # the first save asks the browser to keep the data, and says what it answered
+    app.new_case("NL-0003", "RO")  # the first save asks the browser to keep the data, and says what it answered
     note = page.locator("#storage-note")
-    expect(note).to_contain_text("Storage: the browser")
+    expect(note).to_contain_text("Storage: the browser")  # the answer is in
+    # It comes with a screen, never into the open one, where it would push everything down under a finger about to
+    # tap.
+    shown = note.is_visible()
+    page.wait_for_timeout(500)
+    assert note.is_visible() == shown
+    app.start_instrument("Overview 1")
+    expect(note).to_be_visible()
+    page.get_by_label("B8/3", exact=True).check()
+    app.save_draft()
     # A quiet line under the status, in the flow of the page: not an alarm, not laid over the form.
     assert page.evaluate("getComputedStyle(document.getElementById('storage-note')).position") == "static"
     assert page.evaluate("document.getElementById('topbar').contains(document.getElementById('storage-note'))")
@@ -204,3 +210,17 @@ def test_the_tabs_keep_their_words_apart_at_320_px_in_every_language(device):
                 cramped.append((lang, a["text"], b["text"], round(b["left"] - a["right"], 1)))
         page.screenshot(path=str(ARTIFACTS / "narrow" / f"tabs-{lang}-320.png"), clip={"x": 0, "y": 0, "width": 320, "height": 200})
     assert cramped == [], cramped
+
+
+def test_a_redraw_after_a_sync_keeps_what_the_user_looks_at_in_place(device):
+    """The new case's first sync opens the step change above the instruments; the list the user scrolled to (and may
+    be tapping) stays where it is on screen."""
+    app, page = device, device.page
+    app.first_login("nora")
+    app.new_case("NL-0004", "RO")
+    link = page.locator("a.instrument", has_text="Overview 1").first
+    link.scroll_into_view_if_needed()
+    top = link.evaluate("(e) => e.getBoundingClientRect().top")
+    expect(page.locator("main")).not_to_contain_text("Not sent yet", timeout=15000)  # sent, and redrawn
+    expect(page.locator("main")).to_contain_text("Close the case for another reason")  # the step change is open
+    assert abs(link.evaluate("(e) => e.getBoundingClientRect().top") - top) <= 1

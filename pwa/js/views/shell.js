@@ -88,7 +88,7 @@ export function updateStatus(app) {
     : t('Not synced yet');
   parts.syncButton.disabled = Boolean(app.progress) || !navigator.onLine;
   parts.login.hidden = !app.loginNeeded;
-  parts.storage.hidden = !app.storageNote;
+  parts.storage.hidden = !app.storageNote?.shown;
   // Told in the language of the moment (the user may switch while the note shows).
   const storageText = !app.storageNote ? ''
     : app.storageNote.granted ? t('Storage: the browser keeps this app\'s data on this device.')
