@@ -351,12 +351,13 @@ function placeView(main, heading, kept, view) {
       if (again === heading) heading.setAttribute('tabindex', '-1');
       again.focus({ preventScroll: true });
       // What changed above it (a colleague's new record) does not move the user's place.
-      if (kept.top !== null) {
+      // (The heading has the focus a screen opens with, not one the user gave: what they look at is the anchor.)
+      if (kept.top !== null && again !== heading) {
         window.scrollBy(0, again.getBoundingClientRect().top - kept.top);
         return;
       }
     }
-    const anchor = kept.anchor && anchorFor(main, kept.anchor.key);
+    const anchor = kept.anchor && anchorFor(main, kept.anchor);
     if (anchor) window.scrollBy(0, anchor.getBoundingClientRect().top - kept.anchor.top);
     return;
   }
@@ -367,19 +368,38 @@ function placeView(main, heading, kept, view) {
   }
 }
 
-// Without a focused element, a redraw keeps the first link or heading in the window where it was: what a sync
-// adds or drops above it (the step change opening once the case is on the server) does not move the list the user
-// is reading, or tapping. Elements are named by what they are: a link by its address, a heading by its text.
+// Without a focused element, a redraw keeps the link or heading nearest the middle of the window where it was: what
+// a sync adds or drops above it (the step change opening once the case is on the server) does not move the list
+// the user is reading, or tapping. Elements are named by what they are: a link by its address, a heading by its
+// text.
 const ANCHORS = 'a[href], h2, h3';
 const anchorKey = (el) => (el.matches('a') ? `a ${el.getAttribute('href')}` : `${el.tagName} ${el.textContent}`);
 
-function anchorIn(main) {
-  const el = [...main.querySelectorAll(ANCHORS)].find((e) => e.getClientRects().length && e.getBoundingClientRect().top >= 0);
-  return el ? { key: anchorKey(el), top: el.getBoundingClientRect().top } : null;
+// Each anchor candidate with its name, and which of the elements of that name it is (a link can show twice).
+function anchorsIn(main) {
+  const seen = new Map();
+  return [...main.querySelectorAll(ANCHORS)].filter((e) => e.getClientRects().length).map((el) => {
+    const key = anchorKey(el);
+    const nth = seen.get(key) || 0;
+    seen.set(key, nth + 1);
+    return { el, key, nth };
+  });
 }
 
-function anchorFor(main, key) {
-  return [...main.querySelectorAll(ANCHORS)].find((e) => e.getClientRects().length && anchorKey(e) === key);
+function anchorIn(main) {
+  const middle = window.innerHeight / 2;
+  let best = null;
+  for (const { el, key, nth } of anchorsIn(main)) {
+    const { top } = el.getBoundingClientRect();
+    if (top >= 0 && top < window.innerHeight && (!best || Math.abs(top - middle) < Math.abs(best.top - middle))) {
+      best = { key, nth, top };
+    }
+  }
+  return best;
+}
+
+function anchorFor(main, anchor) {
+  return anchorsIn(main).find((a) => a.key === anchor.key && a.nth === anchor.nth)?.el;
 }
 
 // What the user typed into a screen's search and filter boxes stays through a redraw of that screen.

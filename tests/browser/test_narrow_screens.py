@@ -217,10 +217,13 @@ def test_a_redraw_after_a_sync_keeps_what_the_user_looks_at_in_place(device):
     be tapping) stays where it is on screen."""
     app, page = device, device.page
     app.first_login("nora")
+    page.route("**/api/v1/sync", lambda route: route.abort())  # the case stays unsent until the test has scrolled
     app.new_case("NL-0004", "RO")
     link = page.locator("a.instrument", has_text="Overview 1").first
     link.scroll_into_view_if_needed()
     top = link.evaluate("(e) => e.getBoundingClientRect().top")
-    expect(page.locator("main")).not_to_contain_text("Not sent yet", timeout=15000)  # sent, and redrawn
+    page.unroute("**/api/v1/sync")
+    page.locator("#sync-button").dispatch_event("click")  # "Sync now", without scrolling to it
+    expect(page.locator("main")).not_to_contain_text("Not sent yet", timeout=15000)
     expect(page.locator("main")).to_contain_text("Close the case for another reason")  # the step change is open
-    assert abs(link.evaluate("(e) => e.getBoundingClientRect().top") - top) <= 1
+    assert abs(link.evaluate("(e) => e.getBoundingClientRect().top") - top) <= 2  # whole pixels of scrolling
