@@ -65,7 +65,7 @@ export const app = {
   leaveHook: null, // the open form's "save what was typed"
   viewSynced: null, // the open form's "show what the sync changed" (it is not redrawn)
   prefill: null, // {form_id, data}: answers a new form starts with (set by the screen that opens it)
-  storageNote: null, // {granted}: what the browser said about keeping the data, shown until the user closes it
+  storageNote: null, // {granted, shown}: what the browser said about keeping the data; shown from the next screen until closed
 
   go(hash) {
     if (location.hash === hash) route(); else location.hash = hash;
