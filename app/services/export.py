@@ -6,7 +6,6 @@ names), or by its case number for a partner organisation, which may not learn th
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -60,9 +59,12 @@ def _printing(c: Container, langs: tuple[str, ...]) -> Printing:
     return Printing(langs, gettexts)
 
 
-def _safe_code(text: str) -> str:
-    """A client code or id as a file-name part: letters, digits and dashes only."""
-    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-")[:40] or "client"
+def _file_name(kind: str, case: Case, record_id: str | None, langs: tuple[str, ...]) -> str:
+    """A download's name: what it is and which case, by the first characters of its random id, never by the
+    client code (a pseudonym is still personal data, and a file name shows in download lists and on shared
+    tablets)."""
+    ids = [case.id[:8]] + ([record_id[:8]] if record_id else [])
+    return f"{kind}_{'_'.join(ids)}_{'-'.join(langs)}.pdf"
 
 
 def _head(c: Container, printing: Printing, scope: Scope, case: Case) -> Head:
@@ -131,8 +133,7 @@ def export_record_pdf(c: Container, user: User, scope: Scope, record_id: str, la
     head = _head(c, printing, scope, case)
     pdf, engine = _render(c, record_html(printing, head, page), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, record_id=state.id, engine=engine, **_lang_details(langs))
-    name = f"{state.head.form_id}_{_safe_code(head.reference)}_{state.id[:8]}_{'-'.join(langs)}.pdf"
-    return PdfExport(name, pdf, engine)
+    return PdfExport(_file_name(state.head.form_id, case, state.id, langs), pdf, engine)
 
 
 def _parse_selection(selection) -> list[str] | None:
@@ -171,5 +172,4 @@ def export_case_pdf(c: Container, user: User, scope: Scope, case_id: str, lang, 
     pdf, engine = _render(c, lambda separate: dossier_parts(printing, head, pages, separate), printing, head)
     audit.record(c, user, "export_pdf", case_id=case.id, engine=engine, record_ids=[s.id for s in states],
                  **_lang_details(langs))
-    name = f"dossier_{_safe_code(head.reference)}_{case.id[:8]}_{'-'.join(langs)}.pdf"
-    return PdfExport(name, pdf, engine)
+    return PdfExport(_file_name("dossier", case, None, langs), pdf, engine)

@@ -74,7 +74,7 @@ def test_a_record_prints_in_each_language_with_its_answers(engine, counsellor, a
             assert squash(word) in raw, (lang, word)
         assert r.headers["X-PDF-Engine"] == engine
         disposition = r.headers["Content-Disposition"]
-        assert disposition == f'attachment; filename="overzicht-1_NG-0042_{record_id[:8]}_{lang}.pdf"'
+        assert disposition == f'attachment; filename="overzicht-1_{case_id[:8]}_{record_id[:8]}_{lang}.pdf"'
     events = [e for e in app.extensions["safefuture"].store.audit_events(case_id) if e.action == "export_pdf"]
     assert [(e.record_id, e.details["lang"], e.details["engine"]) for e in events] == \
         [(record_id, lang, engine) for lang in expected]
@@ -194,7 +194,7 @@ def test_a_dossier_prints_the_chosen_records_after_a_cover(engine, counsellor, a
     text = pdf_text(r.data)
     assert not has(text, "Synthetic personal action plan"), "a record that was not chosen was printed"
     assert squash(text).index(squash("undocumented")) < squash(text).index(squash("Eerste toekomstgesprek"))
-    assert r.headers["Content-Disposition"] == f'attachment; filename="dossier_NG-DOS_{case_id[:8]}_nl.pdf"'
+    assert r.headers["Content-Disposition"] == f'attachment; filename="dossier_{case_id[:8]}_nl.pdf"'
     everything = get_pdf(counsellor, f"/api/v1/cases/{case_id}/pdf?lang=en")
     assert has(pdf_text(everything.data), "Synthetic personal action plan")
     events = [e for e in app.extensions["safefuture"].store.audit_events(case_id) if e.action == "export_pdf"]
