@@ -85,3 +85,11 @@ def test_the_legend_lists_what_the_drawing_uses():
         "Strong", "Weak", "Stressful", "Strained", "P = Practical support (material function)",
         "A = Advice (information function)", "G = Companionship (belonging function)",
         "E = Emotional support (affective function)", "Can be a risk to the client"]
+
+
+def test_a_drawing_with_nothing_to_explain_has_no_legend():
+    drawn = scene({"contacts": [{"name": "Ada", "category": "friend"}]})
+    legend = [i for i in drawn["items"] if i["attrs"].get("class") == "legend"][0]
+    assert legend["children"] == []  # not the title "Legend" with nothing under it
+    explained = scene({"contacts": [{"name": "Ada", "category": "friend", "strength": "strong"}]})
+    assert explained["height"] - drawn["height"] == 44  # the room a title and one entry take

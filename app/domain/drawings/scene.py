@@ -111,6 +111,8 @@ def styled_line(x1, y1, x2, y2, style: str, stroke: str = INK) -> list:
 
 
 def legend(entries: list, x, y, title: str) -> dict:
+    if not entries:  # a drawing with nothing to explain has no legend, not a title with nothing under it
+        return {"items": [], "height": 0, "width": 0}
     items = [text(x, y + 12, title, {"text-anchor": "start", "font-weight": "bold"})]
     width = 6.2 * len(title)
     for i, entry in enumerate(entries):

@@ -101,6 +101,7 @@ export function styledLine(x1, y1, x2, y2, style, stroke = INK) {
 // The legend: one line per entry, a sample and its label, from (x, y) down. Returns {items, height, width}.
 // `width` is a guess (the engines measure text themselves): 6.2 units per character at font size 11.
 export function legend(entries, x, y, title) {
+  if (!entries.length) return { items: [], height: 0, width: 0 }; // nothing to explain: no title alone
   const items = [text(x, y + 12, title, { 'text-anchor': 'start', 'font-weight': 'bold' })];
   let width = 6.2 * Array.from(title).length;
   entries.forEach((entry, i) => {
