@@ -104,7 +104,7 @@ def overview(c: Container, scope: Scope, case: Case) -> dict:
     """The case view: the client's path through the steps, the moves possible now, the Overzicht 1 history."""
     records = [state.view() for state in c.store.list_records(case.id) if scope.sees_record(state) and not state.discarded]
     # The steps the case has been in: where it started and every step change since.
-    visited = [e.details.get("step") for e in c.store.audit_events(case.id) if e.action in ("create_case", "update_case")]
+    visited = [step for _, step in c.store.case_steps(Scope(case_ids=frozenset({case.id}))).get(case.id, [])]
     handed_over = _handed_over(c, case)
     moves = [m for m in workflow.next_moves(case.step, records, handed_over=handed_over)
              if _may_move(scope, case, m["target"])]

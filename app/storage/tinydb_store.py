@@ -48,7 +48,7 @@ from typing import Callable, Iterator, Sequence
 from filelock import FileLock
 
 from ..domain.access import Scope
-from ..domain.audit import STEP_ACTIONS, AuditEvent, chain
+from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
@@ -59,6 +59,7 @@ from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError, load_or_create_key
+from .step_index import StepIndex
 from .tinydb_files import TEMP_PREFIX, AtomicJSONStorage, ShardedMap, digest, fsync_dir, open_db, read_json_file
 
 FORMAT = 1
@@ -89,6 +90,7 @@ class TinyDBStore:
         fsync_dir(self._root)
         self._changes = ChangeLog(self._root / "changes")
         self._audit = ChunkedLog(self._root / "audit")
+        self._steps = StepIndex(self._audit)
         self._socialmap_edits = ChunkedLog(self._root / "socialmap")
         self._sessions = ShardedMap(self._root / "sessions", "sessions", SESSION_SHARDS)
         with self._writing():
@@ -499,17 +501,12 @@ class TinyDBStore:
                 if case_id is None or entry["case_id"] == case_id]
 
     def case_steps(self, scope: Scope) -> dict[str, list[tuple[str, str]]]:
-        """One pass over the trail, a chunk at a time, keeping the step events of the scope's cases only (the
-        trail has no index by case)."""
+        """From the index of step events kept beside the trail (which has no index by case)."""
         ids = set(scope.case_ids)
         for org_id in scope.org_ids:
             for page in self._org_cases(org_id).key_pages():
                 ids.update(page)
-        steps: dict[str, list[tuple[str, str]]] = {}
-        for _, entry in self._audit.entries_after(0):
-            if entry["case_id"] in ids and entry["action"] in STEP_ACTIONS and entry["details"].get("step"):
-                steps.setdefault(entry["case_id"], []).append((entry["at"], entry["details"]["step"]))
-        return steps
+        return self._steps.steps(ids)
 
     # --- small documents ---------------------------------------------------------------------------------
 

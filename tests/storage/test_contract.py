@@ -529,6 +529,10 @@ def test_case_steps_are_the_step_events_of_the_scopes_cases_oldest_first(store):
     assert store.case_steps(SEES_B) == {"case-2": [("2024-05-01T10:00:00Z", "NL-3")]}  # case-3 has none
     granted = Scope(org_ids=frozenset(), case_ids=frozenset({"case-2"}))
     assert store.case_steps(granted) == {"case-2": [("2024-05-01T10:00:00Z", "NL-3")]}
+    # a step change after a first read is there at the next (a store that keeps an index keeps it current)
+    store.append_audit(AuditEvent(seq=0, at="2024-07-01T10:00:00Z", actor_id="user-1", org_id=ORG_B,
+                                  action="update_case", case_id="case-2", details={"step": "NL-4"}))
+    assert store.case_steps(granted) == {"case-2": [("2024-05-01T10:00:00Z", "NL-3"), ("2024-07-01T10:00:00Z", "NL-4")]}
 
 
 def test_concurrent_audit_appends_keep_one_unbroken_chain(store):
