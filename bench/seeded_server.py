@@ -7,17 +7,22 @@ Creates organisations bench-0 … bench-{n-1}, each with the counsellor counsell
 password in PASSWORD. Store and data directory come from the environment (SAFEFUTURE_STORE, SAFEFUTURE_DATA_DIR).
 
 For bench/soak.py, where memory goes: on SIGUSR1 the server appends to <data dir>/memory.jsonl its RSS and what
-glibc's malloc holds (mallinfo2: bytes in use, bytes free but kept); on SIGUSR2 the same, then malloc_trim(0)
-(free memory handed back to the system), then its RSS again.
+glibc's malloc holds (mallinfo2: bytes in use, bytes free but kept), what Python's own allocator holds (pymalloc,
+whose arenas are mapped apart from malloc: bytes in live small objects, and its arenas' bytes) and how many objects
+the garbage collector tracks; on SIGUSR2 the same, then malloc_trim(0) (free memory handed back to the system), then
+its RSS again.
 """
 from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import json
 import os
+import re
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
@@ -49,12 +54,34 @@ def rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def pymalloc_mb() -> dict:
+    """Python's small-object allocator, from sys._debugmallocstats (which writes to the C stderr): bytes in live
+    blocks and bytes of the arenas holding them (their difference is free space inside arenas that pymalloc keeps
+    as long as one block of an arena lives)."""
+    with tempfile.TemporaryFile() as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    live = re.search(r"# bytes in allocated blocks\s*=\s*([\d,]+)", text)
+    arenas = re.search(r"arenas \* \d+ bytes/arena\s*=\s*([\d,]+)", text)
+    number = lambda m: int(m.group(1).replace(",", "")) / 2**20 if m else float("nan")  # noqa: E731
+    return {"pymalloc_live": number(live), "pymalloc_arenas": number(arenas)}
+
+
 def report_memory(signum, frame) -> None:
     libc = ctypes.CDLL("libc.so.6")
     libc.mallinfo2.restype = MallInfo2
     info = libc.mallinfo2()  # summed over every arena
     line = {"rss": rss_mb(), "anon": rss_mb("RssAnon"), "file": rss_mb("RssFile"), "malloc_in_use": (info.uordblks + info.hblkhd) / 2**20,
-            "malloc_free_kept": info.fordblks / 2**20, "arena": info.arena / 2**20}
+            "malloc_free_kept": info.fordblks / 2**20, "arena": info.arena / 2**20, **pymalloc_mb(),
+            "objects": len(gc.get_objects())}
     if signum == signal.SIGUSR2:
         libc.malloc_trim(0)
         line["rss_after_trim"] = rss_mb()

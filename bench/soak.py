@@ -249,11 +249,13 @@ def report(result: dict) -> str:
     rows = result["rows"]
     seconds = result["interval"]
     lines = ["| minute | server RSS (MB) | low (MB) | high (MB) | anonymous (MB) | files (MB) | malloc in use (MB) "
-             "| malloc free, kept (MB) | requests | requests/s | records stored | revisions stored |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| malloc free, kept (MB) | pymalloc live (MB) | pymalloc arenas (MB) | objects tracked | requests "
+             "| requests/s | records stored | revisions stored |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['minute']:g} | {r['rss']:.1f} | {r['low']:.1f} | {r['high']:.1f} | {r['anon']:.1f} "
-                     f"| {r['file']:.1f} | {r['malloc_in_use']:.1f} | {r['malloc_free_kept']:.1f} | {r['requests']:,} "
+                     f"| {r['file']:.1f} | {r['malloc_in_use']:.1f} | {r['malloc_free_kept']:.1f} "
+                     f"| {r['pymalloc_live']:.1f} | {r['pymalloc_arenas']:.1f} | {r['objects']:,} | {r['requests']:,} "
                      f"| {r['requests'] / seconds:.1f} | {r['records']:,} | {r['revisions']:,} |")
     half = rows[len(rows) // 2:]
     statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(result["statuses"].items()))
@@ -263,7 +265,9 @@ def report(result: dict) -> str:
                   f"minute), the value at each mark {slope(half, 'rss'):+.3f} MB per minute (anonymous memory "
                   f"{slope(half, 'anon'):+.3f}, mapped files {slope(half, 'file'):+.3f}); malloc's bytes in use "
                   f"{slope(half, 'malloc_in_use'):+.3f} MB per minute, its free bytes kept "
-                  f"{slope(half, 'malloc_free_kept'):+.3f} MB per minute. After the load, RSS "
+                  f"{slope(half, 'malloc_free_kept'):+.3f} MB per minute; pymalloc's live blocks "
+                  f"{slope(half, 'pymalloc_live'):+.3f} and its arenas {slope(half, 'pymalloc_arenas'):+.3f} MB per "
+                  f"minute, objects tracked {slope(half, 'objects'):+,.0f} per minute. After the load, RSS "
                   f"{result['trimmed']['rss']:.1f} MB, {result['trimmed']['rss_after_trim']:.1f} MB once "
                   f"malloc_trim(0) handed its free memory back. "
                   f"Answers by status: {statuses}."]
