@@ -26,7 +26,7 @@ NAME = "weasyprint"
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["app.pdf.weasy_child"])
 BANDS_PER_SHEET = 50
-STYLESHEETS = ("fonts.css", "weasyprint.css")  # user style sheets, after the document's own
+STYLESHEETS = ("weasyprint.css",)  # user style sheets, after the document's own
 BAND_MM = 20  # the bottom page margin of document.css, where the footer stands
 MM = 72 / 25.4
 
