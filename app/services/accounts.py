@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Callable, Sequence
 
 from argon2 import PasswordHasher
 
+from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Forbidden, Invalid
 from ..domain.model import ORG_KINDS, ROLES, Organisation, User
 from ..domain.passwords import password_problem
@@ -27,7 +29,9 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def create_org(c: Container, org_id: str, name: str, country: str, kind: str) -> Organisation:
+def create_org(c: Container, org_id: str, name: str, country: str, kind: str,
+               audit: Callable[[Organisation], Sequence[AuditEvent]] = lambda org: ()) -> Organisation:
+    """A new organisation, stored with the audit events `audit` gives for it in the same step."""
     errors = []
     if not _ORG_ID.match(org_id or ""):
         errors.append({"path": "/id", "message": N_("Use 2-63 lower-case letters, digits and hyphens.")})
@@ -42,13 +46,14 @@ def create_org(c: Container, org_id: str, name: str, country: str, kind: str) ->
     if errors:
         raise Invalid(N_("The organisation cannot be created."), errors)
     org = Organisation(org_id, name.strip(), country, kind)
-    c.store.put_org(org)
+    c.store.put_org(org, audit(org))
     return org
 
 
-def create_user(c: Container, email: str, org_id: str, role: str, password: str | None) -> User:
-    """A new user. Without a password (made in the app) nobody can log in as them until they choose one through
-    a set-up link (services.users)."""
+def create_user(c: Container, email: str, org_id: str, role: str, password: str | None,
+                audit: Callable[[User], Sequence[AuditEvent]] = lambda user: ()) -> User:
+    """A new user, stored with the audit events `audit` gives for it in the same step. Without a password (made
+    in the app) nobody can log in as them until they choose one through a set-up link (services.users)."""
     email = (email or "").strip().lower()
     errors = []
     if not _EMAIL.match(email):
@@ -68,7 +73,7 @@ def create_user(c: Container, email: str, org_id: str, role: str, password: str 
     if errors:
         raise Invalid(N_("The user cannot be created."), errors)
     user = User(str(uuid.uuid4()), email, org_id, role, hash_password(password) if password is not None else "")
-    c.store.put_user(user)
+    c.store.put_user(user, audit(user))
     return user
 
 

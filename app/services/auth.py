@@ -174,9 +174,8 @@ def change_password(c: Container, user: User, current_session: str, current: str
         raise Invalid(N_("The password cannot be changed."), [{"path": "/new", "message": problem}])
     throttle(c).succeeded(user.email)
     user.password_hash = hash_password(new)
-    c.store.put_user(user)
+    c.store.put_user(user, [audit.event(c, user, "password_changed")])
     end_sessions(c, user_id=user.id, keep=current_session)
-    audit.record(c, user, "password_changed")
 
 
 def purge_idle_sessions(c: Container) -> int:

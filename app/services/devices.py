@@ -40,8 +40,8 @@ def refuse_if_wiped(c: Container, device_id: str | None, session_token: str | No
     auth.end_sessions(c, device_id=device_id)
     if not device["wipe"].get("delivered_at"):
         device["wipe"]["delivered_at"] = c.now()
-        c.store.put_doc(DEVICES, device)
-        audit.record(c, None, "device_wipe_delivered", device_id=device_id, target_org=device["org_id"])
+        c.store.put_doc(DEVICES, device, audit=[
+            audit.event(c, None, "device_wipe_delivered", device_id=device_id, target_org=device["org_id"])])
     raise DeviceWiped(N_("This device was wiped by your organisation. Everything the app kept here is erased."))
 
 
@@ -116,9 +116,9 @@ def wipe(c: Container, user: User, device_id: str) -> dict:
     device = _device_for(c, user, device_id)
     if not device.get("wipe"):
         device["wipe"] = {"ordered_at": c.now(), "ordered_by": user.id, "delivered_at": None, "confirmed_at": None}
-        c.store.put_doc(DEVICES, device)
-        auth.end_sessions(c, device_id=device["id"])
-        audit.record(c, user, "device_wipe_ordered", device_id=device["id"], target_org=device["org_id"])
+        c.store.put_doc(DEVICES, device, audit=[
+            audit.event(c, user, "device_wipe_ordered", device_id=device["id"], target_org=device["org_id"])])
+        auth.end_sessions(c, device_id=device["id"])  # its requests are refused already (refuse_if_wiped)
     return _view(c, device, {})
 
 
@@ -130,5 +130,5 @@ def confirm_wipe(c: Container, device_id: str) -> None:
         raise NotFound(N_("No such device."))
     if not device["wipe"].get("confirmed_at"):
         device["wipe"]["confirmed_at"] = c.now()
-        c.store.put_doc(DEVICES, device)
-        audit.record(c, None, "device_wipe_confirmed", device_id=device_id, target_org=device["org_id"])
+        c.store.put_doc(DEVICES, device, audit=[
+            audit.event(c, None, "device_wipe_confirmed", device_id=device_id, target_org=device["org_id"])])

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from functools import lru_cache
+from typing import Callable, Sequence
 
 from socialmap import edits as map_edits
 from socialmap.search import SocialMap, load_organisations, public_view
 
+from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Forbidden, NotFound
 from ..domain.model import User
 from ..storage.base import StaleSequence
@@ -17,10 +19,12 @@ EDITOR_ROLES = ("coordinator", "admin")
 
 
 class StoreEditLog:
-    """socialmap.edits.EditLog over the app's Store (which keeps edits as plain dicts)."""
+    """socialmap.edits.EditLog over the app's Store (which keeps edits as plain dicts). An edit appended is
+    stored with the audit events `audit` gives for it, in the same step."""
 
-    def __init__(self, store):
+    def __init__(self, store, audit: Callable[[map_edits.Edit], Sequence[AuditEvent]] = lambda edit: ()):
         self.store = store
+        self.audit = audit
 
     def list_socialmap_edits(self, since: int = 0) -> list[map_edits.Edit]:
         return [map_edits.Edit.from_dict(e) for e in self.store.list_socialmap_edits(since)]
@@ -30,7 +34,8 @@ class StoreEditLog:
 
     def append_socialmap_edit(self, edit: map_edits.Edit, expected_last_seq: int) -> map_edits.Edit:
         try:
-            return map_edits.Edit.from_dict(self.store.append_socialmap_edit(asdict(edit), expected_last_seq))
+            return map_edits.Edit.from_dict(self.store.append_socialmap_edit(asdict(edit), expected_last_seq,
+                                                                             self.audit(edit)))
         except StaleSequence:
             raise map_edits.StaleEditLog()
 
@@ -83,9 +88,10 @@ def edit(c: Container, user: User, payload) -> dict:
     if user.role not in EDITOR_ROLES:
         raise Forbidden(N_("Only coordinators change the social map."))
     proposal = map_edits.parse_edit(payload, by=user.id, at=c.now())
-    stored = map_edits.record_edit(StoreEditLog(c.store), list(shipped()), proposal)
-    audit.record(c, user, "socialmap_edit", organisation=stored.org_id, edit=stored.id)
-    return stored.to_dict()
+    # The edit and its audit event are one write; an edit sent again is returned as stored, with no new event.
+    log = StoreEditLog(c.store, lambda edit: [audit.event(c, user, "socialmap_edit", organisation=edit.org_id,
+                                                          edit=edit.id)])
+    return map_edits.record_edit(log, list(shipped()), proposal).to_dict()
 
 
 def changes_since(c: Container, since: int) -> dict:

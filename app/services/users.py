@@ -90,17 +90,18 @@ def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dic
 
 
 def _issue_link(c: Container, actor: User, user: User) -> str:
-    """A new one-time set-up link for `user`: any older one, the password and every session end."""
+    """A new one-time set-up link for `user`: any older one, the password and every session end. The link is
+    stored with its audit event in one step, before the password goes (which only a new link makes possible)."""
     for old in c.store.list_docs(SETUP_LINKS, user_id=user.id):
         c.store.delete_doc(SETUP_LINKS, old["id"])
     token = secrets.token_urlsafe(32)
     c.store.put_doc(SETUP_LINKS, {"id": _token_hash(token), "user_id": user.id,
-                                  "expires_at": _later(c, c.config["SETUP_LINK_SECONDS"])})
+                                  "expires_at": _later(c, c.config["SETUP_LINK_SECONDS"])},
+                    audit=[audit.event(c, actor, "setup_link_issued", user_id=user.id)])
     if user.password_hash:
         user.password_hash = ""
         c.store.put_user(user)
     auth.end_sessions(c, user_id=user.id)
-    audit.record(c, actor, "setup_link_issued", user_id=user.id)
     return token
 
 
@@ -119,8 +120,8 @@ def add_user(c: Container, actor: User, body) -> tuple[User, str]:
         raise NotFound(N_("No organisation with this id."))
     if errors:
         raise Invalid(N_("The user cannot be created."), errors)
-    user = create_user(c, body["email"], org_id, body["role"], None)
-    audit.record(c, actor, "user_created", user_id=user.id, role=user.role, target_org=user.org_id)
+    user = create_user(c, body["email"], org_id, body["role"], None, lambda new: [
+        audit.event(c, actor, "user_created", user_id=new.id, role=new.role, target_org=new.org_id)])
     return user, _issue_link(c, actor, user)
 
 
@@ -147,10 +148,9 @@ def update_user(c: Container, actor: User, user_id: str, body) -> User:
         raise Invalid(N_("The user cannot be changed."), errors)
     user.role = body.get("role", user.role)
     user.active = body.get("active", user.active)
-    c.store.put_user(user)
-    if not user.active:
+    c.store.put_user(user, [audit.event(c, actor, "user_updated", user_id=user.id, role=user.role, active=user.active)])
+    if not user.active:  # a deactivated user's requests are refused already; their sessions go too
         auth.end_sessions(c, user_id=user.id)
-    audit.record(c, actor, "user_updated", user_id=user.id, role=user.role, active=user.active)
     return user
 
 
@@ -175,9 +175,8 @@ def complete_setup(c: Container, body) -> User:
     if problem:
         raise Invalid(N_("The password cannot be set."), [{"path": "/password", "message": problem}])
     user.password_hash = hash_password(body["password"])
-    c.store.put_user(user)
+    c.store.put_user(user, [audit.event(c, user, "password_set")])
     c.store.delete_doc(SETUP_LINKS, link["id"])
-    audit.record(c, user, "password_set")
     return user
 
 
@@ -204,9 +203,8 @@ def add_organisation(c: Container, actor: User, body) -> Organisation:
         errors.append({"path": "/name", "message": N_("Too long: at most %(limit)s characters."), "params": {"limit": 200}})
     if errors:
         raise Invalid(N_("The organisation cannot be created."), errors)
-    org = create_org(c, body["id"], body["name"], body["country"], body["kind"])
-    audit.record(c, actor, "org_created", target_org=org.id, kind=org.kind, country=org.country)
-    return org
+    return create_org(c, body["id"], body["name"], body["country"], body["kind"], lambda org: [
+        audit.event(c, actor, "org_created", target_org=org.id, kind=org.kind, country=org.country)])
 
 
 def update_organisation(c: Container, actor: User, org_id: str, body) -> Organisation:
@@ -224,9 +222,8 @@ def update_organisation(c: Container, actor: User, org_id: str, body) -> Organis
     if errors:
         raise Invalid(N_("The organisation cannot be changed."), errors)
     org.active = body["active"]
-    c.store.put_org(org)
-    if not org.active:
+    c.store.put_org(org, [audit.event(c, actor, "org_updated", target_org=org.id, active=org.active)])
+    if not org.active:  # its users' requests are refused already; their sessions go too
         for user in c.store.list_users(org.id):
             auth.end_sessions(c, user_id=user.id)
-    audit.record(c, actor, "org_updated", target_org=org.id, active=org.active)
     return org

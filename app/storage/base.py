@@ -44,12 +44,6 @@ def raise_if_full(error: OSError) -> None:
         raise StoreFull(str(error)) from error
 
 
-def audit_needs_feed(feed, audit: Sequence[AuditEvent]) -> None:
-    """put_doc's audit events are written in the step of its change-feed entry: without one they cannot be."""
-    if audit and feed is None:
-        raise ValueError("audit events of a document go with its change-feed entry")
-
-
 class CorruptStore(Exception):
     """Stored data that cannot be read safely. The store stops instead of carrying on with part of the data."""
 
@@ -123,11 +117,16 @@ def only_outcome(results: list[Outcome | DomainError]) -> Outcome:
 
 
 class Store(Protocol):
+    # Every write that takes `audit` events (unsealed, see services/audit.event) appends them to the audit trail
+    # in the same atomic step as the write: a crash or a failed write (StoreFull) leaves both or neither (once
+    # the store has settled what an interrupted write left, which it does before its next write or when it
+    # opens). A write that is refused (AlreadyExists, StaleSequence, a DomainError) appends none of them.
+
     # Organisations and users
-    def put_org(self, org: Organisation) -> None: ...
+    def put_org(self, org: Organisation, audit: Sequence[AuditEvent] = ()) -> None: ...
     def get_org(self, org_id: str) -> Organisation | None: ...
     def list_orgs(self) -> list[Organisation]: ...
-    def put_user(self, user: User) -> None: ...
+    def put_user(self, user: User, audit: Sequence[AuditEvent] = ()) -> None: ...
     def get_user(self, user_id: str) -> User | None: ...
     def find_user_by_email(self, email: str) -> User | None: ...
     def list_users(self, org_id: str) -> list[User]: ...
@@ -141,9 +140,7 @@ class Store(Protocol):
     def delete_sessions_of(self, user_id: str | None = None, device_id: str | None = None,
                            keep: str | None = None) -> list[str]: ...
 
-    # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means). The
-    # `audit` events (unsealed) are appended in the same atomic step as the case (a crash or a failed write
-    # leaves both or neither), as for record changes.
+    # Cases. `create_case` raises AlreadyExists when the id is taken (the caller decides what that means).
     def create_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None: ...
     def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None: ...
     def get_case(self, case_id: str) -> Case | None: ...
@@ -173,8 +170,8 @@ class Store(Protocol):
     # Small documents (handovers and their events, push subscriptions, inbox notifications, ...): JSON objects
     # with a string "id", kept per collection. `put_doc` inserts or replaces by id, atomically; with `feed`
     # = (case_id, org_id) it also appends a change of kind=collection, entity_id=doc["id"] to the change feed,
-    # in the same atomic step, so the document is readable once its change is, and appends the `audit` events
-    # (unsealed; only with `feed`) in that step too. `list_docs` returns the documents
+    # in the same atomic step, so the document is readable once its change is (and the `audit` events, with or
+    # without `feed`, in that step too). `list_docs` returns the documents
     # whose top-level fields equal the given values (all of them without filters), in no particular order.
     # Documents may hold free text typed by users (a consent's purpose): store them like case data.
     def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
@@ -202,7 +199,8 @@ class Store(Protocol):
     # `append_socialmap_edit` raises StaleSequence when the last seq is no longer `expected_last_seq`.
     def list_socialmap_edits(self, since: int = 0) -> list[dict]: ...
     def last_socialmap_edit_seq(self) -> int: ...
-    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict: ...
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int,
+                              audit: Sequence[AuditEvent] = ()) -> dict: ...
 
     # Health (services/health.py): reads the store's key-check value and returns when it is reachable and this
     # key opens it; raises CorruptStore (or the driver's error for an unreachable database) otherwise.

@@ -9,6 +9,11 @@ announced that did not happen. Writers are serialised, so the pending changes ar
 writer's batch, which may reach back over several chunks. A pending entry may carry what the store needs to
 settle it (the revision it announces, its audit event); a committed entry holds only FIELDS.
 
+A write that announces nothing to devices (an organisation, a user, a device, a social-map edit) but has audit
+events is made in the same steps, as a *journal* entry (one with "journal": where its data is): pending while
+its data and events are written, then removed instead of committed (settled the same way), so its number goes to
+the next change and no reader ever sees it.
+
 Every record change names the record's case, so the feed is also the index from a record id to its case file:
 each process keeps that map in memory and reads only the entries added since it last looked. It reads committed
 entries only: a record is found once its change is announced (its case file was written before), and the index
@@ -68,8 +73,8 @@ class ChangeLog:
 
     def settle(self, pending: list[tuple[int, dict]], written: list[dict]) -> None:
         """Replace the pending changes with those of them whose data was written (`written`, in order), committed
-        and numbered on from the first pending one. Call with the write lock held."""
-        self._log.replace_from(pending[0][0], [_committed(entry) for entry in written])
+        and numbered on from the first pending one (journal entries go). Call with the write lock held."""
+        self._log.replace_from(pending[0][0], [_committed(entry) for entry in written if "journal" not in entry])
 
     def append_pending(self, entries: list[dict]) -> list[tuple[int, dict]]:
         """Add changes (kind, entity_id, case_id, org_id, and what settling them needs) as pending, with one write
@@ -82,7 +87,10 @@ class ChangeLog:
         return numbered
 
     def commit(self, numbered: list[tuple[int, dict]]) -> None:
-        self._log.put_many([(seq, _committed(entry)) for seq, entry in numbered])
+        if any("journal" in entry for _, entry in numbered):
+            self.settle(numbered, [entry for _, entry in numbered])
+        else:
+            self._log.put_many([(seq, _committed(entry)) for seq, entry in numbered])
 
     def committed(self) -> Iterator[Change]:
         """Every committed change, in order."""

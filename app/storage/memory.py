@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from contextlib import contextmanager
 from typing import Iterator, Sequence
 
 from ..domain.access import Scope
@@ -12,8 +13,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, audit_needs_feed, decide_in_order, earlier,
-                   last_states, only_outcome, session_matches)
+from .base import (AlreadyExists, AuditFor, Decide, StaleSequence, decide_in_order, earlier, last_states,
+                   only_outcome, session_matches)
 
 KEEP = 1  # revisions in a record's current state
 
@@ -33,9 +34,21 @@ class MemoryStore:
         self._socialmap_edits: list[dict] = []
         self._docs: dict[str, dict[str, dict]] = {}  # collection -> id -> document
 
-    # Copies in and out, so callers can never change stored state by accident (as with a real store).
-    def put_org(self, org: Organisation) -> None:
+    @contextmanager
+    def _audited(self, events: Sequence[AuditEvent]) -> Iterator[None]:
+        """A write and its audit events in one step: the events are sealed before the block writes anything and
+        appended after it, so a failure on either side leaves neither."""
         with self._lock:
+            sealed, prev = [], self._audit[-1] if self._audit else None
+            for event in events:
+                prev = chain(prev, AuditEvent(**event.to_dict()))
+                sealed.append(prev)
+            yield
+            self._audit.extend(sealed)
+
+    # Copies in and out, so callers can never change stored state by accident (as with a real store).
+    def put_org(self, org: Organisation, audit: Sequence[AuditEvent] = ()) -> None:
+        with self._audited(audit):
             self._orgs[org.id] = copy.deepcopy(org)
 
     def get_org(self, org_id: str) -> Organisation | None:
@@ -44,8 +57,8 @@ class MemoryStore:
     def list_orgs(self) -> list[Organisation]:
         return copy.deepcopy(sorted(self._orgs.values(), key=lambda o: o.id))
 
-    def put_user(self, user: User) -> None:
-        with self._lock:
+    def put_user(self, user: User, audit: Sequence[AuditEvent] = ()) -> None:
+        with self._audited(audit):
             self._users[user.id] = copy.deepcopy(user)
 
     def get_user(self, user_id: str) -> User | None:
@@ -95,10 +108,9 @@ class MemoryStore:
             self.update_case(case, audit)
 
     def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
-        with self._lock:
+        with self._audited(audit):
             self._cases[case.id] = copy.deepcopy(case)
             self._append_change("case", case.id, case.id, case.org_id)
-            self.append_audit_many(list(audit))
 
     def get_case(self, case_id: str) -> Case | None:
         return copy.deepcopy(self._cases.get(case_id))
@@ -153,18 +165,21 @@ class MemoryStore:
         with self._lock:
             results, persisted, events = decide_in_order(changes, self.get_records({c.id for c, _ in changes}),
                                                          decide, audit)
-            for state in last_states(persisted):
-                # The current state keeps its last KEEP revisions; the others move to the history (which grows
-                # in place, so a write costs the same however long the history).
-                archived = state.revisions[:-KEEP]
-                self._history.setdefault(state.id, []).extend(compact(r.to_dict()) for r in archived)
-                current = RecordState(state.id, state.case_id, state.org_id, state.revisions[-KEEP:], state.conflicts)
-                self._records[state.id] = (state.case_id, compact(current.to_dict()))
-            for outcome in persisted:
-                state = outcome.state
-                outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)
-            self.append_audit_many([e for e in events if e is not None])
+            with self._audited([e for e in events if e is not None]):
+                self._persist(persisted)
         return results
+
+    def _persist(self, persisted: list[Outcome]) -> None:
+        for state in last_states(persisted):
+            # The current state keeps its last KEEP revisions; the others move to the history (which grows
+            # in place, so a write costs the same however long the history).
+            archived = state.revisions[:-KEEP]
+            self._history.setdefault(state.id, []).extend(compact(r.to_dict()) for r in archived)
+            current = RecordState(state.id, state.case_id, state.org_id, state.revisions[-KEEP:], state.conflicts)
+            self._records[state.id] = (state.case_id, compact(current.to_dict()))
+        for outcome in persisted:
+            state = outcome.state
+            outcome.seq = self._append_change("record", state.id, state.case_id, state.org_id)
 
     def changes_since(self, since: int, scope: Scope, limit: int) -> tuple[list[Change], int]:
         # Changes are numbered 1..n, so the slice starts at the cursor: no scan of older changes.
@@ -179,12 +194,10 @@ class MemoryStore:
 
     def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
                 audit: Sequence[AuditEvent] = ()) -> None:
-        audit_needs_feed(feed, audit)
-        with self._lock:
+        with self._audited(audit):
             self._docs.setdefault(collection, {})[doc["id"]] = copy.deepcopy(doc)
             if feed is not None:
                 self._append_change(collection, doc["id"], *feed)
-            self.append_audit_many(list(audit))
 
     def get_doc(self, collection: str, doc_id: str) -> dict | None:
         return copy.deepcopy(self._docs.get(collection, {}).get(doc_id))
@@ -206,8 +219,8 @@ class MemoryStore:
 
     def append_audit_many(self, events: list[AuditEvent]) -> list[AuditEvent]:
         with self._lock:
-            for event in events:
-                self._audit.append(chain(self._audit[-1] if self._audit else None, AuditEvent(**event.to_dict())))
+            with self._audited(events):
+                pass
             return [AuditEvent(**e.to_dict()) for e in self._audit[len(self._audit) - len(events):]]
 
     def audit_events(self, case_id: str | None = None) -> list[AuditEvent]:
@@ -228,12 +241,13 @@ class MemoryStore:
     def last_socialmap_edit_seq(self) -> int:
         return self._socialmap_edits[-1]["seq"] if self._socialmap_edits else 0
 
-    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int, audit: Sequence[AuditEvent] = ()) -> dict:
         with self._lock:
             if self.last_socialmap_edit_seq() != expected_last_seq:
                 raise StaleSequence()
             stored = {**copy.deepcopy(edit), "seq": expected_last_seq + 1}
-            self._socialmap_edits.append(stored)
+            with self._audited(audit):
+                self._socialmap_edits.append(stored)
             return copy.deepcopy(stored)
 
     def check_key(self) -> None:

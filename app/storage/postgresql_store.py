@@ -25,8 +25,8 @@ Tables (created on open; `schema_version` says which layout a database has):
 Every write is one transaction, and writers on any number of app servers are ordered by the database itself
 (row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
 always taken in the same order (records, then the head of the change feed, then the head of the audit trail) so
-two transactions cannot deadlock. A change (of a record, a case or a document) and its audit events are committed
-in one transaction.
+two transactions cannot deadlock. Every write and its audit events (of a record, a case, a document, an
+organisation, a user, a social-map edit) are committed in one transaction.
 
 The data key stays on the app servers: a copy of the database alone does not show case text.
 """
@@ -49,8 +49,8 @@ from ..domain.errors import DomainError
 from ..domain.jsontext import compact
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, audit_needs_feed,
-                   decide_in_order, full_state, last_states, only_outcome, revision_at, split_history)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order,
+                   full_state, last_states, only_outcome, revision_at, split_history)
 from .codec import BINDING, EncryptedCodec
 from .crypto import DataCipher, DecryptionError
 
@@ -240,10 +240,11 @@ class PostgreSQLStore:
 
     # --- organisations, users, sessions ------------------------------------------------------------------
 
-    def put_org(self, org: Organisation) -> None:
+    def put_org(self, org: Organisation, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO orgs (id, body) VALUES (%s, %s) "
                         "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (org.id, _text(org.to_dict())))
+            self._append_audit(cur, list(audit))
 
     def get_org(self, org_id: str) -> Organisation | None:
         rows = self._rows("SELECT body FROM orgs WHERE id = %s", (org_id,))
@@ -253,11 +254,12 @@ class PostgreSQLStore:
         orgs = (Organisation(**json.loads(body)) for (body,) in self._rows("SELECT body FROM orgs"))
         return sorted(orgs, key=lambda o: o.id)
 
-    def put_user(self, user: User) -> None:
+    def put_user(self, user: User, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO users (id, email_key, org_id, body) VALUES (%s, %s, %s, %s) ON CONFLICT (id) "
                         "DO UPDATE SET email_key = EXCLUDED.email_key, org_id = EXCLUDED.org_id, body = EXCLUDED.body",
                         (user.id, _email_key(user.email), user.org_id, _text(user.to_dict())))
+            self._append_audit(cur, list(audit))
 
     def get_user(self, user_id: str) -> User | None:
         rows = self._rows("SELECT body FROM users WHERE id = %s", (user_id,))
@@ -460,14 +462,13 @@ class PostgreSQLStore:
 
     def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
                 audit: Sequence[AuditEvent] = ()) -> None:
-        audit_needs_feed(feed, audit)
         with self._transaction() as cur:
             cur.execute("INSERT INTO docs (collection, id, body) VALUES (%s, %s, %s) "
                         "ON CONFLICT (collection, id) DO UPDATE SET body = EXCLUDED.body",
                         (collection, doc["id"], Jsonb(self._codec.doc_to_sealed(collection, doc))))
             if feed is not None:
                 self._announce(cur, [(collection, doc["id"], *feed)])
-                self._append_audit(cur, list(audit))
+            self._append_audit(cur, list(audit))
 
     def _doc(self, collection: str, doc_id: str, body: dict) -> dict:
         return self._decoded(f"{collection} {doc_id}", lambda b: self._codec.sealed_to_doc(collection, doc_id, b), body)
@@ -568,7 +569,7 @@ class PostgreSQLStore:
     def last_socialmap_edit_seq(self) -> int:
         return self._rows("SELECT coalesce(max(seq), 0) FROM socialmap_edits")[0][0]
 
-    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int, audit: Sequence[AuditEvent] = ()) -> dict:
         stored = {**edit, "seq": expected_last_seq + 1}
         try:
             with self._transaction() as cur:
@@ -579,6 +580,7 @@ class PostgreSQLStore:
                             (stored["seq"], _text(stored), expected_last_seq, expected_last_seq))
                 if cur.rowcount == 0:
                     raise StaleSequence()
+                self._append_audit(cur, list(audit))
         except psycopg.errors.UniqueViolation as exc:
             raise StaleSequence() from exc
         return stored

@@ -27,10 +27,12 @@ from a record to its case (see change_log.py).
 
 A write of a record, a case or a document with a feed entry is one step of several files: its change-feed
 entries are appended as pending (each with its audit events), the data files are written, the audit events
-appended, the entries committed. A write that fails
+appended, the entries committed. A write with audit events that announces nothing to devices (an organisation,
+a user, a document without a feed entry, a social-map edit) takes the same steps with a *journal* entry in the
+feed, which is removed instead of committed (change_log.py). A write that fails
 (a full disk) or dies in between is *settled* under the lock by the next writer, or when the store opens: what
-reached the case files is committed and its missing audit events are sealed (never twice), the rest is dropped.
-So no revision stays without its audit event and no change is announced that did not happen; until it is
+reached the data files is committed and its missing audit events are sealed (never twice), the rest is dropped.
+So no change stays without its audit event and no change is announced that did not happen; until it is
 settled, a new record of such a write is not found and an edit shows without its event.
 
 Case text is encrypted (see codec.py) with a key that lives outside this directory.
@@ -52,9 +54,8 @@ from ..domain.audit import AuditEvent, chain
 from ..domain.errors import DomainError
 from ..domain.model import Case, Change, Organisation, RecordState, Revision, Session, User
 from ..domain.revisions import Outcome, RecordChange
-from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, audit_needs_feed,
-                   decide_in_order, earlier, full_state, last_states, only_outcome, revision_at, session_matches,
-                   split_history)
+from .base import (AlreadyExists, AuditFor, CorruptStore, Decide, StaleSequence, StoreFull, decide_in_order,
+                   earlier, full_state, last_states, only_outcome, revision_at, session_matches, split_history)
 from .change_log import ChangeLog
 from .chunked_log import ChunkedLog
 from .codec import BINDING, EncryptedCodec
@@ -73,6 +74,8 @@ SPACE_MARGIN, SPACE_PROBE = 1024 * 1024, 64 * 1024
 # A record's current state (in its case file) keeps at least KEEP revisions; once it has more than KEEP + BATCH,
 # all but the last KEEP move to a history file: a write costs the same however long the record's history.
 KEEP, BATCH = 1, 4
+# Tables kept in a file of their own in the store's folder (<table>.json), rows by id.
+TABLES = ("orgs", "users")
 
 
 class TinyDBStore:
@@ -177,15 +180,25 @@ class TinyDBStore:
         with self._thread_lock, self._file_lock:
             yield
 
-    def _announce(self, kind: str, entity_id: str, case_id: str, org_id: str, write: Callable[[str], None],
-                  audit: Sequence[AuditEvent] = ()) -> None:
-        """Announce one change of a case or document, with its audit events. `write(token)` writes the data with a
-        random token beside it, which the pending entry names too: settling a write that died commits it only
-        if the data on disk is the data of this write (for an update the document was there before)."""
+    def _write_step(self, entry: dict, write: Callable[[str], None], audit: Sequence[AuditEvent] = ()) -> None:
+        """Write one change with its audit events: a change of a case or document announced in the feed (`entry`:
+        kind, entity_id, case_id, org_id), or a write journaled only (`entry`: journal, entity_id; see
+        change_log.py and _holds). `write(token)` writes the data with a random token beside it, which the pending
+        entry names too: settling a write that died commits it only if the data on disk is the data of this write
+        (for an update the document was there before)."""
         token = uuid.uuid4().hex
-        self._announce_many([{"kind": kind, "entity_id": entity_id, "case_id": case_id, "org_id": org_id,
-                              "write": token, **({"audit": [e.to_dict() for e in audit]} if audit else {})}],
+        self._announce_many([{**entry, "write": token, **({"audit": [e.to_dict() for e in audit]} if audit else {})}],
                             lambda: write(token))
+
+    def _journaled(self, journal: str, entity_id: str, write: Callable[[str | None], None],
+                   audit: Sequence[AuditEvent], **entry) -> None:
+        """A write of data that is not announced to devices, with its audit events in the same step (without
+        events: just the write). Call with the write lock held."""
+        if audit:
+            self._write_step({"journal": journal, "entity_id": entity_id, **entry}, write, audit)
+        else:
+            self._settle()  # a pending write of the same data is settled before this one replaces it
+            write(None)
 
     def _announce_many(self, changes: list[dict], write: Callable[[], None]) -> list[int]:
         """Write the data of changes between appending their change-feed entries as pending and committing them;
@@ -220,8 +233,17 @@ class TinyDBStore:
                     len(pending), len(written), len(pending) - len(written))
 
     def _holds(self, entry: dict) -> bool:
-        """Whether the store holds what a change-feed entry announces (for a record: the revision it names)."""
-        kind, entity_id = entry["kind"], entry["entity_id"]
+        """Whether the store holds what a change-feed entry announces (for a record: the revision it names) or a
+        journal entry wrote."""
+        kind, entity_id = entry.get("journal") or entry["kind"], entry["entity_id"]
+        if kind in TABLES:
+            with open_db(self._root / f"{kind}.json") as db:
+                return _written_by(db.table(kind).get(doc_id=entity_id), entry)
+        if kind == "socialmap":
+            return any(seq == entry["seq"] and edit.get("id") == entity_id
+                       for seq, edit in self._socialmap_edits.entries_after(entry["seq"] - 1))
+        if kind == "docs":
+            kind = entry["collection"]
         if kind == "case":
             return _written_by(self._case_doc(entity_id), entry)
         if kind == "record":
@@ -248,39 +270,44 @@ class TinyDBStore:
 
     # --- organisations, users, sessions ------------------------------------------------------------------
 
-    def put_org(self, org: Organisation) -> None:
-        with self._writing(), open_db(self._root / "orgs.json") as db:
-            db.table("orgs").put(org.id, org.to_dict())
+    def _put_row(self, table: str, row_id: str, row: dict, audit: Sequence[AuditEvent]) -> None:
+        """Write a row of orgs.json or users.json (TABLES), with the token of its write beside it if audited."""
+        def write(token: str | None) -> None:
+            with open_db(self._root / f"{table}.json") as db:
+                db.table(table).put(row_id, {**row, **({"write": token} if token else {})})
+
+        with self._writing():
+            self._journaled(table, row_id, write, audit)
+
+    def _rows(self, table: str) -> list[dict]:
+        with open_db(self._root / f"{table}.json") as db:
+            return [_fields(doc) for doc in db.table(table).all()]
+
+    def put_org(self, org: Organisation, audit: Sequence[AuditEvent] = ()) -> None:
+        self._put_row("orgs", org.id, org.to_dict(), audit)
 
     def get_org(self, org_id: str) -> Organisation | None:
         with open_db(self._root / "orgs.json") as db:
             doc = db.table("orgs").get(doc_id=org_id)
-        return None if doc is None else Organisation(**doc)
+        return None if doc is None else Organisation(**_fields(doc))
 
     def list_orgs(self) -> list[Organisation]:
-        with open_db(self._root / "orgs.json") as db:
-            docs = db.table("orgs").all()
-        return sorted((Organisation(**d) for d in docs), key=lambda o: o.id)
+        return sorted((Organisation(**d) for d in self._rows("orgs")), key=lambda o: o.id)
 
-    def put_user(self, user: User) -> None:
-        with self._writing(), open_db(self._root / "users.json") as db:
-            db.table("users").put(user.id, user.to_dict())
+    def put_user(self, user: User, audit: Sequence[AuditEvent] = ()) -> None:
+        self._put_row("users", user.id, user.to_dict(), audit)
 
     def get_user(self, user_id: str) -> User | None:
         with open_db(self._root / "users.json") as db:
             doc = db.table("users").get(doc_id=user_id)
-        return None if doc is None else User(**doc)
+        return None if doc is None else User(**_fields(doc))
 
     def find_user_by_email(self, email: str) -> User | None:
         email = email.strip().lower()
-        with open_db(self._root / "users.json") as db:
-            docs = db.table("users").all()
-        return next((User(**d) for d in docs if d["email"].strip().lower() == email), None)
+        return next((User(**d) for d in self._rows("users") if d["email"].strip().lower() == email), None)
 
     def list_users(self, org_id: str) -> list[User]:
-        with open_db(self._root / "users.json") as db:
-            docs = db.table("users").all()
-        return sorted((User(**d) for d in docs if d["org_id"] == org_id), key=lambda u: u.email)
+        return sorted((User(**d) for d in self._rows("users") if d["org_id"] == org_id), key=lambda u: u.email)
 
     def put_session(self, session: Session) -> None:
         with self._writing():
@@ -324,7 +351,7 @@ class TinyDBStore:
             if self._case_doc(case.id) is not None:
                 raise AlreadyExists(case.id)
             self._org_cases(case.org_id).put(case.id, True)
-            self._announce("case", case.id, case.id, case.org_id, lambda token: self._write_case(case, token), audit)
+            self._write_step(_case_entry(case), lambda token: self._write_case(case, token), audit)
 
     def update_case(self, case: Case, audit: Sequence[AuditEvent] = ()) -> None:
         with self._writing():
@@ -332,7 +359,7 @@ class TinyDBStore:
             old_org = None if old is None else old["org_id"]
             if old_org != case.org_id:
                 self._org_cases(case.org_id).put(case.id, True)
-            self._announce("case", case.id, case.id, case.org_id, lambda token: self._write_case(case, token), audit)
+            self._write_step(_case_entry(case), lambda token: self._write_case(case, token), audit)
             if old_org is not None and old_org != case.org_id:
                 self._org_cases(old_org).discard(case.id)
 
@@ -517,18 +544,17 @@ class TinyDBStore:
 
     def put_doc(self, collection: str, doc: dict, feed: tuple[str, str] | None = None,
                 audit: Sequence[AuditEvent] = ()) -> None:
-        audit_needs_feed(feed, audit)
-
-        def write(token: str | None = None) -> None:
+        def write(token: str | None) -> None:
             with open_db(self._docs_path(collection)) as db:
                 db.table("docs").put(doc["id"], {**self._codec.doc_to_sealed(collection, doc),
                                                  **({"write": token} if token else {})})
 
         with self._writing():
             if feed is None:
-                write()
+                self._journaled("docs", doc["id"], write, audit, collection=collection)
             else:
-                self._announce(collection, doc["id"], feed[0], feed[1], write, audit)
+                self._write_step({"kind": collection, "entity_id": doc["id"], "case_id": feed[0], "org_id": feed[1]},
+                                 write, audit)
 
     def get_doc(self, collection: str, doc_id: str) -> dict | None:
         with open_db(self._docs_path(collection)) as db:
@@ -544,8 +570,10 @@ class TinyDBStore:
         return [d for d in docs if all(d.get(k) == v for k, v in equals.items())]
 
     def delete_doc(self, collection: str, doc_id: str) -> None:
-        with self._writing(), open_db(self._docs_path(collection)) as db:
-            db.table("docs").remove(doc_ids=[doc_id])
+        with self._writing():
+            self._settle()
+            with open_db(self._docs_path(collection)) as db:
+                db.table("docs").remove(doc_ids=[doc_id])
 
     # --- social-map edits ---------------------------------------------------------------------------------
 
@@ -556,12 +584,14 @@ class TinyDBStore:
         tail = self._socialmap_edits.tail()
         return tail[-1][0] if tail else 0
 
-    def append_socialmap_edit(self, edit: dict, expected_last_seq: int) -> dict:
+    def append_socialmap_edit(self, edit: dict, expected_last_seq: int, audit: Sequence[AuditEvent] = ()) -> dict:
         with self._writing():
             if self.last_socialmap_edit_seq() != expected_last_seq:
                 raise StaleSequence()
             stored = {**edit, "seq": expected_last_seq + 1}
-            self._socialmap_edits.put(stored["seq"], stored)
+            # An edit is written once, at its number: the edit there with its id is the one this write put there.
+            self._journaled("socialmap", edit.get("id"), lambda token: self._socialmap_edits.put(stored["seq"], stored),
+                            audit, seq=stored["seq"])
             return stored
 
     # --- export (migration.py) -----------------------------------------------------------------------------
@@ -584,13 +614,9 @@ class TinyDBStore:
 
     def export_rows(self, table: str) -> Iterator[dict]:
         """Every row of one of migration.TABLES, decrypted, as plain dicts."""
-        def users() -> Iterator[dict]:
-            with open_db(self._root / "users.json") as db:
-                yield from (dict(doc) for doc in db.table("users").all())
-
         exporters = {
             "orgs": lambda: (org.to_dict() for org in self.list_orgs()),
-            "users": users,
+            "users": lambda: iter(self._rows("users")),
             "cases": lambda: (self._decoded(f"case {doc.doc_id}", self._codec.doc_to_case, doc).to_dict()
                               for doc in self._case_file_docs("case")),
             "records": lambda: (self._full(self._record(doc)).to_dict()
@@ -606,6 +632,15 @@ class TinyDBStore:
 
     def close(self) -> None:
         pass  # no file stays open between operations
+
+
+def _case_entry(case: Case) -> dict:
+    return {"kind": "case", "entity_id": case.id, "case_id": case.id, "org_id": case.org_id}
+
+
+def _fields(row: dict) -> dict:
+    """A row of TABLES without the token of the write that put it there."""
+    return {name: value for name, value in row.items() if name != "write"}
 
 
 def _events(entry: dict) -> list[dict]:

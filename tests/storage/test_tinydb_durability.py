@@ -25,6 +25,8 @@ from app.storage.change_log import ChangeLog
 from app.storage.chunked_log import ChunkedLog
 from app.storage.tinydb_files import AtomicJSONStorage
 from app.storage.tinydb_store import TinyDBStore, open_tinydb_store
+from tests.storage.test_contract_audited_writes import WRITES
+from tests.storage.test_contract_audited_writes import event as audited_event
 
 ORG = "org-a"
 EVERYTHING = Scope(org_ids=frozenset({ORG}))
@@ -350,3 +352,37 @@ def test_a_case_change_dying_midway_keeps_its_audit_event_exactly_when_the_chang
         [("update_case", "NL-2")] if written else [])
     assert first_broken_link(events) is None
     assert [c.entity_id for c in reopened.changes_since(0, EVERYTHING, 10)[0]] == ["case-1"] * (1 + written)
+
+
+@pytest.mark.parametrize("dies", ["before its data", "after its data"])
+@pytest.mark.parametrize("name", list(WRITES))
+def test_an_unannounced_audited_write_dying_midway_keeps_its_event_exactly_when_it_was_written(tmp_path, monkeypatch,
+                                                                                             name, dies):
+    """An organisation, user, device or social-map write killed before its data was written is dropped whole
+    (for a change, only the write's token tells the old data from the new); killed after it, before its audit
+    event, its event is sealed when the store opens. Its journal entry never shows in the change feed."""
+    store = open_store(tmp_path)
+    write = WRITES[name]
+    write.before(store)
+    if dies == "before its data":
+        real_put = ChunkedLog.put_many
+
+        def dying(self, entries):  # the journal entry is written, then the process dies
+            real_put(self, entries)
+            if self is store._changes._log:
+                sys.exit("killed")
+
+        monkeypatch.setattr(ChunkedLog, "put_many", dying)
+    else:
+        monkeypatch.setattr(TinyDBStore, "_append_audit", lambda self, events: sys.exit("killed"))
+    with pytest.raises(SystemExit):
+        write.write(store, [audited_event(write.action)])
+    monkeypatch.undo()
+    assert store.last_seq() == 0 and store.changes_since(0, EVERYTHING, 10) == ([], 0)
+
+    reopened = open_store(tmp_path)  # settles
+    written = dies == "after its data"
+    assert write.done(reopened) == written
+    assert [e.action for e in reopened.audit_events()] == [write.action] * written
+    assert reopened.changes_since(0, EVERYTHING, 10) == ([], 0) and reopened.last_seq() == 0
+    assert store._changes.pending() == []
