@@ -10,7 +10,11 @@ What WeasyPrint would otherwise redo for every document, a render process does o
   put the same document.css into every printout), which is taken out of the HTML and given to WeasyPrint
   parsed, ahead of the user style sheets. It then counts as a user style sheet rather than the author's; ours
   have no `!important` and the user style sheets after it only add what it does not set, so every element gets
-  the same style (the PDFs' pages are the same, byte for byte)."""
+  the same style (the PDFs' pages are the same, byte for byte);
+- WeasyPrint's user agent style sheet gives every element the pseudo-elements of list markers, footnotes and
+  notes (six pseudo-element styles to compute per element, most of the cascade's work); ours gives the list
+  markers to list items only and has no footnotes or notes, which our printouts do not use (`user_agent_sheet`).
+  Were WeasyPrint's sheet other than expected, its own is used."""
 from __future__ import annotations
 
 import logging
@@ -21,6 +25,8 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
+from weasyprint.css.counters import CounterStyle
+from weasyprint.html import UA as WEASYPRINT_USER_AGENT_SHEET
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,8 +35,8 @@ from .base import ASSETS_DIR
 # WeasyPrint logs each refused URL with the URL in it; keep document content out of the logs.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-# The inline style sheet of our templates (`_base.html`): the first <style> element. An answer cannot make one:
-# the templates escape every "<" of a value.
+# The inline style sheet of our templates (`_base.html`): the first <style> element of the head. An answer
+# cannot make one: the templates escape every "<" of a value.
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 _SHEETS_KEPT = 8  # parsed style sheets kept per process (document.css, report.css and the user style sheets)
 
@@ -52,6 +58,29 @@ class AssetsOnlyFetcher(URLFetcher):
                                   headers={"Content-Type": mime or "application/octet-stream"})
 
 
+# The rules of pseudo-elements that match every element: the list marker, kept for list items (`li`, the only
+# elements our printouts make list items), and those of footnotes and notes, left out.
+_EVERY_MARKER = re.compile(r"^::marker \{", re.M)
+_EVERY_NOTE = re.compile(r"^::(?:footnote-call|footnote-marker|note-call|note-marker|note-callback) \{[^}\n]*\}\n", re.M)
+
+
+def user_agent_sheet(text: str = WEASYPRINT_USER_AGENT_SHEET) -> str | None:
+    """WeasyPrint's user agent style sheet `text` without the pseudo-elements our printouts do not use, or None
+    if it does not hold the rules expected."""
+    text, markers = _EVERY_MARKER.subn("li::marker {", text)
+    text, notes = _EVERY_NOTE.subn("", text)
+    return text if (markers, notes) == (1, 5) else None
+
+
+_TRIMMED = user_agent_sheet()
+_USER_AGENT = weasyprint.CSS(string=_TRIMMED, counter_style=CounterStyle()) if _TRIMMED is not None else None
+
+
+class _Html(weasyprint.HTML):
+    def _ua_stylesheets(self, forms=False):
+        return [_USER_AGENT] if _USER_AGENT is not None and not forms else super()._ua_stylesheets(forms)
+
+
 _FETCHER = AssetsOnlyFetcher()
 _FONTS = FontConfiguration()
 _sheets: dict[str, weasyprint.CSS] = {}
@@ -71,12 +100,12 @@ def _sheet(text: str) -> weasyprint.CSS:
 def render(html: str, stylesheets: list[str]) -> tuple[str, object]:
     """("ok", pdf bytes) or ("error", exception type). `stylesheets`: the user style sheets' texts."""
     try:
-        own = _STYLE.search(html)
+        own = _STYLE.search(html, 0, max(0, html.find("</head>")))
         sheets = [_sheet(text) for text in stylesheets]
         if own:
             sheets.insert(0, _sheet(own.group(1)))
             html = html[:own.start()] + html[own.end():]
-        document = weasyprint.HTML(string=html, url_fetcher=_FETCHER)
+        document = _Html(string=html, url_fetcher=_FETCHER)
         return "ok", document.write_pdf(stylesheets=sheets, font_config=_FONTS)
     except Exception as e:  # report the kind of failure only: the message may quote document text
         return "error", type(e).__name__

@@ -126,3 +126,32 @@ def test_parts_that_print_the_same_glyphs_share_their_fonts_in_the_joined_pdf(en
     assert page_count(three) == 3
     assert len(font_files(three)) == len(font_files(one)) >= 3  # each face once, not once per part
     assert len(three) < 2 * len(one)
+
+
+
+def page_contents(pdf: bytes) -> list[bytes]:
+    return [p.get_contents().get_data() for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_weasyprint_render_processes_print_what_weasyprint_prints_on_its_own():
+    """A render process parses the inline style sheet once and uses a user agent style sheet without the
+    pseudo-elements of footnotes and notes (weasy_child.py): the pages come out the same."""
+    import weasyprint
+
+    from app.pdf import weasy_child  # (WeasyPrint is a dependency: always installed)
+    from app.pdf.base import ASSETS_DIR
+
+    sheet = weasy_child.user_agent_sheet()
+    assert sheet is not None, "WeasyPrint's user agent style sheet changed: see weasy_child.user_agent_sheet"
+    assert "li::marker {" in sheet and "::footnote-call" not in sheet and "::note-call" not in sheet
+    css = (ASSETS_DIR / "document.css").read_text(encoding="utf-8")
+    body = ('<h1>Zoë <span class="l2">Шипка</span></h1><div class="answer short"><div class="q">Ẹ̀kọ́</div>'
+            '<div class="a"><ul class="choices"><li>Zoë</li><li>Шипка</li></ul></div></div><ol><li>a</li></ol>'
+            '<table class="matrix"><tr><td class="neg"><span class="mark neg">−−</span></td><td>x</td></tr></table>')
+    html = page(body * 40, head=f"<style>{css}</style>")
+    status, ours = weasy_child.render(html, [])
+    assert status == "ok"
+    own = weasyprint.HTML(string=html, url_fetcher=weasy_child.AssetsOnlyFetcher()).write_pdf()
+    assert len(page_contents(ours)) >= 2
+    assert page_contents(ours) == page_contents(own)
+    assert has(pdf_text(ours), "• Zoë • Шипка")
