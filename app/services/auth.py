@@ -10,6 +10,7 @@ from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Invalid, TooManyRequests, Unauthorized
 from ..domain.model import Session, User
 from ..domain.passwords import password_problem
@@ -125,8 +126,8 @@ def login(c: Container, email: str, password: str, client_address: str, device_i
     key = secrets.token_urlsafe(32) if lockable else None
     now = c.now()
     c.store.put_session(Session(session_id(token), user.id, now, now, device_id=device_id,
-                                key_hash=session_id(key) if key else None))
-    audit.record(c, user, "login", device_id=device_id)
+                                key_hash=session_id(key) if key else None),
+                        [audit.event(c, user, "login", device_id=device_id)])  # in the session's write step
     purge_idle_sessions(c)
     return token, user, key
 
@@ -140,13 +141,13 @@ def logout(c: Container, token: str) -> None:
     session = c.store.get_session(session_id(token))
     if session is None:
         return
-    _end(c, session.id)
-    audit.record(c, c.store.get_user(session.user_id), "logout")
+    _end(c, session.id, [audit.event(c, c.store.get_user(session.user_id), "logout")])
 
 
-def _end(c: Container, session_id: str) -> None:
-    """A session ends with the push subscriptions it registered (a shared tablet stops getting signals)."""
-    c.store.delete_session(session_id)
+def _end(c: Container, session_id: str, events: list[AuditEvent] | None = None) -> None:
+    """A session ends (with `events` in the same write step) with the push subscriptions it registered (a shared
+    tablet stops getting signals)."""
+    c.store.delete_session(session_id, events or [])
     push.forget_sessions(c, [session_id])
 
 

@@ -9,8 +9,8 @@ announced that did not happen. Writers are serialised, so the pending changes ar
 writer's batch, which may reach back over several chunks. A pending entry may carry what the store needs to
 settle it (the revision it announces, its audit event); a committed entry holds only FIELDS.
 
-A write that announces nothing to devices (an organisation, a user, a device, a social-map edit) but has audit
-events is made in the same steps, as a *journal* entry (one with "journal": where its data is): pending while
+A write that announces nothing to devices (an organisation, a user, a session, a device, a social-map edit) but
+has audit events is made in the same steps, as a *journal* entry (one with "journal": where its data is): pending while
 its data and events are written, then removed instead of committed (settled the same way), so its number goes to
 the next change and no reader ever sees it.
 

@@ -71,15 +71,15 @@ class MemoryStore:
     def list_users(self, org_id: str) -> list[User]:
         return copy.deepcopy(sorted((u for u in self._users.values() if u.org_id == org_id), key=lambda u: u.email))
 
-    def put_session(self, session: Session) -> None:
-        with self._lock:
+    def put_session(self, session: Session, audit: Sequence[AuditEvent] = ()) -> None:
+        with self._audited(audit):
             self._sessions[session.id] = copy.deepcopy(session)
 
     def get_session(self, session_id: str) -> Session | None:
         return copy.deepcopy(self._sessions.get(session_id))
 
-    def delete_session(self, session_id: str) -> None:
-        with self._lock:
+    def delete_session(self, session_id: str, audit: Sequence[AuditEvent] = ()) -> None:
+        with self._audited(audit):
             self._sessions.pop(session_id, None)
 
     def delete_sessions_idle_since(self, cutoff: str) -> list[str]:

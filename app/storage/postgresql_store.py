@@ -26,7 +26,7 @@ Every write is one transaction, and writers on any number of app servers are ord
 (row locks, transaction-level advisory locks and primary keys), never by a lock in this process. Locks are
 always taken in the same order (records, then the head of the change feed, then the head of the audit trail) so
 two transactions cannot deadlock. Every write and its audit events (of a record, a case, a document, an
-organisation, a user, a social-map edit) are committed in one transaction.
+organisation, a user, a session, a social-map edit) are committed in one transaction.
 
 The data key stays on the app servers: a copy of the database alone does not show case text.
 """
@@ -273,18 +273,20 @@ class PostgreSQLStore:
         rows = self._rows("SELECT body FROM users WHERE org_id = %s", (org_id,))
         return sorted((User(**json.loads(body)) for (body,) in rows), key=lambda u: u.email)
 
-    def put_session(self, session: Session) -> None:
+    def put_session(self, session: Session, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             cur.execute("INSERT INTO sessions (id, body) VALUES (%s, %s) "
                         "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body", (session.id, _text(session.to_dict())))
+            self._append_audit(cur, list(audit))
 
     def get_session(self, session_id: str) -> Session | None:
         rows = self._rows("SELECT body FROM sessions WHERE id = %s", (session_id,))
         return Session(**json.loads(rows[0][0])) if rows else None
 
-    def delete_session(self, session_id: str) -> None:
+    def delete_session(self, session_id: str, audit: Sequence[AuditEvent] = ()) -> None:
         with self._transaction() as cur:
             cur.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
+            self._append_audit(cur, list(audit))
 
     def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
         with self._transaction() as cur:

@@ -28,7 +28,7 @@ from a record to its case (see change_log.py).
 A write of a record, a case or a document with a feed entry is one step of several files: its change-feed
 entries are appended as pending (each with its audit events), the data files are written, the audit events
 appended, the entries committed. A write with audit events that announces nothing to devices (an organisation,
-a user, a document without a feed entry, a social-map edit) takes the same steps with a *journal* entry in the
+a user, a session, a document without a feed entry, a social-map edit) takes the same steps with a *journal* entry in the
 feed, which is removed instead of committed (change_log.py). A write that fails
 (a full disk) or dies in between is *settled* under the lock by the next writer, or when the store opens: what
 reached the data files is committed and its missing audit events are sealed (never twice), the rest is dropped.
@@ -239,6 +239,10 @@ class TinyDBStore:
         if kind in TABLES:
             with open_db(self._root / f"{kind}.json") as db:
                 return _written_by(db.table(kind).get(doc_id=entity_id), entry)
+        if kind == "sessions":
+            return _written_by(self._sessions.get(entity_id), entry)
+        if kind == "ended session":
+            return self._sessions.get(entity_id) is None
         if kind == "socialmap":
             return any(seq == entry["seq"] and edit.get("id") == entity_id
                        for seq, edit in self._socialmap_edits.entries_after(entry["seq"] - 1))
@@ -309,17 +313,20 @@ class TinyDBStore:
     def list_users(self, org_id: str) -> list[User]:
         return sorted((User(**d) for d in self._rows("users") if d["org_id"] == org_id), key=lambda u: u.email)
 
-    def put_session(self, session: Session) -> None:
+    def put_session(self, session: Session, audit: Sequence[AuditEvent] = ()) -> None:
+        def write(token: str | None) -> None:
+            self._sessions.put(session.id, {**session.to_dict(), **({"write": token} if token else {})})
+
         with self._writing():
-            self._sessions.put(session.id, session.to_dict())
+            self._journaled("sessions", session.id, write, audit)
 
     def get_session(self, session_id: str) -> Session | None:
         doc = self._sessions.get(session_id)
-        return None if doc is None else Session(**doc)
+        return None if doc is None else Session(**_fields(doc))
 
-    def delete_session(self, session_id: str) -> None:
+    def delete_session(self, session_id: str, audit: Sequence[AuditEvent] = ()) -> None:
         with self._writing():
-            self._sessions.discard(session_id)
+            self._journaled("ended session", session_id, lambda token: self._sessions.discard(session_id), audit)
 
     def delete_sessions_idle_since(self, cutoff: str) -> list[str]:
         with self._writing():
@@ -639,7 +646,7 @@ def _case_entry(case: Case) -> dict:
 
 
 def _fields(row: dict) -> dict:
-    """A row of TABLES without the token of the write that put it there."""
+    """A row of TABLES or a session without the token of the write that put it there."""
     return {name: value for name, value in row.items() if name != "write"}
 
 

@@ -1,5 +1,5 @@
 """The storage contract for the audited writes that announce nothing to devices (an organisation, a user, a
-document without a feed entry such as a device's wipe, a social-map edit): the write and its audit events are one
+session, a document without a feed entry such as a device's wipe, a social-map edit): the write and its audit events are one
 step, so a failure between the two leaves both or neither, on every store. (Records, cases and announced
 documents: test_contract_write_steps.py.)"""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import app.storage.memory as memory_module
 from app.domain.access import Scope
 from app.domain.audit import AuditEvent, first_broken_link
-from app.domain.model import Organisation, User
+from app.domain.model import Organisation, Session, User
 from app.storage.base import StaleSequence, StoreFull
 from tests.storage.conftest import SERVER_MARKS, STORE_FACTORIES
 from tests.storage.test_contract_write_steps import postgresql_full, tinydb_full
@@ -22,6 +22,7 @@ ORG = "org-a"
 PARTNER = Organisation("org-b", "Beta", "BG", "partner")
 USER = User("user-1", "ana@example.org", ORG, "counsellor", "")
 DEVICE = {"id": "device-1", "user_id": USER.id, "org_id": ORG, "wipe": None}
+SESSION = Session("session-1", USER.id, "2024-05-01T10:00:00Z", "2024-05-01T10:00:00Z", device_id="device-1")
 EVERYTHING = Scope(org_ids=frozenset({ORG, PARTNER.id}), doc_org_ids=frozenset({ORG, PARTNER.id}))
 
 
@@ -50,6 +51,10 @@ WRITES = {
     "user change": Write("user_updated", lambda s: s.put_user(USER),
                          lambda s, audit: s.put_user(replace(USER, role="coordinator"), audit),
                          lambda s: s.get_user(USER.id).role == "coordinator"),
+    "login": Write("login", lambda s: None, lambda s, audit: s.put_session(SESSION, audit),
+                   lambda s: s.get_session(SESSION.id) == SESSION),
+    "logout": Write("logout", lambda s: s.put_session(SESSION), lambda s, audit: s.delete_session(SESSION.id, audit),
+                    lambda s: s.get_session(SESSION.id) is None),
     "device wipe": Write("device_wipe_ordered", lambda s: s.put_doc("devices", DEVICE),
                          lambda s, audit: s.put_doc("devices", {**DEVICE, "wipe": {"ordered_at": "now"}}, audit=audit),
                          lambda s: s.get_doc("devices", DEVICE["id"])["wipe"] is not None),

@@ -94,7 +94,7 @@ def tinydb_full(store, where: str):
     trail; "probe": the store's folder) cannot be written: the OSError a full disk gives, injected at the store's
     only file write (tests/api/test_full_disk.py fills a real tmpfs)."""
     real = AtomicJSONStorage._write
-    data = {"cases", "history", "index", "docs", "socialmap", store.root.name}
+    data = {"cases", "history", "index", "docs", "socialmap", "sessions", store.root.name}
     directories = {"data": data, "audit": {"audit"}, "probe": {store.root.name}}[where]
 
     def write(self, data):
@@ -114,14 +114,14 @@ def postgresql_full(store, where: str):
     """Inserts into the tables of `where` ("data": every table of data) fail with PostgreSQL's own disk_full error
     (SQLSTATE 53100), raised by a trigger: the database cannot be made to run out of space on the shared test
     server."""
-    tables = {"data": ("records", "record_history", "cases", "docs", "orgs", "users", "socialmap_edits"),
+    tables = {"data": ("records", "record_history", "cases", "docs", "orgs", "users", "sessions", "socialmap_edits"),
               "audit": ("audit",), "probe": ("meta",)}[where]
     with store._pool.connection() as conn:
         conn.execute("CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS "
                      "$$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' "
                      "USING ERRCODE = 'disk_full'; END $$")
         for table in tables:
-            conn.execute(f"CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE ON {table} "
+            conn.execute(f"CREATE TRIGGER disk_full BEFORE INSERT OR UPDATE OR DELETE ON {table} "
                          "FOR EACH ROW EXECUTE FUNCTION disk_full()")
     try:
         yield
