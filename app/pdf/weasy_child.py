@@ -17,6 +17,7 @@ What WeasyPrint would otherwise redo for every document, a render process does o
   Were WeasyPrint's sheet other than expected, its own is used."""
 from __future__ import annotations
 
+import gc
 import logging
 import mimetypes
 import re
@@ -113,6 +114,11 @@ def render(html: str, stylesheets: list[str]) -> tuple[str, object]:
 
 def serve(conn, stylesheets: list[str]) -> None:
     """Render each HTML document received through `conn` and send back its result, until `conn` is closed."""
+    # What the process came with (WeasyPrint, the fonts, the parsed style sheets) stays: no garbage collection
+    # looks through it again. And WeasyPrint makes many objects: collecting cycles every 10,000 instead of 700
+    # cut the collector's share of a dossier from about 7 % to 2 % (a few MB more at the peak).
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     try:
         while True:
             try:
