@@ -28,8 +28,8 @@ class Overlay:
     band_pt: float | None = None  # None: each sheet is a whole page laid over its page as it is
 
 
-def page_counts(parts: list[bytes]) -> list[int]:
-    return [len(PdfReader(io.BytesIO(part)).pages) for part in parts]
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _stream(data: bytes) -> DecodedStreamObject:
@@ -100,12 +100,17 @@ def _forms(writer: PdfWriter, overlay: Overlay) -> list[tuple[object, float]]:
     return forms
 
 
-def assemble(parts: list[bytes], overlay: Overlay) -> bytes:
-    """`parts` joined in order, page n stamped with footer n of `overlay`."""
+def join(parts: list[bytes]) -> PdfWriter:
+    """The pages of `parts`, in order (the footers are stamped on by `stamp`)."""
     writer = PdfWriter()
     for part in parts:
         for page in PdfReader(io.BytesIO(part)).pages:
             writer.add_page(page)
+    return writer
+
+
+def stamp(writer: PdfWriter, overlay: Overlay) -> bytes:
+    """The PDF of the joined pages of `writer`, page n stamped with footer n of `overlay`."""
     forms = _forms(writer, overlay)
     pages = len(writer.pages)
     if len(forms) < pages:

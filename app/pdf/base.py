@@ -12,6 +12,14 @@ PAGE, PAGES = "{page}", "{pages}"
 _MARKER = re.compile(r"(\{page\}|\{pages\})")
 
 
+@dataclass(frozen=True)
+class Part:
+    """A rendered document (a dossier's cover, a record) and how many pages it has."""
+
+    pdf: bytes
+    pages: int
+
+
 class RenderFailed(Exception):
     """The engine could not make the PDF. The message names the engine and the cause, never document text."""
 

@@ -13,6 +13,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 
+from .base import Part
+
 
 def part_key(engine: str, html: str) -> str:
     return hashlib.sha256(engine.encode() + b"\0" + html.encode("utf-8")).hexdigest()
@@ -21,28 +23,28 @@ def part_key(engine: str, html: str) -> str:
 class PdfCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._parts: OrderedDict[str, bytes] = OrderedDict()
+        self._parts: OrderedDict[str, Part] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Part | None:
         with self._lock:
-            pdf = self._parts.get(key)
-            if pdf is not None:
+            part = self._parts.get(key)
+            if part is not None:
                 self._parts.move_to_end(key)
-            return pdf
+            return part
 
-    def put(self, key: str, pdf: bytes) -> None:
-        if len(pdf) > self.max_bytes:
+    def put(self, key: str, part: Part) -> None:
+        if len(part.pdf) > self.max_bytes:
             return
         with self._lock:
             old = self._parts.pop(key, None)
-            self._size -= len(old) if old else 0
-            self._parts[key] = pdf
-            self._size += len(pdf)
+            self._size -= len(old.pdf) if old else 0
+            self._parts[key] = part
+            self._size += len(part.pdf)
             while self._size > self.max_bytes:
                 _, dropped = self._parts.popitem(last=False)
-                self._size -= len(dropped)
+                self._size -= len(dropped.pdf)
 
     def clear(self) -> None:
         with self._lock:

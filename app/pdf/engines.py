@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from . import assembly, weasy, wkhtml
-from .base import EngineMissing, PageFooter, RenderTimeout
+from .base import EngineMissing, PageFooter, Part, RenderTimeout
 from .cache import PdfCache, part_key
 
 # In order of preference: wkhtmltopdf is the project's chosen engine; WeasyPrint stands in where it is missing
@@ -70,39 +70,46 @@ def render_pdf(parts: str | list[str], footer: PageFooter, engine: str | None = 
     """The PDF of `parts` (complete HTML documents from our own, autoescaped templates; one string for one
     document), one after the other, with `footer` on every page. Parts found in `cache` are not rendered again;
     the others render in up to `processes` render processes at once (and never more than SLOTS in this server
-    process). The last render process to finish also renders the footers.
+    process), the largest first, so that none is left with a large part at the end while the others wait.
+    The last render process to finish also renders the footers, while this thread joins the parts' pages.
     Raises RenderTimeout after `timeout` seconds (waiting for free slots included), RenderFailed otherwise."""
     name = choose_engine(engine)
     adapter = ENGINES[name]
     deadline = time.monotonic() + timeout
     parts = [parts] if isinstance(parts, str) else parts
     keys = [part_key(name, html) for html in parts]
-    rendered = [cache.get(key) if cache is not None else None for key in keys]
-    missing = deque(n for n, pdf in enumerate(rendered) if pdf is None)
+    rendered: list[Part | None] = [cache.get(key) if cache is not None else None for key in keys]
+    missing = deque(sorted((n for n, part in enumerate(rendered) if part is None), key=lambda n: -len(parts[n])))
     workers = max(1, min(len(missing), processes, SLOTS))
     lock, failed, running = threading.Lock(), threading.Event(), [workers]
+    parts_done = threading.Event()  # every part is rendered, or a render failed
 
     def work():
-        with _slot(deadline), adapter.Renderer() as renderer:
-            while not failed.is_set():
-                with lock:
-                    if not missing:
-                        break
-                    n = missing.popleft()
-                try:
+        try:
+            with _slot(deadline), adapter.Renderer() as renderer:
+                while not failed.is_set():
+                    with lock:
+                        if not missing:
+                            break
+                        n = missing.popleft()
                     rendered[n] = renderer.render_body(parts[n], deadline)
-                except BaseException:
-                    failed.set()  # the other render processes take no further part
-                    raise
-                if cache is not None:
-                    cache.put(keys[n], rendered[n])
-            with lock:
-                running[0] -= 1
-                last = running[0] == 0
-            if last and not failed.is_set():
-                return renderer.footer_overlay(footer, sum(assembly.page_counts(rendered)), deadline)
+                    if cache is not None:
+                        cache.put(keys[n], rendered[n])
+                with lock:
+                    running[0] -= 1
+                    last = running[0] == 0
+                if last and not failed.is_set():
+                    parts_done.set()
+                    return renderer.footer_overlay(footer, sum(part.pages for part in rendered), deadline)
+        except BaseException:
+            failed.set()  # the other render processes take no further part
+            parts_done.set()
+            raise
         return None
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        overlays = [future.result() for future in [pool.submit(work) for _ in range(workers)]]
-    return assembly.assemble(rendered, next(overlay for overlay in overlays if overlay is not None))
+        futures = [pool.submit(work) for _ in range(workers)]
+        parts_done.wait()
+        joined = None if failed.is_set() else assembly.join([part.pdf for part in rendered])
+        overlays = [future.result() for future in futures]
+    return assembly.stamp(joined, next(overlay for overlay in overlays if overlay is not None))

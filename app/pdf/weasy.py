@@ -18,7 +18,7 @@ import time
 
 from . import templates
 from .assembly import Overlay
-from .base import ASSETS_DIR, PageFooter, RenderFailed, RenderTimeout
+from .base import ASSETS_DIR, PageFooter, Part, RenderFailed, RenderTimeout
 
 # A record prints the same on its own as in a dossier, so a dossier's records render side by side.
 PARTS_APART = True
@@ -65,7 +65,7 @@ class Renderer:
             self._process.kill()
         self._process.join()
 
-    def _render(self, html: str, deadline: float) -> bytes:
+    def _render(self, html: str, deadline: float) -> Part:
         try:
             self._conn.send(html)
             if not self._conn.poll(max(0.0, deadline - time.monotonic())):
@@ -76,9 +76,9 @@ class Renderer:
             raise RenderFailed(f"{NAME}: the render process ended without a result")
         if status != "ok":
             raise RenderFailed(f"{NAME}: {payload}")
-        return payload
+        return Part(*payload)
 
-    def render_body(self, html: str, deadline: float) -> bytes:
+    def render_body(self, html: str, deadline: float) -> Part:
         """The PDF of `html`, without footers."""
         return self._render(html, deadline)
 
@@ -87,4 +87,4 @@ class Renderer:
         texts = [footer.page_text(n, pages) for n in range(1, pages + 1)]
         html = templates.render("pdf/footer_sheet.html", footer=footer, texts=texts, per_sheet=BANDS_PER_SHEET,
                                 band_mm=BAND_MM)
-        return Overlay(self._render(html, deadline), per_sheet=BANDS_PER_SHEET, band_pt=BAND_MM * MM)
+        return Overlay(self._render(html, deadline).pdf, per_sheet=BANDS_PER_SHEET, band_pt=BAND_MM * MM)

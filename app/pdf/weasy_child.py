@@ -99,15 +99,15 @@ def _sheet(text: str) -> weasyprint.CSS:
 
 
 def render(html: str, stylesheets: list[str]) -> tuple[str, object]:
-    """("ok", pdf bytes) or ("error", exception type). `stylesheets`: the user style sheets' texts."""
+    """("ok", (pdf bytes, pages)) or ("error", exception type). `stylesheets`: the user style sheets' texts."""
     try:
         own = _STYLE.search(html, 0, max(0, html.find("</head>")))
         sheets = [_sheet(text) for text in stylesheets]
         if own:
             sheets.insert(0, _sheet(own.group(1)))
             html = html[:own.start()] + html[own.end():]
-        document = _Html(string=html, url_fetcher=_FETCHER)
-        return "ok", document.write_pdf(stylesheets=sheets, font_config=_FONTS)
+        document = _Html(string=html, url_fetcher=_FETCHER).render(stylesheets=sheets, font_config=_FONTS)
+        return "ok", (document.write_pdf(), len(document.pages))
     except Exception as e:  # report the kind of failure only: the message may quote document text
         return "error", type(e).__name__
 

@@ -17,8 +17,8 @@ import time
 import pdfkit
 
 from . import templates
-from .assembly import Overlay
-from .base import ASSETS_DIR, PageFooter, RenderFailed, RenderTimeout
+from .assembly import Overlay, page_count
+from .base import ASSETS_DIR, PageFooter, Part, RenderFailed, RenderTimeout
 
 # Smart shrinking scales a whole document to its widest content, so a record printed on its own could come
 # out at another scale than in its dossier: a dossier is rendered as one document.
@@ -96,9 +96,10 @@ def _run(html: str, margins_mm: dict, deadline: float) -> bytes:
     return pdf
 
 
-def render_body(html: str, deadline: float) -> bytes:
+def render_body(html: str, deadline: float) -> Part:
     """The PDF of `html`, without footers."""
-    return _run(html, MAIN_MARGINS_MM, deadline)
+    pdf = _run(html, MAIN_MARGINS_MM, deadline)
+    return Part(pdf, page_count(pdf))
 
 
 def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
