@@ -32,6 +32,18 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _org_created(c):
+    """The audit event of an organisation made on the command line (no user of the app made it)."""
+    return lambda org: [audit.event(c, None, "org_created", target_org=org.id, kind=org.kind, country=org.country,
+                                    via="cli")]
+
+
+def _user_created(c):
+    """The audit event of a user made on the command line."""
+    return lambda user: [audit.event(c, None, "user_created", user_id=user.id, role=user.role,
+                                     target_org=user.org_id, via="cli")]
+
+
 def _container():
     """The app's services with the store open, or a one-line error (missing key, damaged store) and exit 2."""
     from .storage.base import CorruptStore
@@ -157,8 +169,8 @@ def register(app) -> None:
         if c.store.list_orgs():
             return
         password = secrets.token_urlsafe(12)
-        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling")
-        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password)
+        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling", _org_created(c))
+        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password, _user_created(c))
         click.echo("First run: created organisation 'demo' and the coordinator account")
         click.echo(f"    e-mail:   {user.email}\n    password: {password}")
         click.echo("Create real organisations and users with 'flask --app app create-org' and 'create-user'.")
@@ -170,8 +182,9 @@ def register(app) -> None:
     @click.option("--kind", required=True, type=click.Choice(["counselling", "partner"]))
     def create_org(org_id: str, name: str, country: str, kind: str):
         """Create an organisation."""
+        c = _container()
         try:
-            org = accounts.create_org(_container(), org_id, name, country.upper(), kind)
+            org = accounts.create_org(c, org_id, name, country.upper(), kind, _org_created(c))
         except Invalid as e:
             _fail(e)
         click.echo(f"Created organisation {org.id} ({org.kind}, {org.country}).")
@@ -183,8 +196,9 @@ def register(app) -> None:
     def create_user(email: str, org_id: str, role: str):
         """Create a user; the password is read from standard input."""
         password = _read_password()
+        c = _container()
         try:
-            user = accounts.create_user(_container(), email, org_id, role, password)
+            user = accounts.create_user(c, email, org_id, role, password, _user_created(c))
         except Invalid as e:
             _fail(e)
         click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")
