@@ -216,7 +216,7 @@ def killable_shelter(request, tmp_path):
 # Two kills of three land among case creations, the others among all the other writes (each round of those starts
 # at the next kind). A write whose audit event is not in its step leaves a gap a kill finds in a fifth of the kills
 # among case creations or more (measured by putting case creation's event after its write again: of 12 runs of 20
-# kills, half among case creations, 23 of the 24 store runs failed; README).
+# kills, half among case creations, 23 of the 24 store runs failed; of 12 runs of these, 24 of 24; README).
 ROUNDS = ["cases", "others", "cases"] * 8
 KILLS = len(ROUNDS)
 # The kill comes after 1 to this many acknowledged writes of the round, and a random moment more.
