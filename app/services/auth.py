@@ -9,6 +9,7 @@ import time
 from collections import OrderedDict, deque
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Sequence
 
 from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Invalid, TooManyRequests, Unauthorized
@@ -144,10 +145,10 @@ def logout(c: Container, token: str) -> None:
     _end(c, session.id, [audit.event(c, c.store.get_user(session.user_id), "logout")])
 
 
-def _end(c: Container, session_id: str, events: list[AuditEvent] | None = None) -> None:
+def _end(c: Container, session_id: str, events: Sequence[AuditEvent] = ()) -> None:
     """A session ends (with `events` in the same write step) with the push subscriptions it registered (a shared
     tablet stops getting signals)."""
-    c.store.delete_session(session_id, events or [])
+    c.store.delete_session(session_id, events)
     push.forget_sessions(c, [session_id])
 
 

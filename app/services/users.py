@@ -90,8 +90,9 @@ def list_users(c: Container, actor: User, org_id: str | None = None) -> list[dic
 
 
 def _issue_link(c: Container, actor: User, user: User) -> str:
-    """A new one-time set-up link for `user`: any older one, the password and every session end. The link is
-    stored with its audit event in one step, before the password goes (which only a new link makes possible)."""
+    """A new one-time set-up link for `user`: any older one, the password and every session end. The link and its
+    audit event are one write; the password is cleared after it, so a crash between the two leaves the old
+    password working, never a user with neither."""
     for old in c.store.list_docs(SETUP_LINKS, user_id=user.id):
         c.store.delete_doc(SETUP_LINKS, old["id"])
     token = secrets.token_urlsafe(32)

@@ -28,9 +28,9 @@ from a record to its case (see change_log.py).
 A write of a record, a case or a document with a feed entry is one step of several files: its change-feed
 entries are appended as pending (each with its audit events), the data files are written, the audit events
 appended, the entries committed. A write with audit events that announces nothing to devices (an organisation,
-a user, a session, a document without a feed entry, a social-map edit) takes the same steps with a *journal* entry in the
-feed, which is removed instead of committed (change_log.py). A write that fails
-(a full disk) or dies in between is *settled* under the lock by the next writer, or when the store opens: what
+a user, a session, a document without a feed entry, a social-map edit) takes the same steps with a *journal*
+entry in the feed, which is removed instead of committed (change_log.py). A write that fails (a full disk) or
+dies in between is *settled* under the lock by the next writer, or when the store opens: what
 reached the data files is committed and its missing audit events are sealed (never twice), the rest is dropped.
 So no change stays without its audit event and no change is announced that did not happen; until it is
 settled, a new record of such a write is not found and an edit shows without its event.

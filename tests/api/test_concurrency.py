@@ -283,7 +283,8 @@ def test_kills_mid_write_lose_nothing_and_leave_no_change_unaudited(killable_she
         # Users, organisations, device wipes and social-map edits: each change there has its event, once, and
         # each event its change.
         users = {u.id: u for u in c.store.list_users("shelter-a") if u.email.startswith("u-")}
-        assert set(of["user"]) <= set(users) and {u for u in of["role"] if users[u].role == "coordinator"} == set(of["role"])
+        assert set(of["user"]) <= set(users)
+        assert {u for u in of["role"] if users[u].role == "coordinator"} == set(of["role"])
         assert audited("user_created", lambda e: e.details["user_id"]) == Counter(list(users))
         assert audited("user_updated", lambda e: e.details["user_id"]) == Counter(
             u.id for u in users.values() if u.role == "coordinator")

@@ -1,6 +1,6 @@
 """The storage contract for the audited writes that announce nothing to devices (an organisation, a user, a
-session, a document without a feed entry such as a device's wipe, a social-map edit): the write and its audit events are one
-step, so a failure between the two leaves both or neither, on every store. (Records, cases and announced
+session, a document without a feed entry such as a device's wipe, a social-map edit): the write and its audit
+events are one step, so a failure between the two leaves both or neither, on every store. (Records, cases and announced
 documents: test_contract_write_steps.py.)"""
 from __future__ import annotations
 
