@@ -5,7 +5,8 @@ forked, so none of them pays for that again.
 
 What WeasyPrint would otherwise redo for every document, a render process does once:
 - one font configuration (fontconfig's font list and a Pango font map, whose caches of the fonts that a font
-  description picks fill up with the first documents) for all of its documents, instead of a new one each;
+  description picks fill up with the first documents) for all of its documents, instead of a new one each (made
+  by the render process itself: see `serve`);
 - each style sheet parsed once: the user style sheets, and the document's own inline `<style>` (our templates
   put the same document.css into every printout), which is taken out of the HTML and given to WeasyPrint
   parsed, ahead of the user style sheets. It then counts as a user style sheet rather than the author's; ours
@@ -83,7 +84,6 @@ class _Html(weasyprint.HTML):
 
 
 _FETCHER = AssetsOnlyFetcher()
-_FONTS = FontConfiguration()
 _sheets: dict[str, weasyprint.CSS] = {}
 
 
@@ -98,15 +98,16 @@ def _sheet(text: str) -> weasyprint.CSS:
     return sheet
 
 
-def render(html: str, stylesheets: list[str]) -> tuple[str, object]:
-    """("ok", (pdf bytes, pages)) or ("error", exception type). `stylesheets`: the user style sheets' texts."""
+def render(html: str, stylesheets: list[str], fonts: FontConfiguration | None = None) -> tuple[str, object]:
+    """("ok", (pdf bytes, pages)) or ("error", exception type). `stylesheets`: the user style sheets' texts;
+    `fonts`: the font configuration to use (None: a new one)."""
     try:
         own = _STYLE.search(html, 0, max(0, html.find("</head>")))
         sheets = [_sheet(text) for text in stylesheets]
         if own:
             sheets.insert(0, _sheet(own.group(1)))
             html = html[:own.start()] + html[own.end():]
-        document = _Html(string=html, url_fetcher=_FETCHER).render(stylesheets=sheets, font_config=_FONTS)
+        document = _Html(string=html, url_fetcher=_FETCHER).render(stylesheets=sheets, font_config=fonts)
         return "ok", (document.write_pdf(), len(document.pages))
     except Exception as e:  # report the kind of failure only: the message may quote document text
         return "error", type(e).__name__
@@ -119,21 +120,25 @@ def serve(conn, stylesheets: list[str]) -> None:
     # cut the collector's share of a dossier from about 7 % to 2 % (a few MB more at the peak).
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    # The process's own font configuration, made here and not in the fork server: Pango's font map looks fonts
+    # up in a thread of its own (Debian 13's Pango), and a forked process has no copy of that thread, so a font
+    # map made before the fork waits for it forever.
+    fonts = FontConfiguration()
     try:
         while True:
             try:
                 html = conn.recv()
             except EOFError:
                 return
-            conn.send(render(html, stylesheets))
+            conn.send(render(html, stylesheets, fonts))
     finally:
         conn.close()
 
 
 # The warm-up, once, in the fork server (see above): a page in document.css with what printouts hold (headings,
 # answers, a long text, tables, a score matrix and chart, a list; Latin, Cyrillic and tone marks), so that the
-# fonts of every size and style, WeasyPrint's caches and the parsed document.css are there before any render
-# process is forked (each one's first document cost 0.1-0.15 s more without).
+# fonts of every size and style are loaded, WeasyPrint's caches filled and document.css parsed before any render
+# process is forked.
 _WARM_UP = """<header class="record-head"><div class="organisation">Warm-up</div><h1>Warm up <span class="l2">Ѝ</span>
 </h1><table class="meta"><tr><th>Code</th><td class="code">W-1</td><th>Date</th><td>1 Jan</td></tr></table>
 <p class="description">Ọ̀yọ́ ẹ̀gbọ́n Шипка</p></header><section class="section level-1"><h2>Warm</h2><h3>up</h3><h4>Ѝ</h4>
