@@ -131,11 +131,12 @@ export const app = {
   },
 
   async refreshStatus() {
-    if (!app.store) return;
-    const { total, rejected } = await outbox.summary(app.store);
-    app.outbox = { total, rejected };
-    setUnsent(total);
-    app.lastSync = await app.store.getMeta('last_sync');
+    const status = await whileOpen(async (store) => ({ ...(await outbox.summary(store)),
+      lastSync: await store.getMeta('last_sync') }));
+    if (!status) return;
+    app.outbox = { total: status.total, rejected: status.rejected };
+    setUnsent(status.total);
+    app.lastSync = status.lastSync;
     updateStatus(app);
   },
 
@@ -241,12 +242,31 @@ async function afterSave() {
   afterSave.timer = setTimeout(() => app.sync(), 1500);
 }
 
+// `work(store)` on the open store, or null: when no store is open, or when a lock closed this one while the work
+// ran (its reads then fail or come too late; the locked screen has nothing to show of them). Work started by a
+// save or a sync is not awaited by anything that could catch its error, so this keeps a lock from throwing there.
+async function whileOpen(work) {
+  const store = app.store;
+  if (!store) return null;
+  try {
+    const result = await work(store);
+    return app.store === store ? result : null;
+  } catch (error) {
+    if (app.store !== store) return null;
+    throw error;
+  }
+}
+
 // After the first save the browser is asked not to evict the data (web.dev: ask on a meaningful action).
 async function askPersistentStorage() {
-  if (!app.store || (await app.store.getMeta('persist_asked')) || !navigator.storage?.persist) return;
-  await app.store.setMeta('persist_asked', true);
-  const granted = await navigator.storage.persist();
-  await app.store.setMeta('persist_granted', granted);
+  const granted = await whileOpen(async (store) => {
+    if ((await store.getMeta('persist_asked')) || !navigator.storage?.persist) return null;
+    await store.setMeta('persist_asked', true);
+    const answer = await navigator.storage.persist();
+    await store.setMeta('persist_granted', answer);
+    return answer;
+  });
+  if (granted === null) return;
   // A setting, told calmly under the status line (in the page, over nothing) until read: the same facts stand
   // in Settings. It shows with the next screen: appearing in the open one would push it down under the finger
   // of a user about to tap (the answer comes just after the first save, when the next tap is near).
