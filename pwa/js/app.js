@@ -313,6 +313,7 @@ function queueRender(hash, kind) {
 async function renderRoute(hash, kind) {
   if (hash !== location.hash) return;
   if (kind === 'redraw' && drawn !== hash) return; // not on screen (yet): nothing to bring up to date
+  if (kind === 'redraw' && typedSinceDrawn) return; // what the user typed or chose wins over fresher data
   const main = document.getElementById('main');
   await app.leave('navigating');
   app.viewSynced = null;
@@ -347,6 +348,7 @@ async function renderRoute(hash, kind) {
     top: main.contains(focused) ? focused.getBoundingClientRect().top : null, filters: searchesIn(main),
     anchor: anchorIn(main) } : null;
   main.replaceChildren(view);
+  typedSinceDrawn = false;
   const heading = main.querySelector('h1');
   if (heading) {
     document.title = `${heading.textContent} · Safe Future`;
@@ -420,6 +422,18 @@ function anchorIn(main) {
 
 function anchorFor(main, anchor) {
   return anchorsIn(main).find((a) => a.key === anchor.key && a.nth === anchor.nth)?.el;
+}
+
+// A sync's redraw would draw a screen anew over what the user typed or chose on it (a device name, a password, the
+// PDF panel's choices): after any of that, the screen stays as it is until the user leaves it. Search boxes do not
+// count: their text is carried through a redraw.
+let typedSinceDrawn = false;
+function watchTyping(main) {
+  const typed = (event) => {
+    if (event.target.matches?.('input, textarea, select') && event.target.type !== 'search') typedSinceDrawn = true;
+  };
+  main.addEventListener('input', typed, { capture: true });
+  main.addEventListener('change', typed, { capture: true });
 }
 
 // What the user typed into a screen's search and filter boxes stays through a redraw of that screen.
@@ -509,6 +523,7 @@ async function start() {
   window.addEventListener('error', () => toast(t('Something went wrong in the app.'), 'warn'));
   whenWiped(() => eraseAfterWipe(app));
   watchActivity();
+  watchTyping(document.getElementById('main'));
   setInterval(() => app.sync(), SYNC_EVERY_MS);
   workerText.then(registerServiceWorker).catch((error) => console.error('service worker', error));
   await route();

@@ -203,7 +203,9 @@ class FieldApp:
     # Working
     def new_case(self, code: str, country: str = "NG"):
         self.page.get_by_role("link", name="New case").click()
-        self.page.get_by_label("Client code").fill(code)
+        # The form first: the case list's search box ("Find a case number or client code") also matches the label.
+        expect(self.page.get_by_role("heading", name="New case")).to_be_visible()
+        self.page.get_by_label("Client code", exact=True).fill(code)
         self.page.get_by_label("Country of origin").select_option(country)
         self.page.get_by_role("button", name="Create case").click()
         expect(self.page.get_by_role("heading", name=f"Case {code}")).to_be_visible()

@@ -227,3 +227,25 @@ def test_a_redraw_after_a_sync_keeps_what_the_user_looks_at_in_place(device):
     expect(page.locator("main")).not_to_contain_text("Not sent yet", timeout=15000)
     expect(page.locator("main")).to_contain_text("Close the case for another reason")  # the step change is open
     assert abs(link.evaluate("(e) => e.getBoundingClientRect().top") - top) <= 2  # whole pixels of scrolling
+
+
+def test_a_sync_that_brings_changes_does_not_clear_what_the_user_types_on_settings(device):
+    """Settings is redrawn after a sync that changed something (it shows the last sync and the space used), but
+    not over a device name or a password the user is typing."""
+    app, page = device, device.page
+    app.first_login("nora")
+    page.route("**/api/v1/sync", lambda route: route.abort())  # the new case waits in the outbox
+    app.new_case("NL-0005", "RO")
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Name of this device").fill("Tablet 3, Utrecht office")
+    page.get_by_label("Current password").fill("half a passw")
+    page.unroute("**/api/v1/sync")
+    page.locator("#sync-button").dispatch_event("click")  # "Sync now", without moving the focus
+    app.expect_all_sent()
+    page.wait_for_timeout(300)  # the redraw, if any, follows the status line
+    expect(page.get_by_label("Name of this device")).to_have_value("Tablet 3, Utrecht office")
+    expect(page.get_by_label("Current password")).to_have_value("half a passw")
+    # Once left, the screen shows what the sync brought.
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_label("Name of this device")).not_to_have_value("Tablet 3, Utrecht office")
