@@ -92,11 +92,15 @@ class Printing:
         return tuple(gettext(msgid) for gettext in self.gettexts)
 
     def date(self, iso: str) -> str:
-        """An ISO date (or date-time) in the first language's long form, e.g. "3 maart 2025"."""
+        """An ISO date (or date-time) in each language's long form, the second as a label's second language is
+        printed: "3 maart 2025 / 3 март 2025 г.". Markup, with the dates escaped."""
         try:
-            return format_date(date.fromisoformat(iso[:10]), "long", locale=self.langs[0])
+            day = date.fromisoformat(iso[:10])
         except ValueError:
             return iso
+        first, *others = dict.fromkeys(format_date(day, "long", locale=lang) for lang in self.langs)
+        return Markup("{}").format(first) + Markup("").join(
+            Markup(' <span class="l2 inline">/ {}</span>').format(other) for other in others)
 
     def country(self, code: str) -> Label:
         return tuple(Locale.parse(lang).territories.get(code, code) for lang in self.langs)

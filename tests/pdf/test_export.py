@@ -7,7 +7,10 @@ import shutil
 import tempfile
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
+
+from babel.dates import format_date
 
 from tests.conftest import change, overzicht1
 
@@ -91,7 +94,10 @@ def test_two_languages_side_by_side(engine, counsellor):
                    ("Vertrouwelijk", "Поверително"), ("Pagina 1 van", "Страница 1 от"),
                    ("(Beeld) Mogelijkheden in Nederland", "(Възприемани) възможности в Нидерландия")]:
         assert has(text, nl) and has(text, bg), (nl, bg)
-    assert has(text, "3 maart 2025") and not has(text, "2025-03-03")  # a date in the first language
+    # A date in each reader's language: an answer, and the day the record was last saved.
+    assert has(text, "3 maart 2025") and has(text, "3 март 2025 г.") and not has(text, "2025-03-03")
+    saved = format_date(datetime.now(timezone.utc).date(), "long", locale="bg")
+    assert has(text, saved), saved
     assert r.headers["Content-Disposition"].endswith(f'_{record_id[:8]}_nl-bg.pdf"')
 
 
