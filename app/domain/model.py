@@ -29,6 +29,9 @@ class User:
     role: str
     password_hash: str
     active: bool = True
+    # Raised with every change of the password, in the same write: a session opened before it is over at once,
+    # even if the server stops before it has removed that session.
+    password_version: int = 0
 
     def public(self) -> dict:
         return {"id": self.id, "email": self.email, "org_id": self.org_id, "role": self.role}
@@ -45,6 +48,7 @@ class Session:
     last_seen: str
     device_id: str | None = None  # the app installation it was opened from (X-Device-Id), for wiping
     key_hash: str | None = None  # a lockable session: the hash of the key every request must carry
+    password_version: int = 0  # the user's password_version it was opened with (or kept at a change)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -127,7 +127,7 @@ def login(c: Container, email: str, password: str, client_address: str, device_i
     key = secrets.token_urlsafe(32) if lockable else None
     now = c.now()
     c.store.put_session(Session(session_id(token), user.id, now, now, device_id=device_id,
-                                key_hash=session_id(key) if key else None),
+                                key_hash=session_id(key) if key else None, password_version=user.password_version),
                         [audit.event(c, user, "login", device_id=device_id)])  # in the session's write step
     purge_idle_sessions(c)
     return token, user, key
@@ -176,8 +176,13 @@ def change_password(c: Container, user: User, current_session: str, current: str
         raise Invalid(N_("The password cannot be changed."), [{"path": "/new", "message": problem}])
     throttle(c).succeeded(user.email)
     user.password_hash = hash_password(new)
+    user.password_version += 1  # every session of the user is over from this write on ...
     c.store.put_user(user, [audit.event(c, user, "password_changed")])
-    end_sessions(c, user_id=user.id, keep=current_session)
+    session = c.store.get_session(current_session)
+    if session is not None:  # ... but the one that changed it (a crash before this logs its user out: safe)
+        session.password_version = user.password_version
+        c.store.put_session(session)
+    end_sessions(c, user_id=user.id, keep=current_session)  # the others' records go
 
 
 def purge_idle_sessions(c: Container) -> int:
@@ -211,6 +216,9 @@ def user_for_token(c: Container, token: str | None, key: str | None = None) -> U
         return None
     user = c.store.get_user(session.user_id)
     if user is None or not user.active or not _org_active(c, user):
+        return None
+    if session.password_version != user.password_version:  # opened before the password changed
+        _end(c, session.id)
         return None
     if idle > 300:  # refresh last_seen at most every 5 minutes: reads stay cheap
         session.last_seen = c.now()

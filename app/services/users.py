@@ -101,6 +101,7 @@ def _issue_link(c: Container, actor: User, user: User) -> str:
                     audit=[audit.event(c, actor, "setup_link_issued", user_id=user.id)])
     if user.password_hash:
         user.password_hash = ""
+        user.password_version += 1  # every session of the user is over with the password
         c.store.put_user(user)
     auth.end_sessions(c, user_id=user.id)
     return token
@@ -176,6 +177,7 @@ def complete_setup(c: Container, body) -> User:
     if problem:
         raise Invalid(N_("The password cannot be set."), [{"path": "/password", "message": problem}])
     user.password_hash = hash_password(body["password"])
+    user.password_version += 1
     c.store.put_user(user, [audit.event(c, user, "password_set")])
     c.store.delete_doc(SETUP_LINKS, link["id"])
     return user

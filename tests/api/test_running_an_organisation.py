@@ -63,6 +63,25 @@ def test_changing_the_own_password_ends_the_other_sessions_and_keeps_this_one(ap
     assert login_status(app, "anna@shelter-a.nl", NEW_PASSWORD) == 200
 
 
+def test_other_sessions_are_over_with_the_password_write_even_if_their_removal_never_happens(app, make_user, login,
+                                                                                              monkeypatch):
+    """A server that stops right after storing the new password (here: removing the other sessions fails) leaves
+    no session of the old password working: a session is valid only with the password it was opened with."""
+    make_user("anna@shelter-a.nl")
+    here, elsewhere = login("anna@shelter-a.nl"), login("anna@shelter-a.nl")
+    store = app.extensions["safefuture"].store
+
+    def crash(**_):
+        raise OSError("the server stopped here")
+
+    monkeypatch.setattr(store, "delete_sessions_of", crash)
+    assert here.put(f"{V1}/session/password", {"current": PASSWORD, "new": NEW_PASSWORD}).status_code >= 500
+    monkeypatch.undo()
+    assert elsewhere.get(f"{V1}/cases").status_code == 401
+    assert here.get(f"{V1}/cases").status_code == 200  # the session that changed it goes on
+    assert login_status(app, "anna@shelter-a.nl", NEW_PASSWORD) == 200
+
+
 def login_status(app, email, password):
     return log_in(app, email, password)[1].status_code
 
