@@ -103,7 +103,9 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     cores = os.cpu_count() or 1
-    print(f"{cores} cores; load average at the start {os.getloadavg()[0]:.1f}\n")
+    # The interpreter matters: WeasyPrint is about half pure Python (README, "PDF export").
+    print(f"{cores} cores; Python {sys.version.split()[0]} ({sys.base_prefix}); "
+          f"load average at the start {os.getloadavg()[0]:.1f}\n")
     print("| PDF | engine | cache | processes | median s | CPU s | pages | KB |")
     print("|---|---|---|---:|---:|---:|---:|---:|", flush=True)
 
