@@ -107,9 +107,9 @@ def render_pdf(parts: str | list[str], footer: PageFooter, engine: str | None = 
             raise
         return None
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with adapter.printout(), ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(work) for _ in range(workers)]
         parts_done.wait()
         joined = None if failed.is_set() else assembly.join([part.pdf for part in rendered])
         overlays = [future.result() for future in futures]
-    return assembly.stamp(joined, next(overlay for overlay in overlays if overlay is not None))
+        return assembly.stamp(joined, next(overlay for overlay in overlays if overlay is not None))

@@ -14,7 +14,10 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import multiprocessing.forkserver
+import os
+import threading
 import time
+from contextlib import contextmanager
 
 from . import templates
 from .assembly import Overlay
@@ -37,14 +40,87 @@ def available() -> bool:
 
 def start() -> None:
     """Start the fork server now (it imports and warms up WeasyPrint in the background), so that the first
-    printout does not wait for it."""
+    printout does not wait for it, and keep a warmed-up render process per core ready for the next printout."""
     multiprocessing.forkserver.ensure_running()
+    _spares.keep(os.cpu_count() or 1)
 
 
-def _child_main(conn, stylesheets: list[str]) -> None:
+def _child_main(conn, stylesheets: list[str], warm: bool) -> None:
     # Imported here, in the child, so the web process never loads WeasyPrint itself.
     from .weasy_child import serve
-    serve(conn, stylesheets)
+    serve(conn, stylesheets, warm)
+
+
+def _launch(warm: bool):
+    """A new render process and the parent's end of its pipe."""
+    stylesheets = [(ASSETS_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS]
+    conn, child = _CONTEXT.Pipe()
+    process = _CONTEXT.Process(target=_child_main, args=(child, stylesheets, warm), daemon=True)
+    process.start()
+    child.close()
+    return process, conn
+
+
+class _Spares:
+    """Render processes started and warmed up (fonts loaded) ahead of the printouts that will use them: the first
+    document of a process started by its printout costs some 0.05–0.1 s of CPU more. A printout takes spares
+    before it starts processes of its own; they are replaced once no printout is running (`printing`, so that
+    their warm-up never competes with one), and each serves a single printout, like any render process. None
+    are kept until `start()` asks for them (the server does; tests and scripts need not)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._ready: list = []
+        self._wanted = 0
+        self._printing = 0
+
+    def keep(self, count: int) -> None:
+        """Keep `count` spares ready from now on (0: none, and the ready ones end)."""
+        with self._lock:
+            self._wanted = count
+            while len(self._ready) > count:
+                process, conn = self._ready.pop()
+                conn.close()
+                process.kill()
+                process.join()
+            if not self._printing:
+                self._refill()
+
+    def ready(self) -> list[int]:
+        """The process ids of the spares ready now."""
+        with self._lock:
+            return [process.pid for process, _ in self._ready]
+
+    @contextmanager
+    def printing(self):
+        """Around a whole printout (its renders, joining and stamping)."""
+        with self._lock:
+            self._printing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._printing -= 1
+                if self._printing == 0:
+                    self._refill()
+
+    def take(self):
+        with self._lock:
+            while self._ready:
+                process, conn = self._ready.pop(0)
+                if process.is_alive():
+                    return process, conn
+                conn.close()
+                process.join()
+        return _launch(warm=False)
+
+    def _refill(self) -> None:
+        while len(self._ready) < self._wanted:
+            self._ready.append(_launch(warm=True))
+
+
+_spares = _Spares()
+printout = _spares.printing
 
 
 class Renderer:
@@ -52,11 +128,7 @@ class Renderer:
     Use as a context manager: the process ends on leaving it."""
 
     def __enter__(self) -> "Renderer":
-        stylesheets = [(ASSETS_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS]
-        self._conn, child = _CONTEXT.Pipe()
-        self._process = _CONTEXT.Process(target=_child_main, args=(child, stylesheets), daemon=True)
-        self._process.start()
-        child.close()
+        self._process, self._conn = _spares.take()
         return self
 
     def __exit__(self, *exc) -> None:

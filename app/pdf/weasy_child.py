@@ -113,17 +113,22 @@ def render(html: str, stylesheets: list[str], fonts: FontConfiguration | None = 
         return "error", type(e).__name__
 
 
-def serve(conn, stylesheets: list[str]) -> None:
-    """Render each HTML document received through `conn` and send back its result, until `conn` is closed."""
-    # What the process came with (WeasyPrint, the fonts, the parsed style sheets) stays: no garbage collection
-    # looks through it again. And WeasyPrint makes many objects: collecting cycles every 10,000 instead of 700
-    # cut the collector's share of a dossier from about 7 % to 2 % (a few MB more at the peak).
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
+def serve(conn, stylesheets: list[str], warm: bool = False) -> None:
+    """Render each HTML document received through `conn` and send back its result, until `conn` is closed.
+    `warm`: first render the warm-up page with the process's own fonts (a spare process, started ahead of the
+    printout that will use it, so that its first document does not pay for loading them)."""
     # The process's own font configuration, made here and not in the fork server: Pango's font map looks fonts
     # up in a thread of its own (Debian 13's Pango), and a forked process has no copy of that thread, so a font
     # map made before the fork waits for it forever.
     fonts = FontConfiguration()
+    if warm:
+        render(_WARM_UP_PAGE, stylesheets, fonts)
+        gc.collect()
+    # What the process has now (WeasyPrint, the fonts, the parsed style sheets) stays: no garbage collection
+    # looks through it again. And WeasyPrint makes many objects: collecting cycles every 10,000 instead of 700
+    # cut the collector's share of a dossier from about 7 % to 2 % (a few MB more at the peak).
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     try:
         while True:
             try:
@@ -158,5 +163,6 @@ _WARM_UP = """<header class="record-head"><div class="organisation">Warm-up</div
 <span class="cell"></span></td><td class="bar pos"><span class="cell"></span></td></tr><tr class="chart-total">
 <td class="chart-label">Total: − 1 / + 2</td><td class="bar neg"><span class="sum"></span></td><td class="bar pos">
 </td></tr></tbody></table></div></section>"""
-render(f"<!doctype html><html><head><meta charset=\"utf-8\"><style>{(ASSETS_DIR / 'document.css').read_text('utf-8')}"
-       f"</style></head><body class=\"languages-1\">{_WARM_UP}</body></html>", [])
+_WARM_UP_PAGE = (f"<!doctype html><html><head><meta charset=\"utf-8\"><style>{(ASSETS_DIR / 'document.css').read_text('utf-8')}"
+                 f"</style></head><body class=\"languages-1\">{_WARM_UP}</body></html>")
+render(_WARM_UP_PAGE, [])

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import nullcontext
 
 import pdfkit
 
@@ -113,6 +114,11 @@ def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
 
 def start() -> None:
     """Nothing to start ahead: wkhtmltopdf is a process of its own per document."""
+
+
+def printout():
+    """Around a whole printout: nothing to do for wkhtmltopdf."""
+    return nullcontext()
 
 
 class Renderer:
