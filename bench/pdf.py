@@ -8,7 +8,8 @@ maximum length). A dossier holds half filled Overzicht 1 records and half action
 own (so no two records print alike). "cold" empties the cache of rendered records before each run, "warm"
 prints the same dossier again (every record cached); "1 process" renders one record at a time, "N processes"
 as many at once as the server's default (one per core). "CPU s" is the CPU time of the print in the server and
-in every render process, which the machine's load does not change (much). Prints a Markdown table.
+in every render process (with the warm-up of the spare render processes it used, done before it), which the
+machine's load does not change (much). Prints a Markdown table.
 """
 from __future__ import annotations
 
