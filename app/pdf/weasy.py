@@ -42,7 +42,8 @@ def start() -> None:
     """Start the fork server now (it imports and warms up WeasyPrint in the background), so that the first
     printout does not wait for it, and keep a warmed-up render process per core ready for the next printout."""
     multiprocessing.forkserver.ensure_running()
-    _spares.keep(os.cpu_count() or 1)
+    # In the background: the spares are forked once the fork server has warmed up (a second or two).
+    threading.Thread(target=_spares.keep, args=(os.cpu_count() or 1,), daemon=True).start()
 
 
 def _child_main(conn, stylesheets: list[str], warm: bool) -> None:

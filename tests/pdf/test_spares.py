@@ -20,6 +20,7 @@ PARTS = [f'<!doctype html><html><head><meta charset="utf-8"></head><body><p>Part
 @pytest.fixture
 def spares():
     weasy.start()
+    wait_until(lambda: len(weasy._spares.ready()) == (os.cpu_count() or 1), timeout=60)
     yield weasy._spares
     weasy._spares.keep(0)
 
