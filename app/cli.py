@@ -152,7 +152,7 @@ def register(app) -> None:
 
         _container()  # a missing key or a damaged store stops the server here, not at the first request
         pin_mmap_threshold()  # big blocks go back to the system when freed: no creeping RSS under load
-        start_pdf_engine(current_app.config.get("PDF_ENGINE"))  # warm before the first printout
+        start_pdf_engine(current_app.config.get("PDF_ENGINE"), current_app.config["PDF_PROCESSES"])  # warm before the first printout
 
         # One line per request (web/request_log.py) and the server's warnings, on standard error.
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

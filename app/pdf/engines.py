@@ -45,11 +45,11 @@ def choose_engine(preferred: str | None = None) -> str:
     return installed[0]
 
 
-def start(preferred: str | None = None) -> None:
-    """Start what the engine needs ahead of the first printout (WeasyPrint's warmed-up fork server), if an
-    engine is installed; printing says so when none is."""
+def start(preferred: str | None = None, processes: int = SLOTS) -> None:
+    """Start what the engine needs ahead of the first printout (WeasyPrint's warmed-up fork server and
+    `processes` render processes ready for it), if an engine is installed; printing says so when none is."""
     try:
-        ENGINES[choose_engine(preferred)].start()
+        ENGINES[choose_engine(preferred)].start(max(1, min(processes, SLOTS)))
     except EngineMissing:
         pass
 

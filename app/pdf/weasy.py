@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 import multiprocessing.forkserver
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -38,12 +37,12 @@ def available() -> bool:
     return importlib.util.find_spec("weasyprint") is not None
 
 
-def start() -> None:
+def start(spares: int) -> None:
     """Start the fork server now (it imports and warms up WeasyPrint in the background), so that the first
-    printout does not wait for it, and keep a warmed-up render process per core ready for the next printout."""
+    printout does not wait for it, and keep `spares` warmed-up render processes ready for the next printout."""
     multiprocessing.forkserver.ensure_running()
     # In the background: the spares are forked once the fork server has warmed up (a second or two).
-    threading.Thread(target=_spares.keep, args=(os.cpu_count() or 1,), daemon=True).start()
+    threading.Thread(target=_spares.keep, args=(spares,), daemon=True).start()
 
 
 def _child_main(conn, stylesheets: list[str], warm: bool) -> None:

@@ -112,7 +112,7 @@ def footer_overlay(footer: PageFooter, pages: int, deadline: float) -> Overlay:
                                       "left": MAIN_MARGINS_MM["left"]}, deadline))
 
 
-def start() -> None:
+def start(spares: int) -> None:
     """Nothing to start ahead: wkhtmltopdf is a process of its own per document."""
 
 
