@@ -5,6 +5,7 @@ printout from the next, and makes the time limit enforceable (kill the child). T
 fork server that has WeasyPrint already imported and warmed up (weasy_child.py), so a render does not pay the
 ~1 s import and the font set-up each time. One printout's documents (a dossier's cover, records and footers)
 render one after another in the same process (`Renderer`), which keeps WeasyPrint's caches warm between them.
+The server keeps a few render processes warmed up ahead of the next printout (`_Spares`).
 
 Footers are stamped on afterwards like wkhtmltopdf's (assembly.py), from sheets of footer bands: WeasyPrint
 spends about 5 ms on every page however empty, so 50 bands share a sheet.
@@ -12,6 +13,7 @@ spends about 5 ms on every page however empty, so 50 bands share a sheet.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import threading
@@ -31,6 +33,7 @@ BANDS_PER_SHEET = 50
 STYLESHEETS = ("weasyprint.css",)  # user style sheets, after the document's own
 BAND_MM = 20  # the bottom page margin of document.css, where the footer stands
 MM = 72 / 25.4
+_LOG = logging.getLogger(__name__)
 
 
 def available() -> bool:
@@ -115,8 +118,11 @@ class _Spares:
         return _launch(warm=False)
 
     def _refill(self) -> None:
-        while len(self._ready) < self._wanted:
-            self._ready.append(_launch(warm=True))
+        try:
+            while len(self._ready) < self._wanted:
+                self._ready.append(_launch(warm=True))
+        except (OSError, EOFError):  # (no process could be started: the next printout starts its own, or fails with a reason)
+            _LOG.warning("no spare WeasyPrint render process could be started")
 
 
 _spares = _Spares()

@@ -67,3 +67,18 @@ def test_without_start_no_process_waits(spares):
     spares.keep(0)
     pdf = render_pdf(PARTS[:1], FOOTER, "weasyprint", timeout=60)
     assert page_count(pdf) == 1 and spares.ready() == []
+
+
+def test_a_printout_is_not_failed_by_spares_that_cannot_be_started(spares, monkeypatch):
+    launch = weasy._launch
+
+    def no_spares(warm: bool):
+        if warm:
+            raise OSError("no more processes")
+        return launch(warm)
+
+    monkeypatch.setattr(weasy, "_launch", no_spares)
+    for _ in range(2):  # the ready spares, then none: the printout starts its own
+        pdf = render_pdf(PARTS, FOOTER, "weasyprint", timeout=60)
+        assert page_count(pdf) == 4
+    assert spares.ready() == []
