@@ -32,18 +32,6 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _org_created(c):
-    """The audit event of an organisation made on the command line (no user of the app made it)."""
-    return lambda org: [audit.event(c, None, "org_created", target_org=org.id, kind=org.kind, country=org.country,
-                                    via="cli")]
-
-
-def _user_created(c):
-    """The audit event of a user made on the command line."""
-    return lambda user: [audit.event(c, None, "user_created", user_id=user.id, role=user.role,
-                                     target_org=user.org_id, via="cli")]
-
-
 def _container():
     """The app's services with the store open, or a one-line error (missing key, damaged store) and exit 2."""
     from .storage.base import CorruptStore
@@ -152,7 +140,8 @@ def register(app) -> None:
 
         _container()  # a missing key or a damaged store stops the server here, not at the first request
         pin_mmap_threshold()  # big blocks go back to the system when freed: no creeping RSS under load
-        start_pdf_engine(current_app.config.get("PDF_ENGINE"), current_app.config["PDF_PROCESSES"])  # warm before the first printout
+        # Warm before the first printout.
+        start_pdf_engine(current_app.config.get("PDF_ENGINE"), current_app.config["PDF_PROCESSES"])
 
         # One line per request (web/request_log.py) and the server's warnings, on standard error.
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -169,8 +158,9 @@ def register(app) -> None:
         if c.store.list_orgs():
             return
         password = secrets.token_urlsafe(12)
-        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling", _org_created(c))
-        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password, _user_created(c))
+        accounts.create_org(c, "demo", "Demo shelter", "NL", "counselling", accounts.org_created(c, None, via="cli"))
+        user = accounts.create_user(c, "coordinator@example.org", "demo", "coordinator", password,
+                                    accounts.user_created(c, None, via="cli"))
         click.echo("First run: created organisation 'demo' and the coordinator account")
         click.echo(f"    e-mail:   {user.email}\n    password: {password}")
         click.echo("Create real organisations and users with 'flask --app app create-org' and 'create-user'.")
@@ -184,7 +174,7 @@ def register(app) -> None:
         """Create an organisation."""
         c = _container()
         try:
-            org = accounts.create_org(c, org_id, name, country.upper(), kind, _org_created(c))
+            org = accounts.create_org(c, org_id, name, country.upper(), kind, accounts.org_created(c, None, via="cli"))
         except Invalid as e:
             _fail(e)
         click.echo(f"Created organisation {org.id} ({org.kind}, {org.country}).")
@@ -198,7 +188,7 @@ def register(app) -> None:
         password = _read_password()
         c = _container()
         try:
-            user = accounts.create_user(c, email, org_id, role, password, _user_created(c))
+            user = accounts.create_user(c, email, org_id, role, password, accounts.user_created(c, None, via="cli"))
         except Invalid as e:
             _fail(e)
         click.echo(f"Created user {user.email} ({user.role} at {user.org_id}).")

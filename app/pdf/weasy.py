@@ -121,7 +121,7 @@ class _Spares:
         try:
             while len(self._ready) < self._wanted:
                 self._ready.append(_launch(warm=True))
-        except (OSError, EOFError):  # (no process could be started: the next printout starts its own, or fails with a reason)
+        except (OSError, EOFError):  # the next printout starts its own, or fails with a reason
             _LOG.warning("no spare WeasyPrint render process could be started")
 
 

@@ -1,6 +1,6 @@
 """The part of the WeasyPrint engine that runs in the render processes: a URL fetcher that serves only the
-shipped assets, and the render loop. Imported by the fork server ahead of time, which then renders a line in each
-of the fonts once: fontconfig's font list, Pango's font map and the fonts are loaded before any render process is
+shipped assets, and the render loop. Imported by the fork server ahead of time, which then renders a warm-up page
+like a printout's once: WeasyPrint's imports, caches and document.css are ready before any render process is
 forked, so none of them pays for that again.
 
 What WeasyPrint would otherwise redo for every document, a render process does once:
@@ -163,6 +163,7 @@ _WARM_UP = """<header class="record-head"><div class="organisation">Warm-up</div
 <span class="cell"></span></td><td class="bar pos"><span class="cell"></span></td></tr><tr class="chart-total">
 <td class="chart-label">Total: − 1 / + 2</td><td class="bar neg"><span class="sum"></span></td><td class="bar pos">
 </td></tr></tbody></table></div></section>"""
-_WARM_UP_PAGE = (f"<!doctype html><html><head><meta charset=\"utf-8\"><style>{(ASSETS_DIR / 'document.css').read_text('utf-8')}"
-                 f"</style></head><body class=\"languages-1\">{_WARM_UP}</body></html>")
+_WARM_UP_PAGE = (f"<!doctype html><html><head><meta charset=\"utf-8\">"
+                 f"<style>{(ASSETS_DIR / 'document.css').read_text('utf-8')}</style></head>"
+                 f"<body class=\"languages-1\">{_WARM_UP}</body></html>")
 render(_WARM_UP_PAGE, [])

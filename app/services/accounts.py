@@ -11,6 +11,7 @@ from ..domain.audit import AuditEvent
 from ..domain.errors import N_, Forbidden, Invalid
 from ..domain.model import ORG_KINDS, ROLES, Organisation, User
 from ..domain.passwords import password_problem
+from . import audit as audit_log
 from .container import Container
 
 _hasher = PasswordHasher()  # argon2id with the library's (OWASP-conform) defaults
@@ -27,6 +28,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except Exception:  # argon2 raises several mismatch/invalid-hash errors; all mean "no" (also for "": no password)
         return False
+
+
+def org_created(c: Container, actor: User | None, **details) -> Callable[[Organisation], list[AuditEvent]]:
+    """`create_org`'s `audit` for an organisation made by `actor` (None: on the command line)."""
+    return lambda org: [audit_log.event(c, actor, "org_created", target_org=org.id, kind=org.kind, country=org.country,
+                                        **details)]
+
+
+def user_created(c: Container, actor: User | None, **details) -> Callable[[User], list[AuditEvent]]:
+    """`create_user`'s `audit` for a user made by `actor` (None: on the command line)."""
+    return lambda user: [audit_log.event(c, actor, "user_created", user_id=user.id, role=user.role,
+                                         target_org=user.org_id, **details)]
 
 
 def create_org(c: Container, org_id: str, name: str, country: str, kind: str,

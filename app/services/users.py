@@ -12,7 +12,7 @@ from ..domain.model import Organisation, User
 from ..domain.passwords import password_problem
 from ..domain.validation import string_error
 from . import audit, auth
-from .accounts import create_org, create_user, hash_password
+from .accounts import create_org, create_user, hash_password, org_created, user_created
 from .container import Container
 
 SETUP_LINKS = "setup_links"
@@ -122,8 +122,7 @@ def add_user(c: Container, actor: User, body) -> tuple[User, str]:
         raise NotFound(N_("No organisation with this id."))
     if errors:
         raise Invalid(N_("The user cannot be created."), errors)
-    user = create_user(c, body["email"], org_id, body["role"], None, lambda new: [
-        audit.event(c, actor, "user_created", user_id=new.id, role=new.role, target_org=new.org_id)])
+    user = create_user(c, body["email"], org_id, body["role"], None, user_created(c, actor))
     return user, _issue_link(c, actor, user)
 
 
@@ -206,8 +205,7 @@ def add_organisation(c: Container, actor: User, body) -> Organisation:
         errors.append({"path": "/name", "message": N_("Too long: at most %(limit)s characters."), "params": {"limit": 200}})
     if errors:
         raise Invalid(N_("The organisation cannot be created."), errors)
-    return create_org(c, body["id"], body["name"], body["country"], body["kind"], lambda org: [
-        audit.event(c, actor, "org_created", target_org=org.id, kind=org.kind, country=org.country)])
+    return create_org(c, body["id"], body["name"], body["country"], body["kind"], org_created(c, actor))
 
 
 def update_organisation(c: Container, actor: User, org_id: str, body) -> Organisation:

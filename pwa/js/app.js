@@ -280,7 +280,8 @@ async function requestBackgroundSync() {
   if (registration && 'sync' in registration) registration.sync.register('sf-outbox').catch(() => {});
 }
 
-// Views that only show what is stored are redrawn after a sync; views with inputs are left alone.
+// Views that show what is stored are redrawn after a sync (until the user types on them: see watchTyping); the forms
+// of new things and of records are left alone.
 const REDRAWN_AFTER_SYNC = /^#\/(cases|case\/[\w-]+|record\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/;
 async function refreshView() {
   if (REDRAWN_AFTER_SYNC.test(location.hash)) await queueRender(location.hash, 'redraw');

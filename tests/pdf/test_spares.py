@@ -63,7 +63,7 @@ def test_a_spare_that_died_is_passed_over(spares):
     assert dead not in spares.ready()
 
 
-def test_without_start_no_process_waits(spares):
+def test_with_no_spares_wanted_none_waits_after_a_printout(spares):
     spares.keep(0)
     pdf = render_pdf(PARTS[:1], FOOTER, "weasyprint", timeout=60)
     assert page_count(pdf) == 1 and spares.ready() == []
