@@ -157,6 +157,9 @@ def test_handover_round_trip_nl_to_bg_with_monitoring_withdrawal_and_push(browse
         # Back at the Dutch organisation: the report is in the inbox and done in the schedule.
         sync_and_wait(nina)
         expect(page.locator("#unread-count")).not_to_have_text("")
+        # The link's name holds the number it shows, and says what it counts.
+        shown = page.locator("#unread-count").text_content()
+        expect(page.locator("#inbox-link")).to_have_accessible_name(f"Berichten {shown} ongelezen")  # her app speaks Dutch
         page.locator("#inbox-link").click()
         report_note = page.locator('#inbox-list .inbox-entry.unread[data-kind="monitoring_report"]')
         expect(report_note).to_have_count(1)
