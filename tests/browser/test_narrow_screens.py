@@ -1,4 +1,5 @@
-"""Every screen and every instrument on a 320 px phone, in each language: nothing scrolls sideways, a form
+"""Every screen and every instrument on a 320 px phone, in each language: nothing scrolls sideways, the count of
+what waits to be sent is never cut off, a form
 opens at its top with the keyboard on its heading, and the sticky Save/Finalise bar never hides the field that
 has focus. One page serves the whole sweep (about 75 screens per language)."""
 from __future__ import annotations
@@ -66,7 +67,7 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
     screens += [f"#/case/{case_id}/new/{form}" for form in forms]
     shots = {"#/cases": "cases", f"#/case/{case_id}": "case", f"#/record/{record_id}/edit": "overzicht-1",
              f"#/case/{case_id}/new/health-checklist": "health-checklist"}
-    wide = []
+    wide, cut = [], []
     for lang in LANGUAGES:
         out = ARTIFACTS / "narrow" / lang
         out.mkdir(parents=True, exist_ok=True)
@@ -78,6 +79,10 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
             # The inbox's count as a busy day shows it (the app sets it after a sync with notifications).
             page.evaluate("document.getElementById('unread-count').textContent = '12'")
             found = page.evaluate(OVERFLOW)
+            # What waits to be sent is read whole, never cut off ("1 wijziging nog niet v…").
+            unsent = page.locator("#unsent")
+            if unsent.evaluate("(el) => el.scrollWidth > el.clientWidth || !el.textContent.trim()"):
+                cut.append((lang, screen, unsent.text_content()))
             if found:
                 wide.append((lang, screen, found))
                 page.screenshot(path=str(out / f"too-wide-{len(wide)}.png"), full_page=True)
@@ -86,6 +91,7 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
                 page.screenshot(path=str(out / f"{shots[screen]}-320.png"), full_page=True)
     page.context.set_offline(False)
     assert wide == [], "\n".join(map(str, wide))
+    assert cut == [], "\n".join(map(str, cut))
 
 
 # Where the focused element is, against the window and the sticky bar (null when it is in the bar itself).
