@@ -38,7 +38,11 @@ def get_case(case_id: str):
 def case_overview(case_id: str):
     scope = current_scope()
     case = case_service.get_case(container(), current_user(), scope, case_id)
-    return jsonify(translated(case_service.overview(container(), scope, case)))
+    view = case_service.overview(container(), scope, case)
+    # The device keeps the moves for use offline, where the user may since have chosen another language: each
+    # carries its msgids too (the device's catalog holds them).
+    view["moves"] = [{**move, "label_msgid": move["label"], "problem_msgid": move["problem"]} for move in view["moves"]]
+    return jsonify(translated(view))
 
 
 @bp.post("/cases/<case_id>/step")

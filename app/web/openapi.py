@@ -139,7 +139,9 @@ SPEC = {
         "/cases/{case_id}": {"get": {**_op("A case with a summary of its records", "200", "401", "404"),
                                      "parameters": [_id("case_id")]}},
         "/cases/{case_id}/overview": {"get": {**_op("The case view: steps with their instruments (final, draft, "
-                                                     "missing), the moves possible now, the Overzicht 1 history",
+                                                     "missing), the moves possible now (label and "
+                                                     "problem in the asked language, with their msgids), the "
+                                                     "Overzicht 1 history",
                                                      "200", "401", "404"),
                                               "parameters": [_id("case_id")]}},
         "/cases/{case_id}/step": {"post": {**_op("Move the case to another step of the flowchart; 422 says why not",

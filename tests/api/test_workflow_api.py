@@ -24,6 +24,19 @@ def test_the_case_view_shows_every_step_with_its_instruments(counsellor):
     assert view["overzicht1_history"]["factors"][0]["scores"] == [1]
 
 
+def test_moves_come_in_the_asked_language_with_their_msgids(counsellor):
+    """The device keeps the moves for offline use and redraws them in whatever language the user picks later."""
+    case_id = counsellor.new_case()
+    assert step(counsellor, case_id, "NL-2").status_code == 200
+    view = counsellor.get(f"/api/v1/cases/{case_id}/overview", headers={"Accept-Language": "nl"}).json
+    moves = {m["target"]: m for m in view["moves"]}
+    assert moves["NL-3"]["label"] == "Volgende stap" and moves["NL-3"]["label_msgid"] == "Next step"
+    assert moves["NL-3"]["problem"] is None and moves["NL-3"]["problem_msgid"] is None
+    refused = moves["NL-10"]
+    assert not refused["allowed"] and refused["problem"].startswith("Leg eerst vast")
+    assert refused["problem_msgid"].startswith("First record that the client wishes to return")
+
+
 def test_moves_follow_the_flowchart_and_refusals_say_why(counsellor):
     case_id = counsellor.new_case()
     assert step(counsellor, case_id, "NL-2").status_code == 200

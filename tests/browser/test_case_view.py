@@ -110,6 +110,13 @@ def test_path_statuses_step_changes_and_score_chart(device, api_as):
     assert path_on_screen(page) == path_of_server(server)
     expect(page.locator('.moves button[data-target="NL-3"]')).to_be_disabled()
     expect(page.locator(".moves-section")).to_contain_text("Changing the step needs a connection")
+    # Offline in another language: the moves the device kept speak it too.
+    page.evaluate("location.hash = '#/settings'")
+    page.locator("#settings-language").select_option("nl")
+    page.evaluate("h => { location.hash = h; }", f"#/case/{case_id}")
+    expect(page.locator('.moves button[data-target="NL-3"]')).to_have_text("Volgende stap")
+    expect(page.locator(".moves li", has=page.locator('[data-target="NL-10"]'))).to_contain_text(
+        "Leg eerst vast dat de cliënt vanaf het begin wil terugkeren")
     page.context.set_offline(False)
 
 

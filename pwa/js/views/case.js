@@ -97,11 +97,18 @@ function pathSection(caseId, progress, { partner = false } = {}) {
     }));
 }
 
+// A move's words in the language chosen now: the device may have kept it from before the user changed language
+// (one kept before the server sent msgids has its words as the server said them).
+function moveWords(move) {
+  const words = (msgid, said) => (msgid ? t(msgid) : said);
+  return { label: words(move.label_msgid, move.label), problem: words(move.problem_msgid, move.problem) };
+}
+
 async function changeStep(app, caseValue, move, button, error) {
   showError(error, '');
   if (move.target in END_STATES && button.dataset.confirm !== 'yes') {
     button.dataset.confirm = 'yes';
-    button.textContent = t('Really: %(move)s?', { move: move.label });
+    button.textContent = t('Really: %(move)s?', { move: moveWords(move).label });
     return;
   }
   busy(button, true, t('Changing the step…'));
@@ -134,11 +141,12 @@ function drawMoves(app, caseValue, box, overview, { fresh }) {
       ? t('Changing the step needs a connection. As the server last said:')
       : t('Changing the step needs a connection to the server.')),
     moves.length ? h('ul', { class: 'moves' }, moves.map((move) => {
+      const { label, problem } = moveWords(move);
       const button = h('button', { type: 'button', class: 'secondary', disabled: !online || !move.allowed,
-        'data-target': move.target }, move.label);
+        'data-target': move.target }, label);
       button.addEventListener('click', () => changeStep(app, caseValue, move, button, error));
       return h('li', {}, button, h('span', { class: 'move-target' }, `→ ${stepName(move.target)}`),
-        move.problem ? h('p', { class: 'hint move-problem' }, move.problem) : null);
+        problem ? h('p', { class: 'hint move-problem' }, problem) : null);
     })) : null,
     error]);
 }
