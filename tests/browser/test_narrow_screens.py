@@ -1,7 +1,8 @@
 """Every screen and every instrument on a 320 px phone, in each language: nothing scrolls sideways, the count of
-what waits to be sent is never cut off, a form
-opens at its top with the keyboard on its heading, and the sticky Save/Finalise bar never hides the field that
-has focus. One page serves the whole sweep (about 75 screens per language)."""
+what waits to be sent is never cut off, no English phrase of the catalogs is left on a Dutch or Bulgarian screen
+(offline, after the language changed), a form opens at its top with the keyboard on its heading, and the sticky
+Save/Finalise bar never hides the field that has focus. One page serves the whole sweep (about 75 screens per
+language)."""
 from __future__ import annotations
 
 import json
@@ -9,9 +10,10 @@ import re
 import urllib.request
 
 import pytest
+from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, PROJECT
 from .test_case_view import score_overzicht_1
 
 pytestmark = pytest.mark.browser
@@ -36,6 +38,20 @@ OVERFLOW = """() => {
 }"""
 
 
+def english_phrases(lang: str) -> list[str]:
+    """The catalogs' English phrases (three words or more) that `lang` says otherwise: none belongs on its screens."""
+    phrases = set()
+    for po in (PROJECT / "translations" / lang / "LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as f:
+            for message in read_po(f):
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
+                words = msgid.split("%(")[0].split()
+                if len(words) >= 3 and msgstr and msgstr != msgid and "%(" not in " ".join(words):
+                    phrases.add(" ".join(words))
+    return sorted(phrases)
+
+
 def visit(page, hash_: str):
     """Opens a screen the way a link does and waits until it is drawn."""
     page.evaluate("document.getElementById('main').replaceChildren()")
@@ -53,6 +69,10 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
     score_overzicht_1(app, "2026-01-12", {"/nl/f1": "--", "/coo/f1": "+"}, final=True)
     record_id = re.search(r"#/record/([\w-]+)", page.url).group(1)
     app.expect_all_sent()
+    # The case view online once: the device keeps its moves (from the server) for offline use.
+    page.evaluate("(hash) => { location.hash = hash; }", f"#/case/{case_id}")
+    expect(page.locator('.moves button[data-target="NL-2"]')).to_be_enabled(timeout=15000)
+    page.evaluate("(hash) => { location.hash = hash; }", f"#/record/{record_id}")
     # Offline with a change waiting: the status area shows all it can (offline, unsent) and the outbox and
     # inbox tabs carry their counts.
     page.context.set_offline(True)
@@ -67,7 +87,8 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
     screens += [f"#/case/{case_id}/new/{form}" for form in forms]
     shots = {"#/cases": "cases", f"#/case/{case_id}": "case", f"#/record/{record_id}/edit": "overzicht-1",
              f"#/case/{case_id}/new/health-checklist": "health-checklist"}
-    wide, cut = [], []
+    wide, cut, english = [], [], []
+    english_of = {lang: english_phrases(lang) for lang in LANGUAGES if lang != "en"}
     for lang in LANGUAGES:
         out = ARTIFACTS / "narrow" / lang
         out.mkdir(parents=True, exist_ok=True)
@@ -79,6 +100,11 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
             # The inbox's count as a busy day shows it (the app sets it after a sync with notifications).
             page.evaluate("document.getElementById('unread-count').textContent = '12'")
             found = page.evaluate(OVERFLOW)
+            if lang != "en":
+                # (Toasts said before the language changed stay in the language they were said in.)
+                page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
+                shown = " ".join(page.locator("body").inner_text().split())
+                english += [(lang, screen, phrase) for phrase in english_of[lang] if phrase in shown]
             # What waits to be sent is read whole, never cut off ("1 wijziging nog niet v…").
             unsent = page.locator("#unsent")
             if unsent.evaluate("(el) => el.scrollWidth > el.clientWidth || !el.textContent.trim()"):
@@ -92,6 +118,7 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
     page.context.set_offline(False)
     assert wide == [], "\n".join(map(str, wide))
     assert cut == [], "\n".join(map(str, cut))
+    assert english == [], "\n".join(map(str, english))
 
 
 # Where the focused element is, against the window and the sticky bar (null when it is in the bar itself).
