@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,27 @@ PARTNER_ORGS = {"bgpartner": "BG"}  # partner organisations abroad, by country
 def email(name: str) -> str:
     org = next(o for o, names in USERS.items() if name in names)
     return f"{name}@{org}.example.org"
+
+
+def english_phrases(lang: str) -> list[str]:
+    """The catalogs' English phrases (three words or more) that `lang` says otherwise: none belongs on its screens."""
+    phrases = set()
+    for po in (PROJECT / "translations" / lang / "LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as f:
+            for message in read_po(f):
+                msgid = message.id if isinstance(message.id, str) else message.id[0]
+                msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
+                words = msgid.split("%(")[0].split()  # the words before the first placeholder
+                if len(words) >= 3 and msgstr and msgstr != msgid:
+                    phrases.add(" ".join(words))
+    return sorted(phrases)
+
+
+def english_left(page, phrases: list[str]) -> list[str]:
+    """The phrases of `phrases` on the page, toasts aside (one said before the language changed stays in its own)."""
+    page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
+    shown = " ".join(page.locator("body").inner_text().split())
+    return [phrase for phrase in phrases if phrase in shown]
 
 
 def free_port() -> int:

@@ -1,5 +1,6 @@
 """axe-core (tests/vendor/axe-core@<version>/, MPL-2.0) on every screen of the field app in Dutch, English and
-Bulgarian: no serious or critical violation anywhere, and no moderate one either. What axe found is written to
+Bulgarian: no serious or critical violation anywhere, and no moderate one either; and no English phrase of the
+catalogs left on a Dutch or Bulgarian screen (online, as a coordinator). What axe found is written to
 the artifacts folder (axe/<language>.json), moderate and minor findings included.
 
 axe is evaluated into the page through the DevTools protocol: the app's Content Security Policy stays as it is."""
@@ -11,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, PASSPHRASE, PASSWORD, PROJECT, email
+from .conftest import ARTIFACTS, PASSPHRASE, PASSWORD, PROJECT, email, english_left, english_phrases
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +93,8 @@ def test_axe_finds_nothing_serious_on_any_screen_in_any_language(device, api_as)
                "outbox": "#/outbox", "inbox": "#/inbox", "settings": "#/settings", "map": "#/map",
                "map entry new": "#/map/new", "reports": "#/reports", "users": "#/users", "devices": "#/devices",
                **{f"form {f}": f"#/case/{case_id}/new/{f}" for f in FORMS}}
+    english_of = {lang: english_phrases(lang) for lang in LANGUAGES if lang != "en"}
+    english = []
     for lang in LANGUAGES:
         show(page, "#/settings")
         page.locator("#settings-language").select_option(lang)
@@ -99,6 +102,8 @@ def test_axe_finds_nothing_serious_on_any_screen_in_any_language(device, api_as)
         for screen, address in screens.items():
             show(page, address)
             found[lang] += axe(page, screen)
+            if lang != "en":
+                english += [(lang, screen, phrase) for phrase in english_left(page, english_of[lang])]
         show(page, "#/map")
         page.locator("#map-list a, .cards a.card").first.click()
         expect(page.locator("main h1")).to_be_visible()
@@ -114,3 +119,4 @@ def test_axe_finds_nothing_serious_on_any_screen_in_any_language(device, api_as)
     assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
     moderate = sorted({(v["rule"], v["screen"]) for vs in found.values() for v in vs if v["impact"] == "moderate"})
     assert moderate == [], moderate
+    assert english == [], "\n".join(map(str, english))

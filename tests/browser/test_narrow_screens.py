@@ -10,10 +10,9 @@ import re
 import urllib.request
 
 import pytest
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, PROJECT
+from .conftest import ARTIFACTS, english_left, english_phrases
 from .test_case_view import score_overzicht_1
 
 pytestmark = pytest.mark.browser
@@ -36,20 +35,6 @@ OVERFLOW = """() => {
   }
   return { scrollWidth: document.documentElement.scrollWidth, widest };
 }"""
-
-
-def english_phrases(lang: str) -> list[str]:
-    """The catalogs' English phrases (three words or more) that `lang` says otherwise: none belongs on its screens."""
-    phrases = set()
-    for po in (PROJECT / "translations" / lang / "LC_MESSAGES").glob("*.po"):
-        with po.open("rb") as f:
-            for message in read_po(f):
-                msgid = message.id if isinstance(message.id, str) else message.id[0]
-                msgstr = message.string if isinstance(message.string, str) else (message.string or [""])[0]
-                words = msgid.split("%(")[0].split()
-                if len(words) >= 3 and msgstr and msgstr != msgid and "%(" not in " ".join(words):
-                    phrases.add(" ".join(words))
-    return sorted(phrases)
 
 
 def visit(page, hash_: str):
@@ -101,10 +86,7 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
             page.evaluate("document.getElementById('unread-count').textContent = '12'")
             found = page.evaluate(OVERFLOW)
             if lang != "en":
-                # (Toasts said before the language changed stay in the language they were said in.)
-                page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
-                shown = " ".join(page.locator("body").inner_text().split())
-                english += [(lang, screen, phrase) for phrase in english_of[lang] if phrase in shown]
+                english += [(lang, screen, phrase) for phrase in english_left(page, english_of[lang])]
             # What waits to be sent is read whole, never cut off ("1 wijziging nog niet v…").
             unsent = page.locator("#unsent")
             if unsent.evaluate("(el) => el.scrollWidth > el.clientWidth || !el.textContent.trim()"):
