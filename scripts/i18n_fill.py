@@ -1,4 +1,5 @@
-"""Developer tool: write translations from a JSON file {msgid: [nl, bg]} into a domain's catalogs.
+"""Developer tool: write translations from a JSON file {msgid: [nl, bg]} into a domain's catalogs (for a plural,
+the key is the singular msgid and nl and bg are each [singular, plural]).
 
     .venv/bin/python scripts/i18n_fill.py DOMAIN translations.json
 
@@ -17,6 +18,11 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def key(message) -> str:
+    """A message's key in the file: its msgid, or for a plural its singular (the value then gives both forms)."""
+    return message.id[0] if message.pluralizable else message.id
+
+
 def fill(domain: str, source: dict[str, list[str]]) -> None:
     with (ROOT / "translations" / f"{domain}.pot").open("rb") as f:
         template = read_po(f)
@@ -32,9 +38,11 @@ def fill(domain: str, source: dict[str, list[str]]) -> None:
             if not message.id:
                 continue
             if index is None:
-                message.string = message.string or message.id
-            elif message.id in source:
-                message.string = source[message.id][index]
+                filled = any(message.string) if message.pluralizable else message.string
+                message.string = message.string if filled else message.id
+            elif key(message) in source:
+                given = source[key(message)][index]
+                message.string = tuple(given) if message.pluralizable else given
             message.flags.discard("fuzzy")
         catalog.obsolete.clear()
         # A filled header without the fuzzy flag: `pybabel compile` skips a catalog whose header is fuzzy.

@@ -120,6 +120,25 @@ def test_an_admin_creates_an_organisation_with_its_first_coordinator(browser, se
     admin.screenshot("organisations")
     admin.page.locator("#organisation-list li", has_text="Sofia NGO").get_by_role("button", name="Deactivate").click()
     expect(admin.page.locator("#organisation-list li", has_text="Sofia NGO")).to_contain_text("Deactivated")
+    # Every organisation's users, by organisation, found by e-mail address or organisation name.
+    open_settings_link(admin, "Users")
+    users = admin.page.locator("#user-list li.admin-item")
+    orgs = [meta.split(" · ")[0] for meta in users.locator(".card-meta").all_inner_texts()]
+    assert len(orgs) > 20 and orgs == sorted(orgs, key=str.lower), orgs
+    search = admin.page.get_by_label("Find a user by e-mail address or organisation")
+    search.fill("sofia ngo")
+    expect(admin.page.locator("#user-list li.admin-item:visible")).to_have_count(1)
+    expect(admin.page.locator("#user-list li.admin-item:visible")).to_contain_text("vera@sofia-ngo.example.org")
+    expect(admin.page.locator("#user-count")).to_have_text("1 user")
+    # A new set-up link redraws the list: the search stays, and so does what it found.
+    admin.page.locator("#user-list li:visible").get_by_role("button", name="New set-up link").click()
+    expect(admin.page.get_by_label("Set-up link")).to_be_visible()
+    expect(search).to_have_value("sofia ngo")
+    expect(admin.page.locator("#user-list li.admin-item:visible")).to_have_count(1)
+    search.fill("nobody by this name")
+    expect(admin.page.locator("#user-list li.empty")).to_have_text("No user matches.")
+    search.fill("")
+    expect(admin.page.locator("#user-list li.admin-item:visible")).to_have_count(len(orgs))
     # The same screens in Bulgarian, on a phone.
     admin.page.get_by_role("link", name="Settings").click()
     admin.page.locator("#settings-language").select_option("bg")

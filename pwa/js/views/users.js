@@ -1,7 +1,7 @@
 // Users (coordinators: their organisation's; admins: everyone's). Adding a user or issuing a new set-up link
 // shows a one-time link to pass on; no password is ever shown.
 import { h, toast } from '../dom.js';
-import { t, formatDateTime } from '../i18n.js';
+import { t, tn, formatDateTime, language } from '../i18n.js';
 import { api } from '../api.js';
 import { errorBox, showError, busy, badge } from './common.js';
 import { field, showApiError } from './account.js';
@@ -29,6 +29,9 @@ export function setupLinkBox(email, url) {
   setTimeout(() => input.focus(), 0);
   return box;
 }
+
+// What the search box holds stays while the screen is redrawn (after a change of role, a new user).
+let query = '';
 
 function rolesFor(kind) {
   return kind === 'partner' ? ['partner'] : ['counsellor', 'coordinator'];
@@ -129,6 +132,36 @@ function addForm(app, orgs, redraw, linkSlot) {
   return form;
 }
 
+// Every user, by organisation and e-mail address, with a search box (an admin sees every organisation's).
+function userList(app, users, orgs, redraw, linkSlot) {
+  const orgName = (user) => (orgs.find((o) => o.id === user.org_id) || {}).name || user.org_name || user.org_id;
+  const sorted = [...users].sort((a, b) => orgName(a).localeCompare(orgName(b), language())
+    || a.email.localeCompare(b.email, language()));
+  const items = sorted.map((user) => ({ words: `${user.email} ${orgName(user)}`.toLowerCase(),
+    item: userItem(app, user, orgs, redraw, linkSlot) }));
+  const none = h('li', { class: 'empty', hidden: true }, t('No user matches.'));
+  const count = h('p', { class: 'card-meta', id: 'user-count', role: 'status' });
+  const search = h('input', { id: 'user-search', type: 'search', autocomplete: 'off', value: query });
+  // Hidden, not redrawn: a card keeps what is open on it (a role being chosen, an error) while the user searches.
+  const draw = () => {
+    const q = query.trim().toLowerCase();
+    let shown = 0;
+    for (const { words, item } of items) {
+      item.hidden = Boolean(q) && !words.includes(q);
+      if (!item.hidden) shown += 1;
+    }
+    none.hidden = shown > 0;
+    count.textContent = tn('%(count)s user', '%(count)s users', shown);
+  };
+  search.addEventListener('input', () => { query = search.value; draw(); });
+  draw();
+  return h('section', { class: 'group' }, h('h2', {}, t('All users')),
+    h('div', { class: 'field' }, h('label', { class: 'field-label', for: 'user-search' },
+      t('Find a user by e-mail address or organisation')), search),
+    count,
+    h('ul', { class: 'admin-list', id: 'user-list' }, items.map(({ item }) => item), none));
+}
+
 export async function render(app) {
   const panel = h('div', { class: 'panel' });
   const linkSlot = h('div', { id: 'setup-link-slot' });
@@ -144,8 +177,7 @@ export async function render(app) {
       h('p', { class: 'hint' }, isAdmin ? t('Every organisation\'s users.') : t('The users of your organisation.')),
       linkSlot,
       addForm(app, orgs, redraw, linkSlot),
-      h('section', { class: 'group' }, h('h2', {}, t('All users')),
-        h('ul', { class: 'admin-list', id: 'user-list' }, users.map((u) => userItem(app, u, orgs, redraw, linkSlot)))));
+      userList(app, users, orgs, redraw, linkSlot));
   };
   if (!['coordinator', 'admin'].includes(app.store.account.role)) {
     return h('div', { class: 'panel' }, h('h1', {}, t('Users')), h('p', {}, t('Only coordinators and admins manage users.')));
