@@ -111,7 +111,7 @@ def test_an_admin_creates_an_organisation_with_its_first_coordinator(browser, se
     open_settings_link(admin, "Organisations")
     admin.page.get_by_label("Short id").fill("sofia-ngo")
     admin.page.get_by_label("Name", exact=True).fill("Sofia NGO")
-    admin.page.get_by_label("Country").fill("bg")
+    admin.page.get_by_label("Country").select_option("BG")
     admin.page.get_by_label("Kind").select_option("partner")
     admin.page.get_by_label("E-mail address of the first coordinator").fill("vera@sofia-ngo.example.org")
     admin.page.get_by_role("button", name="Create the organisation").click()

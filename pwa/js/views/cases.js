@@ -2,8 +2,7 @@
 import { h } from '../dom.js';
 import { t, tn, countryName, formatDate } from '../i18n.js';
 import { outboxKey } from '../outbox.js';
-import { COUNTRY_CODES, RETURN_COUNTRIES } from '../countries.js';
-import { errorBox, showError, badge, caseLabel, caseNumber } from './common.js';
+import { errorBox, showError, badge, caseLabel, caseNumber, countrySelect } from './common.js';
 
 const CREATES_CASES = ['counsellor', 'coordinator'];
 let query = '';
@@ -61,12 +60,8 @@ function endedCase(c) {
 export async function renderNew(app) {
   const code = h('input', { id: 'client-code', type: 'text', maxlength: '64', required: true, autocomplete: 'off',
     'aria-describedby': 'client-code-hint' });
-  const byName = (a, b) => countryName(a).localeCompare(countryName(b));
-  const country = h('select', { id: 'country', required: true },
-    h('option', { value: '' }, t('(choose)')),
-    h('optgroup', { label: t('Common return countries') }, RETURN_COUNTRIES.map((cc) => h('option', { value: cc }, countryName(cc)))),
-    h('optgroup', { label: t('All countries') }, COUNTRY_CODES.filter((cc) => !RETURN_COUNTRIES.includes(cc)).sort(byName)
-      .map((cc) => h('option', { value: cc }, countryName(cc)))));
+  const country = countrySelect('country', { returns: true });
+  country.required = true;
   const error = errorBox();
   const form = h('form', { class: 'panel narrow', noValidate: true },
     h('p', {}, h('a', { href: '#/cases' }, `← ${t('Cases')}`)),

@@ -1,6 +1,7 @@
 // Pieces several screens share.
 import { h } from '../dom.js';
-import { t, LANGUAGES, language, loadLanguage, formatDateTime } from '../i18n.js';
+import { t, LANGUAGES, language, loadLanguage, formatDateTime, countryName } from '../i18n.js';
+import { COUNTRY_CODES, RETURN_COUNTRIES } from '../countries.js';
 import { renderTopbar } from './shell.js';
 import { storeWorkerText } from '../push.js';
 
@@ -17,6 +18,17 @@ export function languagePicker(app, id = 'language') {
     setTimeout(() => document.getElementById(id)?.focus(), 50);
   });
   return h('div', { class: 'field' }, h('label', { class: 'field-label', for: id }, t('Language')), select);
+}
+
+// A country picker, by name in the UI language; with `returns`, the common return countries come first.
+export function countrySelect(id, { selected = '', returns = false } = {}) {
+  const option = (cc) => h('option', { value: cc, selected: cc === selected }, countryName(cc));
+  const byName = (a, b) => countryName(a).localeCompare(countryName(b), language());
+  const others = COUNTRY_CODES.filter((cc) => !returns || !RETURN_COUNTRIES.includes(cc)).sort(byName).map(option);
+  return h('select', { id }, h('option', { value: '' }, t('(choose)')), returns
+    ? [h('optgroup', { label: t('Common return countries') }, RETURN_COUNTRIES.map(option)),
+      h('optgroup', { label: t('All countries') }, others)]
+    : others);
 }
 
 export function errorBox() {

@@ -2,7 +2,7 @@
 import { h, toast } from '../dom.js';
 import { t, countryName } from '../i18n.js';
 import { api } from '../api.js';
-import { errorBox, showError, busy, badge } from './common.js';
+import { errorBox, showError, busy, badge, countrySelect } from './common.js';
 import { field, showApiError } from './account.js';
 import { setupLinkBox } from './users.js';
 
@@ -38,7 +38,7 @@ function orgItem(app, org, redraw) {
 function addForm(redraw, slot) {
   const id = h('input', { id: 'org-id', type: 'text', autocomplete: 'off', maxlength: '63' });
   const name = h('input', { id: 'org-name', type: 'text', autocomplete: 'off', maxlength: '200' });
-  const country = h('input', { id: 'org-country', type: 'text', autocomplete: 'off', maxlength: '2', class: 'short' });
+  const country = countrySelect('org-country');
   const kind = h('select', { id: 'org-kind' }, ['counselling', 'partner'].map((k) => h('option', { value: k }, kindName(k))));
   const coordinator = h('input', { id: 'org-first-user', type: 'email', autocomplete: 'off' });
   const error = errorBox();
@@ -47,7 +47,7 @@ function addForm(redraw, slot) {
     h('h2', {}, t('New organisation')),
     field(t('Short id'), id, t('Lower-case letters, digits and hyphens, e.g. shelter-sofia.')),
     field(t('Name'), name),
-    field(t('Country'), country, t('Two-letter code, e.g. NL, NG or BG.')),
+    field(t('Country'), country),
     field(t('Kind'), kind),
     field(t('E-mail address of the first coordinator'), coordinator,
       t('In a partner organisation this is its first user. You can add more later under Users.')),
@@ -59,7 +59,7 @@ function addForm(redraw, slot) {
     const fields = { '/id': id, '/name': name, '/country': country, '/kind': kind };
     try {
       const org = await api('POST', '/organisations', { id: id.value.trim(), name: name.value,
-        country: country.value.trim().toUpperCase(), kind: kind.value });
+        country: country.value, kind: kind.value });
       let link = null;
       if (coordinator.value.trim()) {
         try {

@@ -4,10 +4,9 @@
 import { h, toast } from '../dom.js';
 import { t, tn, countryName, formatDateTime } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
-import { COUNTRY_CODES } from '../countries.js';
 import { SERVICES, serviceName, deviceMap, searchMap, mapCountries, catchUpMap, contactBlock,
   organisationMeta } from '../socialmap.js';
-import { errorBox, showError, busy } from './common.js';
+import { errorBox, showError, busy, countrySelect } from './common.js';
 
 export const EDITORS = ['coordinator', 'admin'];
 const filters = { country: '', service: '', q: '' };
@@ -184,9 +183,7 @@ export async function renderEdit(app, orgId) {
   };
   const inputs = {
     name: text('org-name', org && org.name),
-    country: h('select', { id: 'org-country' }, h('option', { value: '' }, t('(choose)')),
-      COUNTRY_CODES.map((c) => [c, countryName(c)]).sort((a, b) => a[1].localeCompare(b[1]))
-        .map(([c, name]) => h('option', { value: c, selected: org && org.country === c }, name))),
+    country: countrySelect('org-country', { selected: org ? org.country : '' }),
     person: text('org-person', person && person.name),
     phones: area('org-phones', contact.phones.join('\n')),
     emails: area('org-emails', contact.emails.join('\n')),
