@@ -77,6 +77,14 @@ export function formatDate(isoDate) {
   return new Intl.DateTimeFormat(current, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
+// A size in storage ("1,7 MB", "10 GB") in the UI language; MB and GB as the browser reports them (of 1024).
+export function formatSize(bytes) {
+  const gigabytes = bytes >= 1024 ** 3;
+  const unit = gigabytes ? 'gigabyte' : 'megabyte';
+  const value = bytes / 1024 ** (gigabytes ? 3 : 2);
+  return new Intl.NumberFormat(current, { style: 'unit', unit, maximumFractionDigits: value < 10 ? 1 : 0 }).format(value);
+}
+
 export function countryName(code) {
   try {
     return new Intl.DisplayNames([current], { type: 'region' }).of(code) || code;

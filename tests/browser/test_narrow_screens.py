@@ -19,6 +19,9 @@ pytestmark = pytest.mark.browser
 
 LANGUAGES = ("nl", "en", "bg")
 NARROW = {"width": 320, "height": 640}
+SPACE_USED = {"nl": re.compile(r"^\d+(,\d)? MB van \d+(,\d)? [MG]B$"),
+              "en": re.compile(r"^\d+(\.\d)? MB of \d+(\.\d)? [MG]B$"),
+              "bg": re.compile(r"^\d+(,\d)? MB от \d+(,\d)? [MG]B$")}
 
 # What is wider than the screen, with the widest element that causes it (for the failure message).
 OVERFLOW = """() => {
@@ -80,6 +83,8 @@ def test_no_screen_scrolls_sideways_at_320_px(device, server):
         visit(page, "#/settings")
         page.locator("#settings-language").select_option(lang)
         expect(page.locator("html")).to_have_attribute("lang", lang)
+        # The space used in the language's own numbers and units ("1,7 MB van 10 GB").
+        expect(page.locator("#space-used")).to_have_text(SPACE_USED[lang])
         for screen in screens:
             visit(page, screen)
             # The inbox's count as a busy day shows it (the app sets it after a sync with notifications).

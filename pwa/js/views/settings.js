@@ -1,6 +1,6 @@
 // Settings: language, this device's storage, the account, lock and log out.
 import { h } from '../dom.js';
-import { t, tn, formatDateTime } from '../i18n.js';
+import { t, tn, formatDateTime, formatSize } from '../i18n.js';
 import { languagePicker, errorBox, showError, busy } from './common.js';
 import { pushState, enablePush, disablePush } from '../push.js';
 import { ApiError, Unreachable } from '../api.js';
@@ -48,8 +48,6 @@ async function storageFacts() {
   return facts;
 }
 
-const megabytes = (bytes) => (bytes / 1024 / 1024).toFixed(1);
-
 export async function render(app) {
   const facts = await storageFacts();
   const offlineReady = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
@@ -78,7 +76,7 @@ export async function render(app) {
         h('dd', { id: 'persistent' }, facts.persisted === null ? t('Unknown') : facts.persisted
           ? t('Granted: the browser will not clear this app\'s data.') : t('Not granted: the browser may clear data when space runs low. Sync often.')),
         facts.usage !== null ? [h('dt', {}, t('Space used')),
-          h('dd', {}, t('%(used)s MB of %(quota)s MB', { used: megabytes(facts.usage), quota: megabytes(facts.quota) }))] : null,
+          h('dd', { id: 'space-used' }, t('%(used)s of %(quota)s', { used: formatSize(facts.usage), quota: formatSize(facts.quota) }))] : null,
         h('dt', {}, t('Last sync')),
         h('dd', {}, app.lastSync ? formatDateTime(app.lastSync) : t('Not synced yet'))),
       deviceNameField()),
