@@ -36,12 +36,18 @@ def translate(message: str, params: dict | None = None) -> str:
     return gettext(message, **(params or {}))
 
 
+def said(message: str, params: dict | None = None) -> dict:
+    """A message in the user's language, with its msgid and params: a device that keeps it (a refused change in
+    its outbox) shows it again in the language its user has chosen since."""
+    return {"message": translate(message, params), "msgid": message, "params": params or {}}
+
+
 def translate_errors(errors: list[dict]) -> list[dict]:
-    return [{"path": e["path"], "message": translate(e["message"], e.get("params"))} for e in errors]
+    return [{"path": e["path"], **said(e["message"], e.get("params"))} for e in errors]
 
 
 def domain_error_body(e: DomainError) -> dict:
-    body = {"error": e.code, "message": translate(e.message, e.details.get("params"))}
+    body = {"error": e.code, **said(e.message, e.details.get("params"))}
     if getattr(e, "errors", None):
         body["errors"] = translate_errors(e.errors)
     # Details name the field and, where it helps, the allowed values ("allowed": [...]).
@@ -58,7 +64,7 @@ def init_app(app) -> None:
     def http_error(e: HTTPException):
         status = e.code or 500
         return jsonify({"error": HTTP_CODES.get(status, "error"),
-                        "message": translate(HTTP_MESSAGES.get(status, N_("The request failed.")))}), status
+                        **said(HTTP_MESSAGES.get(status, N_("The request failed.")))}), status
 
     @app.errorhandler(StoreFull)
     def store_full(e: StoreFull):

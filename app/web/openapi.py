@@ -6,6 +6,7 @@ from flask import jsonify
 from .api import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+SAID = {"message": {"type": "string"}, "msgid": {"type": "string"}, "params": {"type": "object"}}
 
 
 def _op(summary: str, ok: str, *errors: str, body: dict | None = None, also: dict | None = None) -> dict:
@@ -105,10 +106,11 @@ SPEC = {
     "components": {
         "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "sf_session"}},
         "schemas": {
+            # `message` in the asked language; `msgid` and `params` let a device that keeps it show it in another.
             "Error": {"type": "object", "required": ["error", "message"],
-                      "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                      "properties": {"error": {"type": "string"}, **SAID,
                                      "errors": {"type": "array", "items": {"type": "object", "properties": {
-                                         "path": {"type": "string"}, "message": {"type": "string"}}}}}},
+                                         "path": {"type": "string"}, **SAID}}}}},
             "RecordChange": RECORD_CHANGE, "Case": CASE, "Consent": CONSENT, "HandoverRequest": HANDOVER_REQUEST,
             "Handover": HANDOVER, "Monitoring": MONITORING, "PushSubscription": PUSH_SUBSCRIPTION},
     },

@@ -5,7 +5,7 @@ from flask import jsonify
 
 from ..services import sync as sync_service
 from .api import bp, container, current_scope, current_user, login_required, read_json
-from .errors import translate, translate_errors
+from .errors import said, translate_errors
 
 
 @bp.post("/sync")
@@ -14,6 +14,6 @@ def sync():
     out = sync_service.sync(container(), current_user(), current_scope(), read_json())
     for result in out["case_results"] + out["results"]:
         if "message" in result:
-            result["message"] = translate(result["message"])
+            result.update(said(result["message"]))
             result["errors"] = translate_errors(result["errors"])
     return jsonify(out)

@@ -48,6 +48,13 @@ export function t(msgid, params) {
   return format(typeof found === 'string' && found ? found : msgid, params);
 }
 
+// What the server said ({message, msgid, params}), in the language chosen now when it sent the msgid: a refused
+// change's reasons stay on the device, and the user may have changed language since (or be another user).
+export function said(message) {
+  if (!message) return '';
+  return message.msgid ? t(message.msgid, message.params) : message.message;
+}
+
 // Plurals: nl, en and bg all have gettext's two forms (n != 1), which are CLDR's "one" and "other".
 export function tn(singular, plural, n, params) {
   const forms = catalog[singular];

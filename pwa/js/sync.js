@@ -24,6 +24,13 @@ export function fromServer(view) {
     saved_by_name: view.saved_by_name || null, device_name: view.device_name || null };
 }
 
+// Why the server refused a change, kept with it in the outbox: the words as said, and the msgid and params that let
+// the app say them again in another language (i18n.said).
+function refusal(body) {
+  const { message, msgid, params, errors } = body;
+  return { message, msgid, params, errors: errors || [] };
+}
+
 function batches(entries) {
   const out = [];
   let batch = [];
@@ -64,7 +71,7 @@ class Run {
   // The result handlers and applyChanges read and then write the outbox and records: each runs inside
   // store.exclusive(), so a save made meanwhile is never overwritten.
   async caseResult(sent, result) {
-    if (result.status !== 'ok') return this.reject(sent, { message: result.message, errors: result.errors || [] });
+    if (result.status !== 'ok') return this.reject(sent, refusal(result));
     this.tally.sent += 1;
     if (await this.unchanged(sent)) await this.store.deleteOutbox(sent.key);
     return undefined;
@@ -72,7 +79,7 @@ class Run {
 
   async recordResult(sent, result) {
     if (result.status === 'invalid' || result.status === 'forbidden') {
-      return this.reject(sent, { message: result.message, errors: result.errors || [] });
+      return this.reject(sent, refusal(result));
     }
     const entry = await this.unchanged(sent);
     const local = await this.store.getRecord(result.id);
@@ -175,7 +182,7 @@ class Run {
         return first && second;
       }
       // The request as a whole was refused: every change in it stays, with the reason.
-      const reason = { message: error.message, errors: error.body.errors || [] };
+      const reason = refusal({ message: error.message, ...error.body });
       for (const entry of batch) await this.store.exclusive(() => this.reject(entry, reason));
       await this.store.setMeta(IN_FLIGHT, null);
       return true;

@@ -79,7 +79,8 @@ def test_a_replayed_conflict_is_stored_once(counsellor, case_id):
 
 def test_final_needs_the_residence_status_and_an_empty_record_is_never_final(counsellor, case_id):
     r = put(counsellor, str(uuid.uuid4()), change(case_id, {"nl": {"f1": {"score": "+"}}}, status="final"))
-    assert r.status_code == 422 and {"path": "/data/status", "message": "This field is required."} in r.json["errors"]
+    assert r.status_code == 422 and {"path": "/data/status", "message": "This field is required.",
+                                     "msgid": "This field is required.", "params": {}} in r.json["errors"]
     r = put(counsellor, str(uuid.uuid4()), change(case_id, {}, status="final"))
     assert r.status_code == 422 and any(e["path"] == "/data" for e in r.json["errors"])
     r = put(counsellor, str(uuid.uuid4()), change(case_id, {"status": "other"}, status="final"))

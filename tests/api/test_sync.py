@@ -25,6 +25,19 @@ def test_a_batch_pushes_cases_and_records_and_reports_each_item(counsellor):
     assert kinds == [("case", case["id"])]  # the record saved by this request is not sent back (next test)
 
 
+def test_a_refused_change_says_why_in_the_asked_language_with_the_msgid_and_params(counsellor):
+    """The device keeps a refused change's reasons in its outbox and shows them in its user's language, whichever
+    that is by then: each message comes with its msgid and params."""
+    case = {"id": str(uuid.uuid4()), "client_code": "NG-0043", "country_of_origin": "NG"}
+    bad = record_change(case["id"], data={**overzicht1(), "occasion": "x" * 501})
+    r = counsellor.post("/api/v1/sync", {"cases": [case], "push": [bad], "since": None},
+                        headers={"Accept-Language": "nl"})
+    result = r.json["results"][0]
+    assert result["status"] == "invalid" and result["msgid"] and result["message"] != result["msgid"]
+    assert result["errors"] == [{"path": "/data/occasion", "message": "Te lang: hoogstens 500 tekens.",
+                                 "msgid": "Too long: at most %(limit)s characters.", "params": {"limit": 500}}]
+
+
 def test_records_saved_by_a_sync_are_not_sent_back_in_its_answer_but_reach_other_devices(counsellor):
     case_id = counsellor.new_case()
     cursor = counsellor.post("/api/v1/sync", {"since": None}).json["cursor"]

@@ -31,6 +31,15 @@ def test_refused_change_stays_until_fixed_and_resent(device, api_as):
     expect(entry).to_contain_text("The record does not match its form.")
     expect(entry).to_contain_text(f"{OCCASION}: Too long: at most 500 characters.")
     app.screenshot("12-outbox-refused")
+    # In another language (a colleague's, on a shared tablet), the kept reasons speak it too.
+    page.get_by_role("link", name="Settings").click()
+    page.locator("#settings-language").select_option("nl")
+    page.get_by_role("link", name="Te verzenden").click()
+    expect(entry).to_contain_text("Het ingevulde formulier klopt niet met het formulier.")
+    expect(entry).to_contain_text("Aanleiding (bijvoorbeeld: eerste toekomstgesprek, na een besluit van de IND): "
+                                  "Te lang: hoogstens 500 tekens.")
+    page.get_by_role("link", name="Instellingen").click()
+    page.locator("#settings-language").select_option("en")
 
     # Logging out now would lose it: refused, with the reason.
     page.get_by_role("link", name="Settings").click()

@@ -1,6 +1,6 @@
 // The outbox: what this device has not sent yet, and what the server refused, with its reasons.
 import { h } from '../dom.js';
-import { t, tn, formatDateTime } from '../i18n.js';
+import { t, tn, formatDateTime, said } from '../i18n.js';
 import { schemaOf, shortTitle } from '../forms.js';
 import { placeName, renderForm } from '../form-renderer.js';
 import { badge, caseLabel } from './common.js';
@@ -24,10 +24,10 @@ export async function render(app) {
     const { title, href, schema, gone } = await describe(app, entry);
     const rejected = entry.state === 'rejected';
     const details = rejected ? h('div', { class: 'reason' },
-      h('p', {}, entry.error.message),
+      h('p', {}, said(entry.error)),
       entry.error.errors && entry.error.errors.length ? h('ul', {}, entry.error.errors.map((e) => {
         const place = schema && e.path.startsWith('/data/') ? placeName(schema, e.path.slice(5)) : e.path;
-        return h('li', {}, place ? `${place}: ${e.message}` : e.message);
+        return h('li', {}, place ? `${place}: ${said(e)}` : said(e));
       })) : null) : null;
     const resend = rejected ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
       await app.retry(entry.key);

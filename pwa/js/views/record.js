@@ -1,7 +1,7 @@
 // Filling in an instrument: a new record or an existing one, saved on the device as a draft (never blocked)
 // or finalised (only when the answers are complete and valid). A final record opens read-only first.
 import { h, toast, announce } from '../dom.js';
-import { t, tn, formatDateTime } from '../i18n.js';
+import { t, tn, formatDateTime, said } from '../i18n.js';
 import { outboxKey } from '../outbox.js';
 import { currentSchema, schemaOf, formTitle } from '../forms.js';
 import { prepare } from '../schema-validate.js';
@@ -17,7 +17,9 @@ import { upgradeBanner } from './upgrade.js';
 
 // The server reports paths from the change's root, where the answers live under /data.
 function answerErrors(errors) {
-  return (errors || []).filter((e) => e.path.startsWith('/data')).map((e) => ({ ...e, path: e.path.slice(5) }));
+  // The form says each in the language chosen now (from the msgid, when the server sent it).
+  return (errors || []).filter((e) => e.path.startsWith('/data'))
+    .map((e) => ({ ...e, path: e.path.slice(5), message: e.msgid || e.message }));
 }
 
 // For `x-refersTo` answers (Overzicht 2's factors): the referred instrument's latest final answers in this case.
@@ -111,7 +113,7 @@ export async function render(app, { recordId, caseId, formId, edit = false }) {
   };
   if (entry && entry.state === 'rejected') {
     banners.append(h('div', { class: 'banner rejected', role: 'alert' },
-      h('strong', {}, t('The server did not accept the last version:')), ' ', entry.error.message,
+      h('strong', {}, t('The server did not accept the last version:')), ' ', said(entry.error),
       h('p', {}, t('Fix the answers marked below and save again: the change is sent anew.'))));
   }
 
