@@ -32,14 +32,10 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               413: "too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 
 
-def translate(message: str, params: dict | None = None) -> str:
-    return gettext(message, **(params or {}))
-
-
 def said(message: str, params: dict | None = None) -> dict:
     """A message in the user's language, with its msgid and params: a device that keeps it (a refused change in
     its outbox) shows it again in the language its user has chosen since."""
-    return {"message": translate(message, params), "msgid": message, "params": params or {}}
+    return {"message": gettext(message, **(params or {})), "msgid": message, "params": params or {}}
 
 
 def translate_errors(errors: list[dict]) -> list[dict]:
@@ -70,7 +66,7 @@ def init_app(app) -> None:
     def store_full(e: StoreFull):
         # Nothing was stored (or what was is settled whole): the device keeps the change and sends it again.
         health.out_of_space(app.extensions["safefuture"])
-        return jsonify({"error": "out_of_space", "message": translate(OUT_OF_SPACE)}), 507
+        return jsonify({"error": "out_of_space", **said(OUT_OF_SPACE)}), 507
 
     @app.after_request
     def note_space_back(response):
@@ -83,4 +79,4 @@ def init_app(app) -> None:
         # A bug, not bad input: log the type and place only (no request data: it may be personal).
         log.error("unhandled %s at %s %s\n%s", type(e).__name__, request.method, request.url_rule,
                   "".join(traceback.format_tb(e.__traceback__)))
-        return jsonify({"error": "internal", "message": translate(N_("Something went wrong on the server."))}), 500
+        return jsonify({"error": "internal", **said(N_("Something went wrong on the server."))}), 500

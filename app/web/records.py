@@ -6,7 +6,7 @@ from flask import jsonify
 from ..services import records as record_service
 from ..services.savers import Savers
 from .api import bp, container, current_scope, current_user, login_required, read_json
-from .errors import translate
+from .errors import said
 
 
 @bp.put("/records/<record_id>")
@@ -15,7 +15,7 @@ def put_record(record_id: str):
     result = record_service.save_record(container(), current_user(), current_scope(), record_id, read_json())
     body = result.body()
     if result.status == "conflict":
-        body["message"] = translate(body["message"])
+        body.update(said(body["message"]))
         Savers(container(), current_user()).name(body["current"])
         return jsonify(body), 409
     return jsonify(body), 201 if result.created else 200

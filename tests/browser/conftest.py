@@ -7,6 +7,7 @@ overrides the folder).
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import socket
@@ -51,7 +52,8 @@ def email(name: str) -> str:
     return f"{name}@{org}.example.org"
 
 
-def english_phrases(lang: str) -> list[str]:
+@functools.cache
+def english_phrases(lang: str) -> tuple[str, ...]:
     """The catalogs' English phrases (three words or more) that `lang` says otherwise: none belongs on its screens."""
     phrases = set()
     for po in (PROJECT / "translations" / lang / "LC_MESSAGES").glob("*.po"):
@@ -62,10 +64,10 @@ def english_phrases(lang: str) -> list[str]:
                 words = msgid.split("%(")[0].split()  # the words before the first placeholder
                 if len(words) >= 3 and msgstr and msgstr != msgid:
                     phrases.add(" ".join(words))
-    return sorted(phrases)
+    return tuple(sorted(phrases))
 
 
-def english_left(page, phrases: list[str]) -> list[str]:
+def english_left(page, phrases: tuple[str, ...]) -> list[str]:
     """The phrases of `phrases` on the page, toasts aside (one said before the language changed stays in its own)."""
     page.evaluate("document.querySelectorAll('.toast').forEach((t) => t.remove())")
     shown = " ".join(page.locator("body").inner_text().split())

@@ -1,7 +1,7 @@
 // One case: the client's path through the methodology (worked out on the device, so it works offline), the
 // moves to another step (online: the server decides), Overzicht 1 over time, the records and a PDF.
 import { h, append, toast } from '../dom.js';
-import { t, countryName, formatDateTime, language } from '../i18n.js';
+import { t, said, countryName, formatDateTime, language } from '../i18n.js';
 import { api, ApiError, Unreachable } from '../api.js';
 import { outboxKey } from '../outbox.js';
 import { currentForms, currentSchema, schemaOf, shortTitle } from '../forms.js';
@@ -97,11 +97,10 @@ function pathSection(caseId, progress, { partner = false } = {}) {
     }));
 }
 
-// A move's words in the language chosen now: the device may have kept it from before the user changed language
-// (one kept before the server sent msgids has its words as the server said them).
+// A move's words in the language chosen now: the device may have kept it from before the user changed language.
 function moveWords(move) {
-  const words = (msgid, said) => (msgid ? t(msgid) : said);
-  return { label: words(move.label_msgid, move.label), problem: words(move.problem_msgid, move.problem) };
+  return { label: said({ message: move.label, msgid: move.label_msgid }),
+    problem: said({ message: move.problem, msgid: move.problem_msgid }) };
 }
 
 async function changeStep(app, caseValue, move, button, error) {

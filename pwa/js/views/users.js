@@ -33,6 +33,11 @@ export function setupLinkBox(email, url) {
 // What the search box holds stays while the screen is redrawn (after a change of role, a new user).
 let query = '';
 
+// The name of a user's organisation: from the organisations the screen has, else as the server named it.
+function orgNameOf(orgs, user) {
+  return (orgs.find((o) => o.id === user.org_id) || {}).name || user.org_name || user.org_id;
+}
+
 function rolesFor(kind) {
   return kind === 'partner' ? ['partner'] : ['counsellor', 'coordinator'];
 }
@@ -88,7 +93,7 @@ function userItem(app, user, orgs, redraw, linkSlot) {
       : badge('final', t('Active'));
   return h('li', { class: 'admin-item' },
     h('p', { class: 'card-title' }, user.email, own ? ` (${t('you')})` : ''),
-    h('p', { class: 'card-meta' }, org ? org.name : user.org_id, ' · ', state),
+    h('p', { class: 'card-meta' }, orgNameOf(orgs, user), ' · ', state),
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: roleSelect.id }, t('Role')), roleSelect),
     h('div', { class: 'actions' }, link, toggle), error);
 }
@@ -134,10 +139,9 @@ function addForm(app, orgs, redraw, linkSlot) {
 
 // Every user, by organisation and e-mail address, with a search box (an admin sees every organisation's).
 function userList(app, users, orgs, redraw, linkSlot) {
-  const orgName = (user) => (orgs.find((o) => o.id === user.org_id) || {}).name || user.org_name || user.org_id;
-  const sorted = [...users].sort((a, b) => orgName(a).localeCompare(orgName(b), language())
-    || a.email.localeCompare(b.email, language()));
-  const items = sorted.map((user) => ({ words: `${user.email} ${orgName(user)}`.toLowerCase(),
+  const named = users.map((user) => ({ user, org: orgNameOf(orgs, user) }));
+  named.sort((a, b) => a.org.localeCompare(b.org, language()) || a.user.email.localeCompare(b.user.email, language()));
+  const items = named.map(({ user, org }) => ({ words: `${user.email} ${org}`.toLowerCase(),
     item: userItem(app, user, orgs, redraw, linkSlot) }));
   const none = h('li', { class: 'empty', hidden: true }, t('No user matches.'));
   const count = h('p', { class: 'card-meta', id: 'user-count', role: 'status' });
