@@ -333,6 +333,8 @@ async function renderRoute(hash, kind) {
       view = await found[1](found[0].exec(hash).slice(1));
     }
     if (hash !== location.hash) return;
+    // The user may have typed while the redraw read the store: the screen on display (with what they typed) stays.
+    if (kind === 'redraw' && typedSinceDrawn) return;
   } catch (error) {
     console.error(error);
     view = h('div', { class: 'panel' }, h('h1', {}, t('This page could not be opened.')),

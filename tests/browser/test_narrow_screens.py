@@ -269,3 +269,30 @@ def test_a_sync_that_brings_changes_does_not_clear_what_the_user_types_on_settin
     page.get_by_role("link", name="Cases", exact=True).click()
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_label("Name of this device")).not_to_have_value("Tablet 3, Utrecht office")
+
+
+def test_what_the_user_types_while_a_redraw_is_being_built_stays(device):
+    """A sync's redraw of Settings reads the device's storage first; a device name typed in that moment is not drawn
+    over (CI once lost it this way between a fill and a click)."""
+    app, page = device, device.page
+    app.first_login("nora")
+    page.route("**/api/v1/sync", lambda route: route.abort())  # the new case waits in the outbox
+    app.new_case("NL-0006", "RO")
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_label("Name of this device")).to_be_visible()
+    # The next reading of the storage waits for the test: the redraw is held half built.
+    page.evaluate("""() => {
+        const estimate = navigator.storage.estimate.bind(navigator.storage);
+        window.releaseEstimate = null;
+        navigator.storage.estimate = () => new Promise((resolve) => {
+            window.releaseEstimate = () => resolve(estimate());
+        });
+    }""")
+    page.unroute("**/api/v1/sync")
+    page.locator("#sync-button").dispatch_event("click")
+    page.wait_for_function("() => window.releaseEstimate !== null", timeout=15000)
+    page.get_by_label("Name of this device").fill("Tablet 4, Utrecht office")
+    page.evaluate("() => window.releaseEstimate()")
+    app.expect_all_sent()
+    page.wait_for_timeout(300)
+    expect(page.get_by_label("Name of this device")).to_have_value("Tablet 4, Utrecht office")
