@@ -1,12 +1,20 @@
 """What every engine adapter shares: where the assets are, the page footer, and how a render fails."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TEMPLATES_DIR = (Path(__file__).parent.parent / "templates").resolve()
+
+
+@functools.cache
+def asset_text(name: str) -> str:
+    """A shipped asset's text (a style sheet), read once per process: every printout inlines it."""
+    return (ASSETS_DIR / name).read_text(encoding="utf-8")
+
 
 PAGE, PAGES = "{page}", "{pages}"
 _MARKER = re.compile(r"(\{page\}|\{pages\})")

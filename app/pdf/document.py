@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..domain.errors import N_
 from ..domain.printout import Label
 from . import templates
-from .base import ASSETS_DIR, PAGE, PAGES, PageFooter
+from .base import PAGE, PAGES, PageFooter, asset_text
 
 CHROME = {
     "confidential": N_("Confidential"),
@@ -123,7 +123,7 @@ def joined(label: Label) -> str:
 
 def _css() -> Markup:
     # Our own stylesheet, inlined because the engines may not load files.
-    return Markup((ASSETS_DIR / "document.css").read_text(encoding="utf-8"))
+    return Markup(asset_text("document.css"))
 
 
 def record_html(printing: Printing, head: Head, record: RecordPage, in_dossier: bool = False) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from .base import ASSETS_DIR
+from .base import asset_text
 from .document import Printing, _css
 from . import templates
 
@@ -26,7 +26,7 @@ def report_html(printing: Printing, organisation: str, period: str, cases: str, 
                 titles: dict) -> str:
     _bar_widths(tables)
     tr = printing.gettexts[0]
-    return templates.render("pdf/report.html", css=_css() + Markup((ASSETS_DIR / "report.css").read_text("utf-8")),
+    return templates.render("pdf/report.html", css=_css() + Markup(asset_text("report.css")),
                             langs=printing.langs, organisation=organisation, period=period, cases=cases,
                             tables=tables, titles={k: tr(v) for k, v in titles.items()},
                             date=printing.date)

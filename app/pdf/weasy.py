@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 from . import templates
 from .assembly import Overlay
-from .base import ASSETS_DIR, PageFooter, Part, RenderFailed, RenderTimeout
+from .base import PageFooter, Part, RenderFailed, RenderTimeout, asset_text
 
 # A record prints the same on its own as in a dossier, so a dossier's records render side by side.
 PARTS_APART = True
@@ -56,7 +56,7 @@ def _child_main(conn, stylesheets: list[str], warm: bool) -> None:
 
 def _launch(warm: bool):
     """A new render process and the parent's end of its pipe."""
-    stylesheets = [(ASSETS_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS]
+    stylesheets = [asset_text(name) for name in STYLESHEETS]
     conn, child = _CONTEXT.Pipe()
     process = _CONTEXT.Process(target=_child_main, args=(child, stylesheets, warm), daemon=True)
     process.start()

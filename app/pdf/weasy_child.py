@@ -32,7 +32,7 @@ from weasyprint.html import UA as WEASYPRINT_USER_AGENT_SHEET
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .base import ASSETS_DIR
+from .base import ASSETS_DIR, asset_text
 
 # WeasyPrint logs each refused URL with the URL in it; keep document content out of the logs.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -164,6 +164,6 @@ _WARM_UP = """<header class="record-head"><div class="organisation">Warm-up</div
 <td class="chart-label">Total: − 1 / + 2</td><td class="bar neg"><span class="sum"></span></td><td class="bar pos">
 </td></tr></tbody></table></div></section>"""
 _WARM_UP_PAGE = (f"<!doctype html><html><head><meta charset=\"utf-8\">"
-                 f"<style>{(ASSETS_DIR / 'document.css').read_text('utf-8')}</style></head>"
+                 f"<style>{asset_text('document.css')}</style></head>"
                  f"<body class=\"languages-1\">{_WARM_UP}</body></html>")
 render(_WARM_UP_PAGE, [])

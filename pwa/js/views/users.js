@@ -42,7 +42,7 @@ function rolesFor(kind) {
   return kind === 'partner' ? ['partner'] : ['counsellor', 'coordinator'];
 }
 
-function userItem(app, user, orgs, redraw, linkSlot) {
+function userItem(app, user, orgName, orgs, redraw, linkSlot) {
   const error = errorBox();
   const own = user.id === app.store.account.user_id;
   const org = orgs.find((o) => o.id === user.org_id);
@@ -93,7 +93,7 @@ function userItem(app, user, orgs, redraw, linkSlot) {
       : badge('final', t('Active'));
   return h('li', { class: 'admin-item' },
     h('p', { class: 'card-title' }, user.email, own ? ` (${t('you')})` : ''),
-    h('p', { class: 'card-meta' }, orgNameOf(orgs, user), ' · ', state),
+    h('p', { class: 'card-meta' }, orgName, ' · ', state),
     h('div', { class: 'field' }, h('label', { class: 'field-label', for: roleSelect.id }, t('Role')), roleSelect),
     h('div', { class: 'actions' }, link, toggle), error);
 }
@@ -142,7 +142,7 @@ function userList(app, users, orgs, redraw, linkSlot) {
   const named = users.map((user) => ({ user, org: orgNameOf(orgs, user) }));
   named.sort((a, b) => a.org.localeCompare(b.org, language()) || a.user.email.localeCompare(b.user.email, language()));
   const items = named.map(({ user, org }) => ({ words: `${user.email} ${org}`.toLowerCase(),
-    item: userItem(app, user, orgs, redraw, linkSlot) }));
+    item: userItem(app, user, org, orgs, redraw, linkSlot) }));
   const none = h('li', { class: 'empty', hidden: true }, t('No user matches.'));
   const count = h('p', { class: 'card-meta', id: 'user-count', role: 'status' });
   const search = h('input', { id: 'user-search', type: 'search', autocomplete: 'off', value: query });
