@@ -163,8 +163,7 @@ export const app = {
     await app.refreshStatus();
     // Redraw only when the sync changed something: a redraw closes what the user has open (a panel, a choice).
     const changed = result.status === 'ok' && (result.sent || result.conflicts || result.rejected || result.received);
-    if (changed && !app.leaveHook) await refreshView();
-    else if (changed && app.viewSynced) await app.viewSynced();
+    if (changed) await queueRender(location.hash, 'redraw');
     return result;
   },
 
@@ -283,8 +282,17 @@ async function requestBackgroundSync() {
 // Views that show what is stored are redrawn after a sync (until the user types on them: see watchTyping); the forms
 // of new things and of records are left alone.
 const REDRAWN_AFTER_SYNC = /^#\/(cases|case\/[\w-]+|record\/[\w-]+|outbox|settings|map|map\/[\w-]+|inbox)$/;
-async function refreshView() {
-  if (REDRAWN_AFTER_SYNC.test(location.hash)) await queueRender(location.hash, 'redraw');
+
+// Whether a sync's redraw, when its turn comes, draws the screen on display then. A form being filled in (it has a
+// leave hook) is never drawn anew: it shows what the sync changed itself (viewSynced). Decided at its turn, not when
+// the sync ended: a draft that was still opening then has its hook by now (and has placed the user at their section).
+async function redrawWanted(hash) {
+  if (app.leaveHook) { // (a saved new form has its record's address by now, without being drawn again)
+    if (app.viewSynced) await app.viewSynced();
+    return false;
+  }
+  if (drawn !== hash) return false; // not on screen (yet): nothing to bring up to date
+  return REDRAWN_AFTER_SYNC.test(hash) && !typedSinceDrawn; // what the user typed or chose wins over fresher data
 }
 
 async function gate() {
@@ -313,8 +321,7 @@ function queueRender(hash, kind) {
 
 async function renderRoute(hash, kind) {
   if (hash !== location.hash) return;
-  if (kind === 'redraw' && drawn !== hash) return; // not on screen (yet): nothing to bring up to date
-  if (kind === 'redraw' && typedSinceDrawn) return; // what the user typed or chose wins over fresher data
+  if (kind === 'redraw' && !(await redrawWanted(hash))) return;
   const main = document.getElementById('main');
   await app.leave('navigating');
   app.viewSynced = null;

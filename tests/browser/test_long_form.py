@@ -112,3 +112,44 @@ def test_the_contents_bar_stays_in_sight_below_the_top_bar_at_1280_px(device):
             hidden.append(top)
     assert hidden == [], hidden
     page.screenshot(path=str(ARTIFACTS / "long-form-contents-1280.png"), animations="disabled")
+
+
+def test_a_draft_opening_while_a_sync_ends_is_not_drawn_again_and_stays_at_its_section(device):
+    """A sync that ends while a draft is still opening does not draw the form a second time once it is open (that
+    lost the place the draft reopened at, and the keyboard's focus, once in CI): a redraw asks at its turn whether
+    the screen is a form being filled in."""
+    app, page = device, device.page
+    app.first_login("nora")
+    app.new_case("NL-0005", "NG")
+    app.expect_all_sent()
+    app.start_instrument(PLAN)
+    nav = page.locator(".form-nav")
+    nav.locator("summary").click()
+    nav.get_by_role("button", name=GOALS).click()
+    assert heading_in_view(page, GOALS)
+    page.route("**/api/v1/sync", lambda route: route.abort())  # the draft waits in the outbox
+    page.get_by_label("What kind of work would you like to do on return to your country of origin?").fill("Tailoring")
+    app.save_draft()
+    page.get_by_role("link", name="← Case NL-0005").click()
+    draft = page.locator("#record-list a").first.get_attribute("href")
+
+    # Settings opens slowly (the test holds its reading of the storage); meanwhile the user opens the draft, and the
+    # sync ends while the draft waits its turn to be drawn.
+    page.evaluate("""() => {
+        const estimate = navigator.storage.estimate.bind(navigator.storage);
+        window.releaseEstimate = null;
+        navigator.storage.estimate = () => new Promise((resolve) => {
+            window.releaseEstimate = () => resolve(estimate());
+        });
+    }""")
+    page.get_by_role("link", name="Settings").click()
+    page.wait_for_function("() => window.releaseEstimate !== null", timeout=15000)
+    page.evaluate("(hash) => { location.hash = hash; }", draft)
+    page.unroute("**/api/v1/sync")
+    page.locator("#sync-button").dispatch_event("click")
+    app.expect_all_sent()  # the sync has ended (and asked for its redraw) before the draft is drawn
+    page.evaluate("() => window.releaseEstimate()")
+    expect(page.locator("#finalise")).to_be_visible()
+    page.wait_for_timeout(500)  # the redraw's turn, right after the draft's
+    expect(page.locator(".field-label:focus")).to_have_count(1)
+    assert heading_in_view(page, GOALS)
