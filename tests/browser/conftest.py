@@ -253,6 +253,23 @@ class FieldApp:
         row.locator("button.note-toggle").click()
         row.locator("textarea").fill(text)
 
+    def hold_storage_reading(self):
+        """The app's next reading of the device's storage (Settings is drawn with it) waits for
+        release_storage_reading(): a render held half built, to type or sync meanwhile."""
+        self.page.evaluate("""() => {
+            const estimate = navigator.storage.estimate.bind(navigator.storage);
+            window.releaseEstimate = null;
+            navigator.storage.estimate = () => new Promise((resolve) => {
+                window.releaseEstimate = () => resolve(estimate());
+            });
+        }""")
+
+    def wait_until_storage_reading_held(self):
+        self.page.wait_for_function("() => window.releaseEstimate !== null", timeout=15000)
+
+    def release_storage_reading(self):
+        self.page.evaluate("() => window.releaseEstimate()")
+
     def save_draft(self):
         """Save and wait until the draft is on the device (and counted in the outbox)."""
         self.page.locator("#save-draft").click()

@@ -135,20 +135,14 @@ def test_a_draft_opening_while_a_sync_ends_is_not_drawn_again_and_stays_at_its_s
 
     # Settings opens slowly (the test holds its reading of the storage); meanwhile the user opens the draft, and the
     # sync ends while the draft waits its turn to be drawn.
-    page.evaluate("""() => {
-        const estimate = navigator.storage.estimate.bind(navigator.storage);
-        window.releaseEstimate = null;
-        navigator.storage.estimate = () => new Promise((resolve) => {
-            window.releaseEstimate = () => resolve(estimate());
-        });
-    }""")
+    app.hold_storage_reading()
     page.get_by_role("link", name="Settings").click()
-    page.wait_for_function("() => window.releaseEstimate !== null", timeout=15000)
+    app.wait_until_storage_reading_held()
     page.evaluate("(hash) => { location.hash = hash; }", draft)
     page.unroute("**/api/v1/sync")
     page.locator("#sync-button").dispatch_event("click")
     app.expect_all_sent()  # the sync has ended (and asked for its redraw) before the draft is drawn
-    page.evaluate("() => window.releaseEstimate()")
+    app.release_storage_reading()
     expect(page.locator("#finalise")).to_be_visible()
     page.wait_for_timeout(500)  # the redraw's turn, right after the draft's
     expect(page.locator(".field-label:focus")).to_have_count(1)

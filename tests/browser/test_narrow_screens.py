@@ -280,19 +280,12 @@ def test_what_the_user_types_while_a_redraw_is_being_built_stays(device):
     app.new_case("NL-0006", "RO")
     page.get_by_role("link", name="Settings").click()
     expect(page.get_by_label("Name of this device")).to_be_visible()
-    # The next reading of the storage waits for the test: the redraw is held half built.
-    page.evaluate("""() => {
-        const estimate = navigator.storage.estimate.bind(navigator.storage);
-        window.releaseEstimate = null;
-        navigator.storage.estimate = () => new Promise((resolve) => {
-            window.releaseEstimate = () => resolve(estimate());
-        });
-    }""")
+    app.hold_storage_reading()  # the redraw is held half built
     page.unroute("**/api/v1/sync")
     page.locator("#sync-button").dispatch_event("click")
-    page.wait_for_function("() => window.releaseEstimate !== null", timeout=15000)
+    app.wait_until_storage_reading_held()
     page.get_by_label("Name of this device").fill("Tablet 4, Utrecht office")
-    page.evaluate("() => window.releaseEstimate()")
+    app.release_storage_reading()
     app.expect_all_sent()
     page.wait_for_timeout(300)
     expect(page.get_by_label("Name of this device")).to_have_value("Tablet 4, Utrecht office")
